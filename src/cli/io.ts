@@ -1,0 +1,43 @@
+import { DoctorError } from '../core/types';
+
+/** What a CLI command needs from the process, injected so tests can run commands in-process. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 2;
+export const EXIT_NETWORK = 3;
+
+/** Exit code for a core error: bad input is 2, a host that could not be probed is 3. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof DoctorError) {
+    switch (error.kind) {
+      case 'network':
+      case 'timeout':
+      case 'not-tls':
+      case 'proxy':
+      case 'proxy-auth':
+      case 'cancelled':
+        return EXIT_NETWORK;
+      default:
+        return EXIT_USAGE;
+    }
+  }
+  return EXIT_USAGE;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof DoctorError) {
+    const { file, line, column } = error.detail ?? {};
+    const where = file ? `${file}${line ? `:${line}${column ? `:${column}` : ''}` : ''}: ` : '';
+    return `${where}${error.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { CliIO, Command, EXIT_USAGE, describeError, exitCodeFor } from './io';
+
+const USAGE = `mcp-ssl-doctor — find the CA a TLS-inspecting proxy signs with and point MCP servers at it
+
+Usage:
+  mcp-ssl-doctor scan [FILE...] [--json]
+  mcp-ssl-doctor chain HOST[:PORT] [--proxy URL] [--servername NAME] [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--json]
+  mcp-ssl-doctor fix --config FILE [--server NAME]... (--ca PEM | --host HOST[:PORT] [--proxy URL] [--servername NAME])
+                     [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
+                     [--trust-unknown-ca] [--dry-run] [--json]
+  mcp-ssl-doctor undo --config FILE [--json]
+
+Exit codes: 0 done, 2 bad input or usage, 3 the host could not be probed.
+`;
+
+/** Commands load lazily: `scan` never pays for x509. */
+const commands: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import('./scan')).scan,
+  chain: async () => (await import('./chain')).chain,
+  fix: async () => (await import('./fix')).fix,
+  undo: async () => (await import('./undo')).undo,
+};
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout)(USAGE);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${process.env.MCP_SSL_DOCTOR_VERSION ?? '0.1.0'}\n`);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.stderr(`mcp-ssl-doctor: unknown command '${name}'\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    const command = await load();
+    return await command(rest, io);
+  } catch (error) {
+    io.stderr(`mcp-ssl-doctor ${name}: ${describeError(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+/** parseArgs with the CLI's conventions: unknown options are usage errors. */
+export { parseArgs };
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+if (require.main === module) {
+  const io: CliIO = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`mcp-ssl-doctor: ${describeError(error)}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}

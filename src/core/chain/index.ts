@@ -1,0 +1,32 @@
+// Public surface of chain analysis (owned by the chain work; other parts import only this file).
+import type { ChainReport } from '../types';
+
+export interface ProbeOptions {
+  host: string;
+  port: number;
+  /** SNI; defaults to host when it is a name. */
+  servername?: string;
+  /** Explicit proxy URL (http://user:pass@host:port); null = direct; undefined = from env (HTTPS_PROXY, NO_PROXY...). */
+  proxy?: string | null;
+  /** Environment to read proxy variables from; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface AnalyzeOptions extends ProbeOptions {
+  /** Replace the OS store with the certificates of this PEM file (tests, admins). */
+  systemCaFile?: string;
+  /** Replace the public roots with the certificates of this PEM file (tests). */
+  publicCaFile?: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** The TLS error when not ok (e.g. UNABLE_TO_GET_ISSUER_CERT_LOCALLY). */
+  error?: string;
+}
+
+export declare function analyzeHost(options: AnalyzeOptions): Promise<ChainReport>;
+/** A handshake to the host that trusts only caPem: proof that a bundle fixes the path. */
+export declare function verifyTrust(options: ProbeOptions & { caPem: string }): Promise<VerifyResult>;

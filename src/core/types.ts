@@ -1,0 +1,109 @@
+// The problem's vocabulary, shared by the core, the worker, the CLI and the extension.
+
+/** What a TLS failure in a log means (DESIGN.md, CLI contract). */
+export type FindingKind =
+  | 'untrusted-ca'
+  | 'self-signed-leaf'
+  | 'expired'
+  | 'hostname-mismatch'
+  | 'revoked'
+  | 'strict-ca'
+  | 'other-tls';
+
+/** The runtime whose TLS stack printed the failure. */
+export type Runtime = 'python' | 'node' | 'rust' | 'go' | 'java' | 'dotnet' | 'curl' | 'unknown';
+
+/** One TLS failure event found in log text. */
+export interface Finding {
+  file: string;
+  /** 1-based line where the event starts. */
+  line: number;
+  kind: FindingKind;
+  runtime: Runtime;
+  host: string | null;
+  port: number | null;
+  /** True exactly for `untrusted-ca`: trusting the right CA fixes it. */
+  fixable: boolean;
+  /** The log text that carried the error, trimmed. */
+  message: string;
+  /** The MCP server the log belongs to, when the log's name or content says so. */
+  server?: string;
+}
+
+/** Where a certificate of a built path came from. */
+export type CertSource = 'presented' | 'system' | 'public';
+
+export interface CertInfo {
+  subject: string;
+  issuer: string;
+  /** Lowercase hex, no separators. */
+  sha256: string;
+  notBefore: string;
+  notAfter: string;
+  selfSigned: boolean;
+  ca: boolean;
+  keyType?: string;
+  keySize?: number;
+  serialNumber?: string;
+  /** The certificate in PEM, so it can be bundled, saved or copied. */
+  pem?: string;
+}
+
+export interface PathCert extends CertInfo {
+  source: CertSource;
+}
+
+export type Verdict = 'trusted' | 'intercepted' | 'untrusted' | 'incomplete' | 'expired' | 'hostname-mismatch';
+
+export interface ChainWarning {
+  code: string;
+  message: string;
+}
+
+/** The `chain` JSON of the CLI contract. */
+export interface ChainReport {
+  host: string;
+  port: number;
+  proxy: string | null;
+  presented: CertInfo[];
+  path: PathCert[];
+  root: { subject: string; sha256: string; source: CertSource } | null;
+  verdict: Verdict;
+  trust: { public: boolean; system: boolean };
+  warnings: ChainWarning[];
+}
+
+/** Errors of the core carry a kind, never a string to parse. */
+export type DoctorErrorKind =
+  | 'usage'
+  | 'malformed-config'
+  | 'unknown-config'
+  | 'io'
+  | 'network'
+  | 'timeout'
+  | 'not-tls'
+  | 'proxy'
+  | 'proxy-auth'
+  | 'cancelled'
+  | 'refused';
+
+export class DoctorError extends Error {
+  constructor(
+    readonly kind: DoctorErrorKind,
+    message: string,
+    readonly detail?: { file?: string; line?: number; column?: number },
+  ) {
+    super(message);
+    this.name = 'DoctorError';
+  }
+}
+
+/** One logger, injected: a LogOutputChannel in the extension, stderr in the CLI. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
