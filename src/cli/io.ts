@@ -33,11 +33,4 @@ export function exitCodeFor(error: unknown): number {
   return EXIT_USAGE;
 }
 
-export function describeError(error: unknown): string {
-  if (error instanceof DoctorError) {
-    const { file, line, column } = error.detail ?? {};
-    const where = file ? `${file}${line ? `:${line}${column ? `:${column}` : ''}` : ''}: ` : '';
-    return `${where}${error.message}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
+export { describeError } from '../core/types';

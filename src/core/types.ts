@@ -107,3 +107,13 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+/** One line for a person: where (file:line:column) and what. */
+export function describeError(error: unknown): string {
+  if (error instanceof DoctorError) {
+    const { file, line, column } = error.detail ?? {};
+    const where = file ? `${file}${line ? `:${line}${column ? `:${column}` : ''}` : ''}: ` : '';
+    return `${where}${error.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

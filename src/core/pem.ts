@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+
+/** The DER bytes of every certificate in PEM text (bundles hold hundreds). */
+export function pemCertificates(text: string): Buffer[] {
+  const certs: Buffer[] = [];
+  for (const match of text.matchAll(PEM_BLOCK)) certs.push(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
+  return certs;
+}
+
+/** SHA-256 of DER, lowercase hex without separators, as everywhere in the contract. */
+export function sha256Hex(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/** The fingerprints of every certificate in PEM text. */
+export function pemFingerprints(text: string): Set<string> {
+  return new Set(pemCertificates(text).map(sha256Hex));
+}

@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import type { AnalyzeOptions, VerifyResult } from '../core/chain/index';
+import type { ChainWorkerClient } from '../core/chain/workerClient';
+import type { ChainReport, Logger } from '../core/types';
+import type { Settings } from './settings';
+
+/**
+ * Chain analysis for the editor: every certificate is parsed and every socket waited on in a
+ * worker thread, started on first use and stopped when idle. Keeps the last report for the
+ * status bar and the chain viewer.
+ */
+export class ChainAnalysis implements vscode.Disposable {
+  private client: ChainWorkerClient | undefined;
+  private readonly reported = new vscode.EventEmitter<ChainReport>();
+  readonly onDidReport = this.reported.event;
+  private lastReport: ChainReport | undefined;
+
+  constructor(
+    private readonly workerPath: string,
+    private readonly settings: Settings,
+    private readonly logger: Logger,
+  ) {}
+
+  get last(): ChainReport | undefined {
+    return this.lastReport;
+  }
+
+  private async worker(): Promise<ChainWorkerClient> {
+    if (!this.client) {
+      const { ChainWorkerClient } = await import('../core/chain/workerClient');
+      this.client = new ChainWorkerClient(this.workerPath, { idleMs: 60_000 });
+    }
+    return this.client;
+  }
+
+  private options(host: string, port: number): AnalyzeOptions {
+    return {
+      host,
+      port,
+      proxy: this.settings.editorProxy,
+      env: process.env,
+      timeoutMs: 10_000,
+      systemCaFile: this.settings.systemCaFile,
+    };
+  }
+
+  async analyze(host: string, port: number, signal?: AbortSignal): Promise<ChainReport> {
+    const started = Date.now();
+    const report = await (await this.worker()).analyze(this.options(host, port), signal);
+    this.logger.info(
+      `chain ${host}:${port}: ${report.verdict}${report.root ? ` (root "${report.root.subject}" ${report.root.sha256}, from ${report.root.source})` : ''} in ${Date.now() - started} ms`,
+    );
+    this.lastReport = report;
+    this.reported.fire(report);
+    return report;
+  }
+
+  /** A handshake trusting only caPem: proof that a bundle fixes the path before it is written. */
+  async verify(host: string, port: number, caPem: string, signal?: AbortSignal): Promise<VerifyResult> {
+    const { proxy, env, timeoutMs } = this.options(host, port);
+    return (await this.worker()).verify({ host, port, proxy, env, timeoutMs, caPem, signal });
+  }
+
+  dispose(): void {
+    this.client?.dispose();
+    this.reported.dispose();
+  }
+}

@@ -1,0 +1,203 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { CertInfo, ChainReport } from '../core/types';
+import type { ChainViewStrings, FromView, ToView, ViewCert } from './chainViewProtocol';
+import { verdictText } from './verdictText';
+
+export interface ChainViewActions {
+  fix(report: ChainReport): void;
+  reanalyze(host: string, port: number): void;
+}
+
+/** The certificate chain viewer: one webview panel, reused, fed with the last report. */
+export class ChainView implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private report: ChainReport | undefined;
+  private pending: ToView | undefined;
+  private ready = false;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly actions: ChainViewActions,
+  ) {}
+
+  showBusy(host: string): void {
+    this.post({ type: 'busy', host, strings: strings() });
+  }
+
+  show(report: ChainReport): void {
+    this.report = report;
+    this.post({ type: 'show', report, certs: viewCerts(report), strings: strings(report), canFix: report.verdict === 'intercepted' || report.verdict === 'untrusted' });
+  }
+
+  private post(message: ToView): void {
+    const panel = this.ensurePanel();
+    panel.reveal(undefined, false);
+    if (this.ready) void panel.webview.postMessage(message);
+    else this.pending = message;
+  }
+
+  private ensurePanel(): vscode.WebviewPanel {
+    if (this.panel) return this.panel;
+    const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
+    const panel = vscode.window.createWebviewPanel('mcpSslDoctor.chain', vscode.l10n.t('Certificate Chain'), vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media],
+      retainContextWhenHidden: false,
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    const nonce = randomBytes(16).toString('base64');
+    const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(media, name)).toString();
+    const csp = [
+      `default-src 'none'`,
+      `img-src ${panel.webview.cspSource}`,
+      `font-src ${panel.webview.cspSource}`,
+      `style-src ${panel.webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    panel.webview.html = `<!DOCTYPE html>
+<html lang="${vscode.env.language}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${asset('codicon.css')}" rel="stylesheet">
+<link href="${asset('chainView.css')}" rel="stylesheet">
+<title>${escapeHtml(vscode.l10n.t('Certificate Chain'))}</title>
+</head>
+<body>
+<main id="root" aria-live="polite"></main>
+<script nonce="${nonce}" src="${asset('chainView.js')}"></script>
+</body>
+</html>`;
+    panel.webview.onDidReceiveMessage((message: FromView) => this.receive(message));
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.ready = false;
+    });
+    this.panel = panel;
+    return panel;
+  }
+
+  private async receive(message: FromView): Promise<void> {
+    const report = this.report;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.pending) void this.panel?.webview.postMessage(this.pending);
+        this.pending = undefined;
+        return;
+      case 'fix':
+        if (report) this.actions.fix(report);
+        return;
+      case 'reanalyze':
+        if (report) this.actions.reanalyze(report.host, report.port);
+        return;
+      case 'copyPem': {
+        const pem = report && pemOf(report, message.sha256);
+        if (pem) {
+          await vscode.env.clipboard.writeText(pem);
+          void vscode.window.showInformationMessage(vscode.l10n.t('Copied the certificate in PEM to the clipboard.'));
+        }
+        return;
+      }
+      case 'savePem': {
+        const pem = report && pemOf(report, message.sha256);
+        if (!pem || !report) return;
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.file(`${report.host}-chain.pem`),
+          filters: { PEM: ['pem', 'crt'] },
+          title: vscode.l10n.t('Save the certificate chain as PEM'),
+        });
+        if (target) {
+          await vscode.workspace.fs.writeFile(target, Buffer.from(pem, 'utf8'));
+          void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}.', target.fsPath));
+        }
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
+
+/** The PEM of one certificate (by fingerprint) or of the whole path, leaf first. */
+function pemOf(report: ChainReport, sha256: string | undefined): string | undefined {
+  const certs: CertInfo[] = report.path.length > 0 ? report.path : report.presented;
+  const chosen = sha256 ? certs.filter((cert) => cert.sha256 === sha256) : certs;
+  const pems = chosen.map((cert) => cert.pem).filter((pem): pem is string => Boolean(pem));
+  return pems.length > 0 ? pems.map((pem) => pem.trimEnd() + '\n').join('') : undefined;
+}
+
+function describeKey(cert: CertInfo): string {
+  if (!cert.keyType) return '';
+  return cert.keySize ? `${cert.keyType} ${cert.keySize}` : cert.keyType;
+}
+
+export function viewCerts(report: ChainReport): ViewCert[] {
+  const presented = new Set(report.presented.map((cert) => cert.sha256));
+  const certs: (CertInfo & { source?: ViewCert['source'] })[] = report.path.length > 0 ? report.path : report.presented;
+  const now = Date.now();
+  return certs.map((cert, index) => ({
+    role: index === 0 ? 'leaf' : cert.selfSigned ? 'root' : 'intermediate',
+    subject: cert.subject,
+    issuer: cert.issuer,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    expired: Date.parse(cert.notAfter) < now,
+    notYetValid: Date.parse(cert.notBefore) > now,
+    sha256: cert.sha256,
+    key: describeKey(cert),
+    source: cert.source ?? 'none',
+    notSent: !presented.has(cert.sha256),
+  }));
+}
+
+function strings(report?: ChainReport): ChainViewStrings {
+  const t = vscode.l10n.t;
+  return {
+    title: t('Certificate Chain'),
+    verdictLabel: {
+      trusted: t('Trusted'),
+      intercepted: t('Intercepted'),
+      untrusted: t('Untrusted'),
+      incomplete: t('Incomplete'),
+      expired: t('Expired'),
+      'hostname-mismatch': t('Wrong host name'),
+    },
+    verdictText: report ? verdictText(report) : '',
+    subject: t('Subject'),
+    issuer: t('Issuer'),
+    validity: t('Valid'),
+    expired: t('Expired'),
+    notYetValid: t('Not yet valid'),
+    sha256: t('SHA-256'),
+    key: t('Key'),
+    trust: t('Trust'),
+    source: {
+      presented: t('Sent by the server'),
+      system: t('OS trust store'),
+      public: t('Public roots'),
+      none: t('No store'),
+    },
+    leaf: t('Leaf'),
+    intermediate: t('Intermediate'),
+    root: t('Root'),
+    notSent: t('not sent by the server'),
+    fix: t('Fix MCP SSL'),
+    savePem: t('Save PEM…'),
+    copyPem: t('Copy PEM'),
+    reanalyze: t('Re-analyze'),
+    proxy: t('Proxy'),
+    direct: t('direct'),
+    warnings: t('Warnings'),
+    empty: t('No certificate was presented.'),
+    analyzing: t('Analysing…'),
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}

@@ -1,0 +1,97 @@
+// The editor's view of the core's fix and config code: what the fix flow, the server list and
+// the preflight need, in their terms. No logic of its own beyond adapting shapes.
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ChainReport, Runtime } from '../core/types';
+import { describeError } from '../core/types';
+import { parseConfig } from '../core/fix/config';
+import { CA_VARIABLES, RUNTIME_VARIABLES, detectRuntime, type ServerRuntime } from '../core/fix/runtimes';
+import type { ServerRef } from './fixFlow';
+
+export { describeError as describe };
+
+export interface ConfiguredServer {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  url?: string;
+  runtime: ServerRuntime;
+  /** Only stdio servers run a child process whose env we can set. */
+  stdio: boolean;
+  /** CA variables the entry already sets. */
+  caVariables: string[];
+}
+
+export async function readServers(configPath: string): Promise<ConfiguredServer[]> {
+  const config = parseConfig(configPath, await readFile(configPath, 'utf8'));
+  return config.servers.map((server) => {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(server.env)) if (value !== null) env[key] = String(value);
+    const remote = Boolean(server.url) || (server.type !== undefined && server.type !== 'stdio') || !server.command;
+    return {
+      name: server.name,
+      command: server.command ?? '',
+      args: server.args,
+      env,
+      url: server.url,
+      runtime: detectRuntime(server.command, server.args).runtime,
+      stdio: !remote,
+      caVariables: CA_VARIABLES.filter((variable) => variable in env),
+    };
+  });
+}
+
+export function variablesFor(runtime: ServerRuntime | Runtime): string[] {
+  return RUNTIME_VARIABLES[runtime as ServerRuntime] ?? RUNTIME_VARIABLES.unknown;
+}
+
+/** `host`, `host:port`, `[v6]:port` → host and port; undefined when it is not one. */
+export function parseHostPort(value: string): { host: string; port: number } | undefined {
+  const match = /^\s*(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?\s*$/.exec(value);
+  if (!match) return undefined;
+  const port = match[3] ? Number(match[3]) : 443;
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+/** The https hosts a server names in its args or env: where it will connect. */
+export function hostsOfServer(server: Pick<ConfiguredServer, 'args' | 'env'>): { host: string; port: number }[] {
+  const hosts: { host: string; port: number }[] = [];
+  for (const text of [...server.args, ...Object.values(server.env)]) {
+    for (const match of text.matchAll(/https:\/\/[^\s"'<>]+/g)) {
+      try {
+        const url = new URL(match[0]);
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        if (host && !hosts.some((known) => known.host === host)) hosts.push({ host, port: url.port ? Number(url.port) : 443 });
+      } catch {
+        // not a URL after all
+      }
+    }
+  }
+  return hosts;
+}
+
+/**
+ * The CAs a bundle needs for this chain: the root and every intermediate. Intermediates the
+ * proxy sends are harmless to include; those it does not send are needed, because OpenSSL does
+ * not fetch missing intermediates.
+ */
+export function casToTrust(report: ChainReport): string[] {
+  return report.path.filter((cert, index) => index > 0 && cert.ca && cert.pem).map((cert) => cert.pem as string);
+}
+
+export function bundleFolder(configured: string | undefined): string {
+  return configured || path.join(os.homedir(), '.mcp-ssl-doctor');
+}
+
+/** The same fix from a terminal, for untrusted workspaces and scripts. */
+export function cliCommand(servers: ServerRef[], report: ChainReport): string {
+  const quote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+  const byConfig = new Map<string, string[]>();
+  for (const server of servers) byConfig.set(server.configPath, [...(byConfig.get(server.configPath) ?? []), server.name]);
+  return [...byConfig.entries()]
+    .map(([config, names]) => `mcp-ssl-doctor fix --config ${quote(config)} ${names.map((name) => `--server ${quote(name)}`).join(' ')} --host ${quote(`${report.host}:${report.port}`)}`)
+    .join(' && ');
+}

@@ -1,0 +1,305 @@
+import * as vscode from 'vscode';
+import type { ChainReport, Logger } from '../core/types';
+import { DoctorError } from '../core/types';
+import type { ChainAnalysis } from './analysis';
+import type { ChainView } from './chainView';
+import type { ServerFinding } from './logWatcher';
+import { pickServers, listServers, type ServerEntry } from './servers';
+import { restartServer } from './restart';
+import type { Settings } from './settings';
+import type { TlsStatusItem } from './statusBar';
+import type { UndoStore } from './undoStore';
+import { commonName, verdictText } from './verdictText';
+import * as fixCore from './fixCore';
+
+export interface ServerRef {
+  name: string;
+  configPath: string;
+}
+
+/** What a fix starts from: a log finding, a preflight problem, a chain report, or nothing (ask). */
+export interface FixTarget {
+  finding?: ServerFinding;
+  servers?: ServerRef[];
+  host?: { host: string; port: number };
+  report?: ChainReport;
+}
+
+const PYTHON_HOST = { host: 'pypi.org', port: 443 };
+const NODE_HOST = { host: 'registry.npmjs.org', port: 443 };
+
+/** The fix, as the user meets it: analyse, confirm, write, verify, restart, undo. */
+export class FixFlow {
+  private view: ChainView | undefined;
+
+  constructor(
+    private readonly analysis: ChainAnalysis,
+    private readonly settings: Settings,
+    private readonly undoStore: UndoStore,
+    private readonly logger: Logger,
+    private readonly status: TlsStatusItem,
+  ) {}
+
+  attachView(view: ChainView): void {
+    this.view = view;
+  }
+
+  /** Analyse a host with progress; errors become a message, not an exception. */
+  async analyze(host: string, port: number): Promise<ChainReport | undefined> {
+    this.status.showBusy(host);
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analysing the certificate chain of {0}…', `${host}:${port}`), cancellable: true },
+        async (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return this.analysis.analyze(host, port, abort.signal);
+        },
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.status.showError(host, message);
+      if (error instanceof DoctorError && error.kind === 'cancelled') return undefined;
+      this.logger.warn(`analysis of ${host}:${port} failed: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not analyse {0}: {1}', `${host}:${port}`, message));
+      return undefined;
+    }
+  }
+
+  async showChain(host: string, port: number): Promise<void> {
+    this.view?.showBusy(`${host}:${port}`);
+    const report = await this.analyze(host, port);
+    if (report) this.view?.show(report);
+  }
+
+  /** The status bar's click: the last report, or ask for a host. */
+  async showLastChain(): Promise<void> {
+    const last = this.analysis.last;
+    if (last) this.view?.show(last);
+    else await this.analyzeHostCommand();
+  }
+
+  async analyzeHostCommand(): Promise<void> {
+    const input = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Analyze Host'),
+      prompt: vscode.l10n.t('The host (and port) whose certificate chain to analyse, as an MCP server would reach it'),
+      placeHolder: 'pypi.org:443',
+      value: this.settings.probeHost || PYTHON_HOST.host,
+      validateInput: (value) => (fixCore.parseHostPort(value) ? undefined : vscode.l10n.t('Enter a host name or address, optionally followed by :port')),
+    });
+    const target = input ? fixCore.parseHostPort(input) : undefined;
+    if (target) await this.showChain(target.host, target.port);
+  }
+
+  /** The host a server will reach: a URL in its args or env, else the probe host for its runtime. */
+  hostFor(server: ServerEntry | undefined): { host: string; port: number } {
+    const configured = this.settings.probeHost ? fixCore.parseHostPort(this.settings.probeHost) : undefined;
+    if (server) {
+      const fromConfig = fixCore.hostsOfServer(server)[0];
+      if (fromConfig) return fromConfig;
+    }
+    if (configured) return configured;
+    return server?.runtime === 'node' ? NODE_HOST : PYTHON_HOST;
+  }
+
+  async run(target: FixTarget): Promise<void> {
+    try {
+      await this.runUnsafe(target);
+    } catch (error) {
+      const message = error instanceof DoctorError ? fixCore.describe(error) : error instanceof Error ? error.message : String(error);
+      this.logger.error(`fix failed: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('MCP SSL fix failed: {0}', message));
+    }
+  }
+
+  private async runUnsafe(target: FixTarget): Promise<void> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+    const all = await listServers(folders, this.logger);
+    let servers: ServerEntry[] = [];
+    if (target.servers) {
+      servers = all.filter((entry) => target.servers?.some((ref) => ref.name === entry.name && ref.configPath === entry.configPath));
+    } else if (target.finding?.server) {
+      servers = all.filter((entry) => entry.name === target.finding?.server);
+      if (servers.length > 1 && target.finding.definitionId) {
+        const preferred = servers.filter((entry) => entry.definitionId === target.finding?.definitionId);
+        if (preferred.length > 0) servers = preferred;
+      }
+    }
+    if (servers.length === 0) {
+      const picked = await pickServers(all);
+      if (!picked || picked.length === 0) return;
+      servers = picked;
+    }
+
+    const host = target.report
+      ? { host: target.report.host, port: target.report.port }
+      : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : this.hostFor(servers[0]));
+    const report = target.report ?? (await this.analyze(host.host, host.port));
+    if (!report) return;
+
+    if (!(await this.acceptVerdict(report))) return;
+    const ca = fixCore.casToTrust(report);
+    if (ca.length === 0) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The chain of {0} names no CA that could be trusted.', report.host));
+      return;
+    }
+
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it. Trust the workspace, or run the CLI: {0}', fixCore.cliCommand(servers, report)),
+      );
+      this.view?.show(report);
+      return;
+    }
+
+    const root = report.root!;
+    const confirmed = await this.confirm(report, servers);
+    if (!confirmed) return;
+
+    const results = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fixing MCP SSL…') },
+      async (progress) => {
+        progress.report({ message: vscode.l10n.t('Verifying that the new bundle makes {0} trusted…', report.host) });
+        const outcomes: fixCore.ApplyOutcome[] = [];
+        for (const [configPath, entries] of groupByConfig(servers)) {
+          const outcome = await fixCore.applyForConfig({
+            configPath,
+            servers: entries.map((entry) => entry.name),
+            caPems: ca,
+            mode: this.settings.bundleMode,
+            bundleDir: this.settings.bundleDirectory,
+            verify: (bundlePem) => this.analysis.verify(report.host, report.port, bundlePem),
+            trustUnknown: report.verdict === 'untrusted',
+          });
+          outcomes.push(outcome);
+          await this.undoStore.add({ configPath, servers: outcome.changed.map((change) => change.server), bundle: outcome.bundle, at: Date.now() });
+        }
+        return outcomes;
+      },
+    );
+    await this.reportResults(results, servers, commonName(root.subject));
+  }
+
+  private async acceptVerdict(report: ChainReport): Promise<boolean> {
+    switch (report.verdict) {
+      case 'intercepted':
+      case 'untrusted':
+        return true;
+      case 'trusted': {
+        const show = vscode.l10n.t('Show chain');
+        const choice = await vscode.window.showInformationMessage(
+          vscode.l10n.t('Nothing intercepts TLS to {0}: its certificate verifies to a public root. The failure has another cause (an old CA bundle in SSL_CERT_FILE, or another host).', report.host),
+          show,
+        );
+        if (choice === show) this.view?.show(report);
+        return false;
+      }
+      default: {
+        const show = vscode.l10n.t('Show chain');
+        const choice = await vscode.window.showWarningMessage(verdictText(report), show);
+        if (choice === show) this.view?.show(report);
+        return false;
+      }
+    }
+  }
+
+  private async confirm(report: ChainReport, servers: ServerEntry[]): Promise<boolean> {
+    const root = report.root!;
+    const list = servers.map((server) => `• ${server.name} (${server.runtime}) — ${vscode.workspace.asRelativePath(server.configPath)}`).join('\n');
+    const fingerprint = (root.sha256.match(/.{2}/g) ?? []).join(':').toUpperCase();
+    if (report.verdict === 'untrusted') {
+      const trust = vscode.l10n.t('Trust this CA anyway');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('No trust store knows "{0}". This may be an attack.', commonName(root.subject)),
+        {
+          modal: true,
+          detail: vscode.l10n.t(
+            'Neither your operating system nor the public root list trusts this CA. If your IT department did not give you this certificate, someone may be intercepting your traffic.\n\nSubject: {0}\nSHA-256: {1}\n\nOnly continue if IT confirms this fingerprint. Servers:\n{2}',
+            root.subject,
+            fingerprint,
+            list,
+          ),
+        },
+        trust,
+      );
+      return choice === trust;
+    }
+    const trust = vscode.l10n.t('Trust and Fix');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('Point {0} at "{1}"?', servers.length === 1 ? servers[0].name : vscode.l10n.t('{0} servers', servers.length), commonName(root.subject)),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'TLS to {0} is re-signed by this CA, which your operating system trusts:\n\nSubject: {1}\nSHA-256: {2}\n\nA CA bundle with it is written to {3} and the servers\' env gets the variable for their runtime:\n{4}',
+          report.host,
+          root.subject,
+          fingerprint,
+          fixCore.bundleFolder(this.settings.bundleDirectory),
+          list,
+        ),
+      },
+      trust,
+    );
+    return choice === trust;
+  }
+
+  private async reportResults(outcomes: fixCore.ApplyOutcome[], servers: ServerEntry[], caName: string): Promise<void> {
+    const changed = outcomes.flatMap((outcome) => outcome.changed.map((change) => ({ ...change, configPath: outcome.config })));
+    const skipped = outcomes.flatMap((outcome) => outcome.skipped);
+    for (const outcome of outcomes) {
+      this.logger.info(`wrote ${outcome.config}: ${JSON.stringify(outcome.changed)}; bundle ${outcome.bundle}; skipped ${JSON.stringify(outcome.skipped)}`);
+      for (const warning of outcome.warnings) this.logger.warn(warning);
+    }
+    for (const skip of skipped) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', skip.server, skip.reason));
+    }
+    if (changed.length === 0) return;
+    const tracked = outcomes.filter((outcome) => outcome.tracked).map((outcome) => vscode.workspace.asRelativePath(outcome.config));
+    const variables = [...new Set(changed.flatMap((change) => Object.keys(change.env)))].join(', ');
+    const names = changed.map((change) => change.server).join(', ');
+    let message = vscode.l10n.t('Fixed: {0} now trust "{1}" through {2}.', names, caName, variables);
+    if (tracked.length > 0) {
+      message += ' ' + vscode.l10n.t('{0} is tracked by git: committing it gives teammates the same setting (the path works on every machine once the fix has run there).', tracked.join(', '));
+    }
+    const restart = vscode.l10n.t('Restart server');
+    const undo = vscode.l10n.t('Undo');
+    const open = vscode.l10n.t('Open config');
+    const choice = await vscode.window.showInformationMessage(message, restart, undo, open);
+    if (choice === restart) {
+      for (const server of servers.filter((entry) => changed.some((change) => change.server === entry.name && change.configPath === entry.configPath))) {
+        await restartServer(server, this.logger);
+      }
+    } else if (choice === undo) {
+      await this.undoLast();
+    } else if (choice === open) {
+      await vscode.window.showTextDocument(vscode.Uri.file(changed[0].configPath));
+    }
+  }
+
+  async undoLast(): Promise<void> {
+    const [last] = this.undoStore.list();
+    if (!last) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no MCP SSL fix to undo.'));
+      return;
+    }
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it.'));
+      return;
+    }
+    try {
+      const removed = await fixCore.undo(last.configPath);
+      await this.undoStore.remove(last);
+      this.logger.info(`undo ${last.configPath}: removed ${removed}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Removed the CA settings of {0} from {1}. Restart the server for it to take effect.', last.servers.join(', '), vscode.workspace.asRelativePath(last.configPath)));
+    } catch (error) {
+      const message = error instanceof DoctorError ? fixCore.describe(error) : error instanceof Error ? error.message : String(error);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not undo the fix in {0}: {1}', last.configPath, message));
+    }
+  }
+}
+
+function groupByConfig(servers: ServerEntry[]): Map<string, ServerEntry[]> {
+  const groups = new Map<string, ServerEntry[]>();
+  for (const server of servers) groups.set(server.configPath, [...(groups.get(server.configPath) ?? []), server]);
+  return groups;
+}

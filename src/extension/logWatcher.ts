@@ -1,0 +1,113 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Finding, Logger } from '../core/types';
+import type { DiscoveredLog } from '../core/logs/discover';
+import type { FileTailer } from '../core/logs/tail';
+import type { FindingScanner } from '../core/logs/scan';
+import type { Settings } from './settings';
+
+export interface ServerFinding extends Finding {
+  /** The editor's definition id of the server (VS Code: mcp.config.ws0.<name>), when the log's name gives it. */
+  definitionId: string | null;
+  logHost: DiscoveredLog['host'];
+}
+
+interface Followed {
+  log: DiscoveredLog;
+  tailer: FileTailer;
+  scanner: FindingScanner;
+}
+
+const POLL_MS = 1500;
+const REDISCOVER_EVERY = 20;
+
+/**
+ * Follows the MCP logs of this editor (VS Code's per-server files, Cursor's) and the paths the
+ * user added, and reports each TLS failure event once. Polling reads only appended bytes, so a
+ * poll costs the same whatever the size of the logs.
+ */
+export class LogWatcher implements vscode.Disposable {
+  private readonly followed = new Map<string, Followed>();
+  private timer: NodeJS.Timeout | undefined;
+  private polls = 0;
+  private busy = false;
+  private readonly found = new vscode.EventEmitter<ServerFinding>();
+  readonly onDidFind = this.found.event;
+
+  constructor(
+    private readonly logUri: vscode.Uri,
+    private readonly settings: Settings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The window's log folder: context.logUri is <logs>/window<N>/exthost/<extension id>. */
+  private get windowLogFolder(): string | undefined {
+    return this.logUri.scheme === 'file' ? path.resolve(this.logUri.fsPath, '..', '..') : undefined;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.polls = 0;
+    this.timer = setInterval(() => void this.poll(), POLL_MS);
+    void this.poll();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Re-discover at once (settings changed). */
+  refresh(): void {
+    this.polls = 0;
+  }
+
+  private async discover(): Promise<void> {
+    const { discoverLogFiles } = await import('../core/logs/discover');
+    const { FileTailer } = await import('../core/logs/tail');
+    const { FindingScanner } = await import('../core/logs/scan');
+    const logs = await discoverLogFiles({
+      vscodeWindowFolder: this.windowLogFolder,
+      appName: vscode.env.appName,
+      extraPaths: this.settings.logPaths,
+    });
+    const firstDiscovery = this.followed.size === 0 && this.polls === 0;
+    for (const log of logs) {
+      if (this.followed.has(log.path)) continue;
+      // Files of this window's session are read from the start (a server may have failed
+      // before we activated); user-added paths may be long histories, so from their end.
+      const fromStart = log.host !== 'custom' || !firstDiscovery;
+      this.followed.set(log.path, {
+        log,
+        tailer: new FileTailer(log.path, { startAtEnd: !fromStart }),
+        scanner: new FindingScanner(log.path),
+      });
+      this.logger.info(`watching ${log.path}${log.server ? ` (server ${log.server})` : ''}`);
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      if (this.polls++ % REDISCOVER_EVERY === 0) await this.discover();
+      for (const { log, tailer, scanner } of this.followed.values()) {
+        const lines = await tailer.read();
+        const findings = lines.length > 0 ? scanner.push(lines) : scanner.flush();
+        for (const finding of findings) {
+          this.logger.info(`detected ${finding.kind} (${finding.runtime}) in ${path.basename(log.path)}:${finding.line}${finding.host ? ` for ${finding.host}:${finding.port ?? 443}` : ''}: ${finding.message}`);
+          this.found.fire({ ...finding, server: finding.server ?? log.server ?? undefined, definitionId: log.definitionId, logHost: log.host });
+        }
+      }
+    } catch (error) {
+      this.logger.warn(`log watcher: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  dispose(): void {
+    this.stop();
+    this.found.dispose();
+  }
+}

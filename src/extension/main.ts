@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { ChainAnalysis } from './analysis';
+import { ChainView } from './chainView';
+import { registerCommands } from './commands';
+import { FixFlow } from './fixFlow';
+import { createLogger } from './log';
+import { LogWatcher } from './logWatcher';
+import { FindingNotifier } from './notifier';
+import { Preflight } from './preflight';
+import { Settings } from './settings';
+import { TlsStatusItem } from './statusBar';
+import { UndoStore } from './undoStore';
+
+/** Wiring only: builds the services, hands every disposable to the context. */
+export function activate(context: vscode.ExtensionContext): void {
+  const started = Date.now();
+  const { channel, logger } = createLogger();
+  const settings = new Settings();
+  const analysis = new ChainAnalysis(context.asAbsolutePath('dist/worker.js'), settings, logger);
+  const status = new TlsStatusItem();
+  const undo = new UndoStore(context.globalState);
+  const fixFlow = new FixFlow(analysis, settings, undo, logger, status);
+  const chainView = new ChainView(context.extensionUri, {
+    fix: (report) => void fixFlow.run({ report }),
+    reanalyze: (host, port) => void fixFlow.showChain(host, port),
+  });
+  fixFlow.attachView(chainView);
+  const watcher = new LogWatcher(context.logUri, settings, logger);
+  const notifier = new FindingNotifier(settings, fixFlow, logger);
+  const preflight = new Preflight(analysis, settings, notifier, logger);
+
+  context.subscriptions.push(
+    channel,
+    settings,
+    analysis,
+    status,
+    chainView,
+    watcher,
+    analysis.onDidReport((report) => status.showReport(report)),
+    watcher.onDidFind((finding) => notifier.onFinding(finding)),
+    preflight,
+    ...registerCommands({ fixFlow, channel }),
+    settings.onDidChange(() => {
+      if (settings.autoDetect) {
+        watcher.refresh();
+        watcher.start();
+      } else watcher.stop();
+    }),
+  );
+
+  if (settings.autoDetect) watcher.start();
+  preflight.start();
+  logger.info(`activated in ${Date.now() - started} ms (${vscode.env.appName} ${vscode.version}, Node ${process.versions.node}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
+}
+
+export function deactivate(): void {}

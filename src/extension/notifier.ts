@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/types';
+import type { FixFlow, FixTarget } from './fixFlow';
+import type { ServerFinding } from './logWatcher';
+import type { Settings } from './settings';
+import { kindText } from './verdictText';
+
+/** Same server, same kind, within this time: the same event seen again (a retry loop), not news. */
+const QUIET_MS = 5 * 60_000;
+
+export interface PreflightProblem {
+  server: string;
+  configPath: string;
+  host: string;
+  port: number;
+  caSubject: string;
+}
+
+/**
+ * Turns findings into notifications: one per server per event, never a flood. Fixable ones
+ * offer Fix / Show chain / Don't ask again; the others explain what is wrong instead.
+ */
+export class FindingNotifier {
+  private readonly lastShown = new Map<string, number>();
+  private readonly open = new Set<string>();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly fixFlow: FixFlow,
+    private readonly logger: Logger,
+  ) {}
+
+  private shouldShow(key: string, server: string | undefined): boolean {
+    if (server && this.settings.ignoredServers.includes(server)) return false;
+    if (this.open.has(key)) return false;
+    const last = this.lastShown.get(key);
+    return last === undefined || Date.now() - last > QUIET_MS;
+  }
+
+  private async ask(key: string, show: () => Thenable<string | undefined>): Promise<string | undefined> {
+    this.open.add(key);
+    this.lastShown.set(key, Date.now());
+    try {
+      return await show();
+    } finally {
+      this.open.delete(key);
+    }
+  }
+
+  async onFinding(finding: ServerFinding): Promise<void> {
+    const server = finding.server;
+    const key = `${server ?? finding.file}|${finding.kind}`;
+    if (!this.shouldShow(key, server)) return;
+    const where = finding.host ? `${finding.host}${finding.port && finding.port !== 443 ? `:${finding.port}` : ''}` : undefined;
+    const name = server ?? vscode.l10n.t('An MCP server');
+    if (!finding.fixable) {
+      const message = where
+        ? vscode.l10n.t('MCP server {0} could not connect to {1}: {2}.', name, where, kindText(finding.kind))
+        : vscode.l10n.t('MCP server {0} failed TLS verification: {1}.', name, kindText(finding.kind));
+      const choice = await this.ask(key, () => vscode.window.showWarningMessage(message, vscode.l10n.t('Show chain')));
+      if (choice && finding.host) await this.fixFlow.showChain(finding.host, finding.port ?? 443);
+      return;
+    }
+    const message = where
+      ? vscode.l10n.t(
+          'MCP server {0} failed: the certificate of {1} is signed by a CA its runtime does not trust. A TLS-inspecting proxy is probably re-signing certificates.',
+          name,
+          where,
+        )
+      : vscode.l10n.t(
+          'MCP server {0} failed: a certificate is signed by a CA its runtime does not trust. A TLS-inspecting proxy is probably re-signing certificates.',
+          name,
+        );
+    const target: FixTarget = { finding };
+    await this.offer(key, message, target, server, finding.host ? { host: finding.host, port: finding.port ?? 443 } : undefined);
+  }
+
+  async onPreflight(problem: PreflightProblem): Promise<void> {
+    const key = `${problem.server}|preflight`;
+    if (!this.shouldShow(key, problem.server)) return;
+    const message = vscode.l10n.t(
+      'TLS to {0} is intercepted by "{1}". MCP server {2} has no CA setting for it and will fail with CERTIFICATE_VERIFY_FAILED.',
+      `${problem.host}${problem.port !== 443 ? `:${problem.port}` : ''}`,
+      problem.caSubject,
+      problem.server,
+    );
+    await this.offer(key, message, { servers: [{ name: problem.server, configPath: problem.configPath }], host: { host: problem.host, port: problem.port } }, problem.server, problem);
+  }
+
+  private async offer(key: string, message: string, target: FixTarget, server: string | undefined, host: { host: string; port: number } | undefined): Promise<void> {
+    const fix = vscode.l10n.t('Fix');
+    const chain = vscode.l10n.t('Show chain');
+    const never = vscode.l10n.t("Don't ask again for this server");
+    const actions = [fix, ...(host ? [chain] : []), ...(server ? [never] : [])];
+    this.logger.info(`notify: ${message}`);
+    const choice = await this.ask(key, () => vscode.window.showWarningMessage(message, ...actions));
+    if (choice === fix) await this.fixFlow.run(target);
+    else if (choice === chain && host) await this.fixFlow.showChain(host.host, host.port);
+    else if (choice === never && server) {
+      await this.settings.ignoreServer(server);
+      this.logger.info(`server ${server} added to mcpSslDoctor.ignoredServers`);
+    }
+  }
+}

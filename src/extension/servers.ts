@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Logger } from '../core/types';
+import * as fixCore from './fixCore';
+
+/** One MCP server as configured somewhere, with what the editor needs to fix and restart it. */
+export interface ServerEntry extends fixCore.ConfiguredServer {
+  configPath: string;
+  /** Which MCP host reads that file (vscode, cursor, claude-desktop, ...). */
+  configHost: string;
+  /** VS Code's definition id (for the restart command), when the file is one VS Code reads. */
+  definitionId: string | null;
+}
+
+/**
+ * VS Code's id of a server defined in a file it reads: `.vscode/mcp.json` of folder N is
+ * `mcp.config.wsN.<name>`, the user's `mcp.json` `mcp.config.usrlocal.<name>`, a root
+ * `.mcp.json` `workspace-dot-mcp.N.<name>` (research/editors-and-mcp-hosts.md).
+ */
+export function definitionIdFor(configPath: string, name: string, folders: string[]): string | null {
+  const normalized = path.resolve(configPath);
+  for (const [index, folder] of folders.entries()) {
+    if (normalized === path.join(folder, '.vscode', 'mcp.json')) return `mcp.config.ws${index}.${name}`;
+    if (normalized === path.join(folder, '.mcp.json')) return `workspace-dot-mcp.${index}.${name}`;
+  }
+  if (/[\\/]User[\\/](profiles[\\/][^\\/]+[\\/])?mcp\.json$/.test(normalized)) return `mcp.config.usrlocal.${name}`;
+  return null;
+}
+
+/** Every server of every config found for this window: workspace folders first, then the user's. */
+export async function listServers(folders: string[], logger: Logger): Promise<ServerEntry[]> {
+  const entries: ServerEntry[] = [];
+  for (const location of await fixCore.discover(folders)) {
+    try {
+      for (const server of await fixCore.readServers(location.path)) {
+        entries.push({ ...server, configPath: location.path, configHost: location.host, definitionId: definitionIdFor(location.path, server.name, folders) });
+      }
+    } catch (error) {
+      logger.warn(`cannot read ${location.path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return entries;
+}
+
+interface ServerItem extends vscode.QuickPickItem {
+  entry?: ServerEntry;
+}
+
+/** Pick one or more servers to fix; remote servers are listed with the reason they cannot be. */
+export async function pickServers(entries: ServerEntry[]): Promise<ServerEntry[] | undefined> {
+  if (entries.length === 0) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('No MCP server configuration was found in this workspace or your user settings (.vscode/mcp.json, .cursor/mcp.json, .mcp.json, …).'),
+    );
+    return undefined;
+  }
+  const items: ServerItem[] = [];
+  let lastConfig = '';
+  for (const entry of entries.filter((candidate) => candidate.stdio)) {
+    if (entry.configPath !== lastConfig) {
+      items.push({ label: vscode.workspace.asRelativePath(entry.configPath), kind: vscode.QuickPickItemKind.Separator });
+      lastConfig = entry.configPath;
+    }
+    items.push({
+      label: entry.name,
+      description: `${entry.runtime} · ${[entry.command, ...entry.args].join(' ')}`.slice(0, 120),
+      detail: entry.caVariables.length > 0 ? vscode.l10n.t('already sets {0}', entry.caVariables.join(', ')) : undefined,
+      picked: entries.length === 1,
+      entry,
+    });
+  }
+  const remote = entries.filter((candidate) => !candidate.stdio);
+  if (remote.length > 0) {
+    items.push({ label: vscode.l10n.t('Cannot be fixed here'), kind: vscode.QuickPickItemKind.Separator });
+    for (const entry of remote) {
+      items.push({
+        label: `$(circle-slash) ${entry.name}`,
+        description: vscode.l10n.t('remote server: the editor itself connects, so its env cannot help; trust the CA in the OS store and enable http.systemCertificates'),
+      });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Fix MCP SSL'),
+    placeHolder: vscode.l10n.t('Pick the MCP servers to point at the corporate CA'),
+    canPickMany: true,
+    matchOnDescription: true,
+  });
+  return picked?.map((item) => item.entry).filter((entry): entry is ServerEntry => entry !== undefined);
+}

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+
+export type BundleMode = 'combined' | 'ca-only';
+
+/** Typed view of the `mcpSslDoctor.*` settings, re-read when they change. */
+export class Settings implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor() {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('mcpSslDoctor') || event.affectsConfiguration('http.proxy')) this.changed.fire();
+    });
+  }
+
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('mcpSslDoctor');
+  }
+
+  get autoDetect(): boolean {
+    return this.section.get<boolean>('autoDetect', true);
+  }
+
+  get preflight(): boolean {
+    return this.section.get<boolean>('preflight', true);
+  }
+
+  /** Empty: by runtime (pypi.org for Python servers, registry.npmjs.org for Node servers). */
+  get probeHost(): string {
+    return this.section.get<string>('probeHost', '').trim();
+  }
+
+  get bundleMode(): BundleMode {
+    return this.section.get<BundleMode>('bundleMode', 'combined') === 'ca-only' ? 'ca-only' : 'combined';
+  }
+
+  get logPaths(): string[] {
+    return this.section.get<string[]>('logPaths', []).filter((entry) => typeof entry === 'string' && entry.trim() !== '');
+  }
+
+  get ignoredServers(): string[] {
+    return this.section.get<string[]>('ignoredServers', []);
+  }
+
+  /** A PEM file that stands in for the OS store (tests and administrators). */
+  get systemCaFile(): string | undefined {
+    return this.section.get<string>('systemCaFile', '').trim() || undefined;
+  }
+
+  get bundleDirectory(): string | undefined {
+    return this.section.get<string>('bundleDirectory', '').trim() || undefined;
+  }
+
+  /** The editor's own proxy setting, passed to the probe; undefined means "from the environment". */
+  get editorProxy(): string | undefined {
+    return vscode.workspace.getConfiguration('http').get<string>('proxy', '').trim() || undefined;
+  }
+
+  async ignoreServer(name: string): Promise<void> {
+    const current = this.ignoredServers;
+    if (!current.includes(name)) {
+      await this.section.update('ignoredServers', [...current, name], vscode.ConfigurationTarget.Global);
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
