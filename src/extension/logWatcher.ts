@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, Logger } from '../core/types';
 import type { DiscoveredLog } from '../core/logs/discover';
@@ -16,6 +17,7 @@ interface Followed {
   log: DiscoveredLog;
   tailer: FileTailer;
   scanner: FindingScanner;
+  watcher?: FSWatcher;
 }
 
 const POLL_MS = 1500;
@@ -31,6 +33,8 @@ export class LogWatcher implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private polls = 0;
   private busy = false;
+  private again = false;
+  private soon: NodeJS.Timeout | undefined;
   private readonly found = new vscode.EventEmitter<ServerFinding>();
   readonly onDidFind = this.found.event;
 
@@ -54,7 +58,19 @@ export class LogWatcher implements vscode.Disposable {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
     this.timer = undefined;
+    for (const followed of this.followed.values()) followed.watcher?.close();
+    this.followed.clear();
+  }
+
+  /** A change event from the OS: read now rather than at the next poll (polling stays as the fallback). */
+  private pollSoon(): void {
+    if (this.soon || !this.timer) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.poll();
+    }, 30);
   }
 
   /** Re-discover at once (settings changed). */
@@ -77,17 +93,28 @@ export class LogWatcher implements vscode.Disposable {
       // Files of this window's session are read from the start (a server may have failed
       // before we activated); user-added paths may be long histories, so from their end.
       const fromStart = log.host !== 'custom' || !firstDiscovery;
+      let watcher: FSWatcher | undefined;
+      try {
+        watcher = watch(log.path, { persistent: false }, () => this.pollSoon());
+        watcher.on('error', () => watcher?.close());
+      } catch {
+        // Not watchable (a network drive, a file not there yet): polling covers it.
+      }
       this.followed.set(log.path, {
         log,
         tailer: new FileTailer(log.path, { startAtEnd: !fromStart }),
         scanner: new FindingScanner(log.path),
+        watcher,
       });
       this.logger.info(`watching ${log.path}${log.server ? ` (server ${log.server})` : ''}`);
     }
   }
 
   private async poll(): Promise<void> {
-    if (this.busy) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
     this.busy = true;
     try {
       if (this.polls++ % REDISCOVER_EVERY === 0) await this.discover();
@@ -103,6 +130,10 @@ export class LogWatcher implements vscode.Disposable {
       this.logger.warn(`log watcher: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.busy = false;
+      if (this.again) {
+        this.again = false;
+        this.pollSoon();
+      }
     }
   }
 
