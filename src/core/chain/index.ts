@@ -1,5 +1,7 @@
 // Public surface of chain analysis (owned by the chain work; other parts import only this file).
 import type { ChainReport } from '../types';
+import { analyzeHost as analyze } from './analyze';
+import { verifyTrust as verify } from './verify';
 
 export interface ProbeOptions {
   host: string;
@@ -15,7 +17,7 @@ export interface ProbeOptions {
 }
 
 export interface AnalyzeOptions extends ProbeOptions {
-  /** Replace the OS store with the certificates of this PEM file (tests, admins). */
+  /** Replace the OS store with the certificates of this PEM file (tests, admins). Else MCP_SSL_DOCTOR_SYSTEM_CA from env. */
   systemCaFile?: string;
   /** Replace the public roots with the certificates of this PEM file (tests). */
   publicCaFile?: string;
@@ -27,6 +29,16 @@ export interface VerifyResult {
   error?: string;
 }
 
-export declare function analyzeHost(options: AnalyzeOptions): Promise<ChainReport>;
+/** Probe host:port (direct or through a proxy), build the path, and give the verdict. */
+export function analyzeHost(options: AnalyzeOptions): Promise<ChainReport> {
+  return analyze(options);
+}
+
 /** A handshake to the host that trusts only caPem: proof that a bundle fixes the path. */
-export declare function verifyTrust(options: ProbeOptions & { caPem: string }): Promise<VerifyResult>;
+export function verifyTrust(options: ProbeOptions & { caPem: string }): Promise<VerifyResult> {
+  return verify(options);
+}
+
+export { parseHostPort, formatHostPort } from './hostPort';
+export { strictProblems, type StrictProblem } from './strict';
+export { SYSTEM_CA_ENV } from '../trust/systemStore';

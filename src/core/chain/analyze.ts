@@ -1,0 +1,88 @@
+// analyzeHost: probe, build the path against the stores, and say what it means.
+import type { ChainReport, ChainWarning, PathCert, Verdict } from '../types';
+import { loadPublicRoots } from '../trust/publicRoots';
+import { loadSystemStore } from '../trust/systemStore';
+import type { AnalyzeOptions } from './index';
+import type { Cert } from './cert';
+import { matchesHost } from './hostname';
+import { BuiltPath, Stores, buildPath } from './path';
+import { probeChain } from './probe';
+import { strictProblems, strictWarnings } from './strict';
+import { TrustIndex } from './trustIndex';
+
+const publicIndexCache = new Map<string, Promise<TrustIndex>>();
+const systemIndexCache = new WeakMap<object, TrustIndex>();
+
+/** The public roots and the OS store, indexed once per process (a worker reuses them). */
+export async function loadStores(options: AnalyzeOptions): Promise<Stores> {
+  const publicKey = options.publicCaFile ?? '';
+  let publicIndex = publicIndexCache.get(publicKey);
+  if (!publicIndex) {
+    publicIndex = loadPublicRoots(options.publicCaFile).then((ders) => new TrustIndex(ders));
+    publicIndexCache.set(publicKey, publicIndex);
+    publicIndex.catch(() => publicIndexCache.delete(publicKey));
+  }
+  const systemStore = await loadSystemStore({ file: options.systemCaFile, env: options.env });
+  let systemIndex = systemIndexCache.get(systemStore);
+  if (!systemIndex) {
+    systemIndex = new TrustIndex(systemStore.ders);
+    systemIndexCache.set(systemStore, systemIndex);
+  }
+  return { public: await publicIndex, system: systemIndex };
+}
+
+export async function analyzeHost(options: AnalyzeOptions): Promise<ChainReport> {
+  const stores = loadStores(options);
+  // The stores load while the handshake runs; a failed probe must not leave a rejection unhandled.
+  stores.catch(() => undefined);
+  const probe = await probeChain(options);
+  return buildReport(options, probe.presented, probe.proxy, await stores);
+}
+
+export function buildReport(
+  options: Pick<AnalyzeOptions, 'host' | 'port' | 'servername'>,
+  presented: Cert[],
+  proxy: string | null,
+  stores: Stores,
+  now = new Date(),
+): ChainReport {
+  const built = buildPath(presented, stores, now);
+  const path: PathCert[] = built.entries.map((entry) => ({ ...entry.cert.info(), source: entry.source }));
+  const warnings: ChainWarning[] = [];
+  if (built.root) {
+    warnings.push(...strictWarnings(strictProblems(built.entries.map((e) => e.cert))));
+    const fetched = built.entries.slice(1, -1).filter((e) => e.source !== 'presented');
+    if (fetched.length > 0) {
+      warnings.push({
+        code: 'intermediates-not-sent',
+        message:
+          `The server did not send ${fetched.length === 1 ? 'the issuing CA' : `${fetched.length} issuing CAs`} ` +
+          `(${fetched.map((e) => e.cert.info().subject).join('; ')}): a bundle must hold them as well as the root, ` +
+          'since OpenSSL-based clients do not fetch missing intermediates.',
+      });
+    }
+  }
+  return {
+    host: options.host,
+    port: options.port,
+    proxy,
+    presented: presented.map((cert) => cert.info()),
+    path,
+    root: built.root ? { subject: built.root.cert.info().subject, sha256: built.root.cert.sha256, source: built.root.source } : null,
+    verdict: verdictOf(built, presented, options.servername ?? options.host, now),
+    trust: built.trust,
+    warnings,
+  };
+}
+
+function verdictOf(built: BuiltPath, presented: Cert[], name: string, now: Date): Verdict {
+  const leaf = presented[0];
+  if (!leaf) return 'incomplete';
+  const checked = built.root ? built.entries.map((e) => e.cert) : presented;
+  if (checked.some((cert) => !cert.validAt(now))) return 'expired';
+  if (!matchesHost(leaf, name)) return 'hostname-mismatch';
+  if (!built.root) return 'incomplete';
+  if (built.trust.public) return 'trusted';
+  if (built.trust.system) return 'intercepted';
+  return 'untrusted';
+}
