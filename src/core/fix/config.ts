@@ -1,0 +1,169 @@
+// Reads an MCP config of any host and recognises its format by content, not by name.
+import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { DoctorError } from '../types';
+import { findMember, lineColumn, memberValue } from './jsonc-text';
+
+/** Where the servers live in the file. */
+export type ConfigFormat =
+  | 'servers' // VS Code mcp.json (workspace .vscode/mcp.json, user profile mcp.json)
+  | 'mcpServers' // .mcp.json, Cursor, Claude Desktop, Windsurf, Cline, Roo, Kiro
+  | 'settings' // VS Code 1.99–1.101 settings.json: "mcp": { "servers": ... }
+  | 'settings-dotted' // settings.json written as "mcp.servers": ...
+  | 'code-workspace'; // .code-workspace: "settings": { "mcp": { "servers": ... } }
+
+export type EnvValue = string | number | null;
+
+export interface ServerEntry {
+  name: string;
+  command?: string;
+  args: string[];
+  env: Record<string, EnvValue>;
+  envFile?: string;
+  cwd?: string;
+  type?: string;
+  /** `url`, or Windsurf's `serverUrl`. */
+  url?: string;
+  /** The server's object node in the tree. */
+  node: Node;
+}
+
+export interface DuplicateKey {
+  key: string;
+  path: (string | number)[];
+  line: number;
+  column: number;
+}
+
+export interface ParsedConfig {
+  file: string;
+  /** The text without a BOM. */
+  text: string;
+  bom: boolean;
+  format: ConfigFormat;
+  /** JSON path of the object that maps server names to entries. */
+  serversPath: string[];
+  serversNode: Node;
+  root: Node;
+  servers: ServerEntry[];
+  duplicates: DuplicateKey[];
+}
+
+const BOM = '\uFEFF';
+
+export function stripBom(text: string): { text: string; bom: boolean } {
+  return text.startsWith(BOM) ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+
+/** Parses JSONC (comments, trailing commas); a syntax error names file and line:column. */
+export function parseJsonc(file: string, text: string): Node {
+  if (text.trim() === '') {
+    throw new DoctorError('malformed-config', 'the file is empty: it holds no MCP servers', { file, line: 1, column: 1 });
+  }
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first || !root) {
+    const { line, column } = lineColumn(text, first?.offset ?? 0);
+    const what = first ? printParseErrorCode(first.error) : 'no JSON value';
+    throw new DoctorError('malformed-config', `not valid JSON (${what}): fix the file first; nothing was changed`, { file, line, column });
+  }
+  return root;
+}
+
+function locate(root: Node): { format: ConfigFormat; path: string[]; node: Node } | undefined {
+  if (root.type !== 'object') return undefined;
+  const candidates: { format: ConfigFormat; path: string[] }[] = [
+    { format: 'servers', path: ['servers'] },
+    { format: 'mcpServers', path: ['mcpServers'] },
+    { format: 'settings-dotted', path: ['mcp.servers'] },
+    { format: 'settings', path: ['mcp', 'servers'] },
+    { format: 'code-workspace', path: ['settings', 'mcp', 'servers'] },
+  ];
+  for (const candidate of candidates) {
+    let node: Node | undefined = root;
+    for (const key of candidate.path) {
+      node = node?.type === 'object' ? memberValue(findMember(node, key).property) : undefined;
+    }
+    if (node?.type === 'object') return { ...candidate, node };
+  }
+  return undefined;
+}
+
+function stringValue(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'string') return node.value as string;
+  if (node.type === 'number' || node.type === 'boolean') return String(node.value);
+  return undefined;
+}
+
+function readServer(name: string, node: Node): ServerEntry {
+  const get = (key: string): Node | undefined => memberValue(findMember(node, key).property);
+  const args = (get('args')?.children ?? []).map((item) => stringValue(item) ?? '');
+  const env: Record<string, EnvValue> = {};
+  for (const property of get('env')?.children ?? []) {
+    const key = property.children?.[0]?.value as string | undefined;
+    const value = property.children?.[1];
+    if (key === undefined || !value) continue;
+    env[key] = value.type === 'null' ? null : value.type === 'number' ? (value.value as number) : (stringValue(value) ?? '');
+  }
+  return {
+    name,
+    command: stringValue(get('command')),
+    args,
+    env,
+    envFile: stringValue(get('envFile')),
+    cwd: stringValue(get('cwd')),
+    type: stringValue(get('type')),
+    url: stringValue(get('url')) ?? stringValue(get('serverUrl')),
+    node,
+  };
+}
+
+function findDuplicates(text: string, node: Node, path: (string | number)[], out: DuplicateKey[]): void {
+  if (node.type === 'object') {
+    const seen = new Set<string>();
+    for (const property of node.children ?? []) {
+      const keyNode = property.children?.[0];
+      const key = keyNode?.value as string | undefined;
+      if (key === undefined || !keyNode) continue;
+      if (seen.has(key)) out.push({ key, path: [...path, key], ...lineColumn(text, keyNode.offset) });
+      seen.add(key);
+      const value = property.children?.[1];
+      if (value) findDuplicates(text, value, [...path, key], out);
+    }
+  } else if (node.type === 'array') {
+    (node.children ?? []).forEach((child, index) => findDuplicates(text, child, [...path, index], out));
+  }
+}
+
+/** Parses an MCP config; throws DoctorError malformed-config / unknown-config. */
+export function parseConfig(file: string, rawText: string): ParsedConfig {
+  const { text, bom } = stripBom(rawText);
+  const root = parseJsonc(file, text);
+  const found = locate(root);
+  if (!found) {
+    throw new DoctorError(
+      'unknown-config',
+      'not an MCP config: no "servers", "mcpServers" or "mcp": {"servers"} object at the top; nothing was changed',
+      { file, line: 1, column: 1 },
+    );
+  }
+  const servers: ServerEntry[] = [];
+  const seen = new Set<string>();
+  // Walk backwards so a duplicated server name yields the occurrence editors read (the last).
+  for (const property of [...(found.node.children ?? [])].reverse()) {
+    const name = property.children?.[0]?.value as string | undefined;
+    const value = property.children?.[1];
+    if (name === undefined || value?.type !== 'object' || seen.has(name)) continue;
+    seen.add(name);
+    servers.unshift(readServer(name, value));
+  }
+  const duplicates: DuplicateKey[] = [];
+  findDuplicates(text, root, [], duplicates);
+  return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, duplicates };
+}
+
+/** VS Code resolves `${userHome}` in mcp.json and settings; other hosts are not known to (be conservative). */
+export function formatResolvesVariables(format: ConfigFormat): boolean {
+  return format !== 'mcpServers';
+}

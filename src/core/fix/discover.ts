@@ -1,0 +1,80 @@
+// Finds the MCP config files that exist for the given workspace folders and user.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseConfig } from './config';
+import { appDataDir, EDITOR_HOST, EditorId, HostId, Scope, USER_LOCATIONS, WORKSPACE_LOCATIONS } from './locations';
+
+export interface ConfigLocation {
+  path: string;
+  host: HostId;
+  scope: Scope;
+  resolvesVariables: boolean;
+}
+
+export interface DiscoverOptions {
+  workspaceFolders: string[];
+  home: string;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  /** Editors' userData folders (e.g. from `--user-data-dir` or the running editor); default per OS. */
+  userDataDirs?: { editor: EditorId; dir: string }[];
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Expands one `*` path segment against the file system. */
+async function expand(base: string, parts: string[]): Promise<string[]> {
+  const star = parts.indexOf('*');
+  if (star === -1) return [path.join(base, ...parts)];
+  const parent = path.join(base, ...parts.slice(0, star));
+  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  return names.sort().map((name) => path.join(parent, name, ...parts.slice(star + 1)));
+}
+
+/** settings.json counts only when it still holds servers (VS Code 1.99–1.101). */
+async function holdsServers(file: string): Promise<boolean> {
+  try {
+    parseConfig(file, await fs.readFile(file, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function discoverConfigs(options: DiscoverOptions): Promise<ConfigLocation[]> {
+  const pathApi = options.platform === 'win32' ? path.win32 : path.posix;
+  const appData = appDataDir(options.platform, options.home, options.env, pathApi.join);
+  const userDataDirs =
+    options.userDataDirs ?? (Object.keys(EDITOR_HOST) as EditorId[]).map((editor) => ({ editor, dir: pathApi.join(appData, editor) }));
+  const found: ConfigLocation[] = [];
+  const seen = new Set<string>();
+  const add = async (file: string, host: HostId, scope: Scope, resolvesVariables: boolean): Promise<void> => {
+    if (seen.has(file) || !(await isFile(file))) return;
+    if (path.basename(file) === 'settings.json' && !(await holdsServers(file))) return;
+    seen.add(file);
+    found.push({ path: file, host, scope, resolvesVariables });
+  };
+  for (const folder of options.workspaceFolders) {
+    for (const row of WORKSPACE_LOCATIONS) await add(pathApi.join(folder, ...row.path), row.host, 'workspace', row.resolvesVariables);
+  }
+  for (const row of USER_LOCATIONS) {
+    if (row.base === 'userData') {
+      for (const { editor, dir } of userDataDirs) {
+        if (row.editors && !row.editors.includes(editor)) continue;
+        // Cline/Roo in Cursor are still Cline/Roo; VS Code rows take the editor's own host id.
+        const host = row.host === 'vscode' ? EDITOR_HOST[editor] : row.host;
+        for (const file of await expand(dir, row.path)) await add(file, host, 'user', row.resolvesVariables);
+      }
+    } else {
+      const base = row.base === 'home' ? options.home : appData;
+      for (const file of await expand(base, row.path)) await add(file, row.host, 'user', row.resolvesVariables);
+    }
+  }
+  return found;
+}

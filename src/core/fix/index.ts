@@ -1,0 +1,21 @@
+// Public surface of the fix: discover configs, plan, apply, undo.
+export { discoverConfigs } from './discover';
+export type { ConfigLocation, DiscoverOptions } from './discover';
+export { parseConfig, formatResolvesVariables } from './config';
+export type { ConfigFormat, ParsedConfig, ServerEntry } from './config';
+export { detectRuntime, RUNTIME_VARIABLES, CA_VARIABLES, CONTAINER_BUNDLE_PATH } from './runtimes';
+export type { ServerRuntime } from './runtimes';
+export { buildBundle, readCertificates, bundleFileName } from './bundle';
+export type { Bundle, BundleMode, BundleCert } from './bundle';
+export { findInsecure } from './insecure';
+export type { InsecureSetting } from './insecure';
+export { strictCaProblems } from './strict';
+export type { StrictProblem } from './strict';
+export { planFix } from './plan';
+export type { FixOptions, FixPlan, ChangedServer, SkippedServer, FixWarning, VerifyTarget } from './plan';
+export { applyFix, describePlan } from './apply';
+export type { FixResult } from './apply';
+export { undoFix } from './undo';
+export type { UndoOptions, UndoResult } from './undo';
+export { defaultBundleDir, configPathOf, BUNDLE_FOLDER } from './paths';
+export { isTrackedByGit } from './git';

@@ -1,0 +1,93 @@
+// Where MCP hosts keep their configs (research/editors-and-mcp-hosts.md). Data, not code: adding
+// a host is adding a row. `resolvesVariables`: whether the host expands `${userHome}` in env
+// values — confirmed for VS Code (mcp.json, settings.json); unconfirmed elsewhere, so false.
+
+export type HostId =
+  | 'vscode'
+  | 'vscode-insiders'
+  | 'vscodium'
+  | 'cursor'
+  | 'claude-desktop'
+  | 'claude-code'
+  | 'windsurf'
+  | 'cline'
+  | 'roo'
+  | 'kiro';
+
+export type Scope = 'workspace' | 'user';
+
+/** A path relative to a workspace folder. */
+export interface WorkspaceRow {
+  host: HostId;
+  path: string[];
+  resolvesVariables: boolean;
+}
+
+/** A path relative to a base folder of the user: home, or an editor's userData. */
+export interface UserRow {
+  host: HostId;
+  base: 'home' | 'userData' | 'appData';
+  path: string[];
+  resolvesVariables: boolean;
+  /** Only for these editors' userData (VS Code family). */
+  editors?: EditorId[];
+}
+
+export type EditorId = 'Code' | 'Code - Insiders' | 'VSCodium' | 'Cursor' | 'Windsurf' | 'Kiro';
+
+export const EDITOR_HOST: Record<EditorId, HostId> = {
+  Code: 'vscode',
+  'Code - Insiders': 'vscode-insiders',
+  VSCodium: 'vscodium',
+  Cursor: 'cursor',
+  Windsurf: 'windsurf',
+  Kiro: 'kiro',
+};
+
+export const WORKSPACE_LOCATIONS: WorkspaceRow[] = [
+  { host: 'vscode', path: ['.vscode', 'mcp.json'], resolvesVariables: true },
+  { host: 'claude-code', path: ['.mcp.json'], resolvesVariables: false },
+  { host: 'cursor', path: ['.cursor', 'mcp.json'], resolvesVariables: false },
+  { host: 'roo', path: ['.roo', 'mcp.json'], resolvesVariables: false },
+  { host: 'kiro', path: ['.kiro', 'settings', 'mcp.json'], resolvesVariables: false },
+];
+
+const VSCODE_FAMILY: EditorId[] = ['Code', 'Code - Insiders', 'VSCodium'];
+const ALL_EDITORS: EditorId[] = ['Code', 'Code - Insiders', 'VSCodium', 'Cursor', 'Windsurf', 'Kiro'];
+
+export const USER_LOCATIONS: UserRow[] = [
+  { host: 'vscode', base: 'userData', path: ['User', 'mcp.json'], resolvesVariables: true, editors: VSCODE_FAMILY },
+  // Profiles: User/profiles/<id>/mcp.json, expanded by discover.
+  { host: 'vscode', base: 'userData', path: ['User', 'profiles', '*', 'mcp.json'], resolvesVariables: true, editors: VSCODE_FAMILY },
+  // 1.99–1.101 kept servers in settings.json (`mcp.servers`); discover keeps it only if it has them.
+  { host: 'vscode', base: 'userData', path: ['User', 'settings.json'], resolvesVariables: true, editors: VSCODE_FAMILY },
+  {
+    host: 'cline',
+    base: 'userData',
+    path: ['User', 'globalStorage', 'saoudrizwan.claude-dev', 'settings', 'cline_mcp_settings.json'],
+    resolvesVariables: false,
+    editors: ALL_EDITORS,
+  },
+  {
+    host: 'roo',
+    base: 'userData',
+    path: ['User', 'globalStorage', 'rooveterinaryinc.roo-cline', 'settings', 'mcp_settings.json'],
+    resolvesVariables: false,
+    editors: ALL_EDITORS,
+  },
+  { host: 'cline', base: 'home', path: ['.cline', 'data', 'settings', 'cline_mcp_settings.json'], resolvesVariables: false },
+  { host: 'cursor', base: 'home', path: ['.cursor', 'mcp.json'], resolvesVariables: false },
+  { host: 'windsurf', base: 'home', path: ['.codeium', 'windsurf', 'mcp_config.json'], resolvesVariables: false },
+  { host: 'kiro', base: 'home', path: ['.kiro', 'settings', 'mcp.json'], resolvesVariables: false },
+  { host: 'claude-desktop', base: 'appData', path: ['Claude', 'claude_desktop_config.json'], resolvesVariables: false },
+];
+
+/**
+ * The per-OS folder that holds editors' userData and Claude Desktop's config:
+ * macOS ~/Library/Application Support, Windows %APPDATA%, Linux $XDG_CONFIG_HOME or ~/.config.
+ */
+export function appDataDir(platform: NodeJS.Platform, home: string, env: NodeJS.ProcessEnv, join: (...parts: string[]) => string): string {
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support');
+  if (platform === 'win32') return env.APPDATA ?? join(home, 'AppData', 'Roaming');
+  return env.XDG_CONFIG_HOME ?? join(home, '.config');
+}

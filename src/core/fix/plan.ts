@@ -1,0 +1,276 @@
+// What a fix would change (a dry run): per server, the variables by runtime, what is skipped and why.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { VerifyResult } from '../chain/index';
+import { DoctorError } from '../types';
+import { buildBundle, Bundle, BundleMode, checkCaCertificates, readCertificates } from './bundle';
+import { formatResolvesVariables, parseConfig, ParsedConfig, ServerEntry } from './config';
+import { editServers, ServerChange, UndoStep } from './edit';
+import { isTrackedByGit } from './git';
+import { atomicSafeRead } from './read';
+import { findInsecure, InsecureSetting } from './insecure';
+import { configPathOf, defaultBundleDir } from './paths';
+import { CA_VARIABLES, CONTAINER_BUNDLE_PATH, detectRuntime, RUNTIME_VARIABLES, ServerRuntime } from './runtimes';
+import { strictCaProblems, StrictProblem } from './strict';
+
+export interface VerifyTarget {
+  host: string;
+  port: number;
+  proxy?: string | null;
+  servername?: string;
+  timeoutMs?: number;
+  /** The chain area's verifyTrust, injected (tests, worker). */
+  verifyTrust: (options: { host: string; port: number; proxy?: string | null; servername?: string; timeoutMs?: number; caPem: string }) => Promise<VerifyResult>;
+}
+
+export interface FixOptions {
+  configPath: string;
+  /** Only these servers (by name); default every stdio server. */
+  servers?: string[];
+  /** The corporate CA(s): PEM text (several certificates allowed) or DER. */
+  caPems: (string | Buffer)[];
+  mode?: BundleMode;
+  bundleDir?: string;
+  home?: string;
+  platform?: NodeJS.Platform;
+  /** Public roots to combine with (default: Node's tls.rootCertificates). */
+  publicPem?: string;
+  /** Point an existing, different CA variable at the new bundle. */
+  replace?: boolean;
+  /** Take out insecure settings (only with a verified fix). */
+  removeInsecure?: boolean;
+  /** Whether the host expands `${userHome}`; default from the format (VS Code's yes). */
+  resolvesVariables?: boolean;
+  /** A host to prove the bundle against before anything is written. */
+  verify?: VerifyTarget;
+  /** Strict-mode problems already known (from chain analysis); computed from the CAs otherwise. */
+  strictProblems?: StrictProblem[];
+}
+
+export interface FixWarning {
+  code: string;
+  message: string;
+  server?: string;
+}
+
+export interface ChangedServer {
+  server: string;
+  runtime: ServerRuntime;
+  env: Record<string, string>;
+  /** docker: the arguments inserted before the image. */
+  args?: string[];
+}
+
+export interface SkippedServer {
+  server: string;
+  reason: string;
+}
+
+export interface FixPlan {
+  options: FixOptions;
+  config: string;
+  parsed: ParsedConfig;
+  original: Buffer;
+  bundle: Bundle;
+  bundleDir: string;
+  bundlePath: string;
+  /** The bundle path as written into the config. */
+  bundleConfigPath: string;
+  /** The new file content (BOM kept), equal to the original when nothing changes. */
+  newContent: string;
+  steps: UndoStep[];
+  changed: ChangedServer[];
+  skipped: SkippedServer[];
+  insecure: InsecureSetting[];
+  removedInsecure: InsecureSetting[];
+  warnings: FixWarning[];
+  /** Whether git tracks the config (null: no git / not a repository). */
+  tracked: boolean | null;
+}
+
+const REMOTE_REASON =
+  'remote server: the editor connects to it itself, so there is no child process whose environment could be set. ' +
+  'In VS Code it trusts the OS certificate store (setting http.systemCertificates, on by default): have the CA installed there. ' +
+  'Other hosts: their own proxy / certificate settings.';
+
+function isRemote(server: ServerEntry): boolean {
+  return server.url !== undefined || (server.type !== undefined && server.type !== 'stdio' && !server.command);
+}
+
+function strictReason(problems: StrictProblem[]): string {
+  const what = [...new Set(problems.map((p) => `${p.problem} (${p.subject})`))].join('; ');
+  return (
+    `Python 3.13+ rejects this CA in strict X.509 mode: ${what}. No variable turns that check off, so a bundle would not help. ` +
+    'What works: IT reissues the CA with the missing extensions, or run the server on Python 3.12 (e.g. `uvx --python 3.12 ...`).'
+  );
+}
+
+export async function planFix(options: FixOptions): Promise<FixPlan> {
+  const home = options.home ?? os.homedir();
+  const platform = options.platform ?? process.platform;
+  const mode = options.mode ?? 'combined';
+  const bundleDir = options.bundleDir ?? defaultBundleDir(home, platform);
+  const cas = options.caPems.flatMap((pem, i) => readCertificates(pem, `CA #${i + 1}`));
+  if (cas.length === 0) throw new DoctorError('usage', 'no CA certificate given');
+  checkCaCertificates(cas);
+  const bundle = buildBundle(cas, mode, options.publicPem);
+  const bundlePath = (platform === 'win32' ? path.win32 : path.posix).join(bundleDir, bundle.fileName);
+
+  const { bytes: original, text: rawText } = await atomicSafeRead(options.configPath);
+  const parsed = parseConfig(options.configPath, rawText);
+  const resolvesVariables = options.resolvesVariables ?? formatResolvesVariables(parsed.format);
+  const bundleConfigPath = configPathOf(bundlePath, home, resolvesVariables, platform);
+  const warnings: FixWarning[] = [];
+  const changed: ChangedServer[] = [];
+  const skipped: SkippedServer[] = [];
+  const insecure: InsecureSetting[] = [];
+  const removedInsecure: InsecureSetting[] = [];
+  const changes: ServerChange[] = [];
+
+  for (const duplicate of parsed.duplicates) {
+    warnings.push({ code: 'duplicate-key', message: `key "${duplicate.key}" appears more than once (${duplicate.line}:${duplicate.column}); editors read only the last one` });
+  }
+  if (!resolvesVariables) {
+    warnings.push({ code: 'machine-specific-path', message: `this host does not expand \${userHome}: the bundle path ${bundleConfigPath} is specific to this machine` });
+  }
+  if (mode === 'ca-only') {
+    warnings.push({ code: 'ca-only', message: 'CA-only bundle: SSL_CERT_FILE / REQUESTS_CA_BUNDLE then trust nothing else, so hosts the proxy does not intercept will fail' });
+  }
+
+  const wanted = options.servers && options.servers.length > 0 ? options.servers : undefined;
+  for (const name of wanted ?? []) {
+    if (!parsed.servers.some((server) => server.name === name)) {
+      const known = parsed.servers.map((server) => server.name).join(', ') || '(none)';
+      throw new DoctorError('usage', `no server named "${name}" in this file; servers: ${known}`, { file: options.configPath });
+    }
+  }
+  const strict = options.strictProblems ?? strictCaProblems(cas);
+  const canRemoveInsecure = options.removeInsecure === true && options.verify !== undefined;
+  if (options.removeInsecure && !options.verify) {
+    warnings.push({ code: 'insecure-kept', message: 'insecure settings are removed only once the fix is verified against a host (--host); they were left in place' });
+  }
+
+  for (const server of parsed.servers) {
+    if (wanted && !wanted.includes(server.name)) continue;
+    const found = findInsecure(server);
+    insecure.push(...found);
+    if (isRemote(server)) {
+      skipped.push({ server: server.name, reason: REMOTE_REASON });
+      continue;
+    }
+    if (!server.command) {
+      skipped.push({ server: server.name, reason: 'no command: not a stdio server' });
+      continue;
+    }
+    const guess = detectRuntime(server.command, server.args);
+    if (guess.runtime === 'python' && strict.length > 0) {
+      skipped.push({ server: server.name, reason: strictReason(strict) });
+      warnings.push({ code: 'strict-ca', server: server.name, message: strictReason(strict) });
+      continue;
+    }
+    if (strict.length > 0 && (guess.runtime === 'docker' || guess.runtime === 'unknown')) {
+      warnings.push({ code: 'strict-ca', server: server.name, message: `if this server runs Python 3.13+, it will still fail: ${strictReason(strict)}` });
+    }
+    if (guess.runtime === 'unknown') {
+      warnings.push({
+        code: 'unknown-runtime',
+        server: server.name,
+        message: `could not tell the runtime of "${server.command}": set SSL_CERT_FILE and NODE_EXTRA_CA_CERTS, which cover OpenSSL, Go, rustls-native-certs and Node`,
+      });
+    }
+    if (server.envFile) {
+      warnings.push({ code: 'env-file', server: server.name, message: `the server also reads ${server.envFile}; a CA variable set there is overridden by the entry's env` });
+    }
+    const change: ServerChange = { server: server.name, add: {}, replace: {}, removeEnv: [], removeArgs: [] };
+    const variables = RUNTIME_VARIABLES[guess.runtime];
+    let conflict: string | undefined;
+
+    if (guess.runtime === 'docker') {
+      if (guess.dockerImageIndex === undefined) {
+        skipped.push({ server: server.name, reason: 'docker run: could not find the image among the arguments' });
+        continue;
+      }
+      const mount = `type=bind,source=${bundleConfigPath},target=${CONTAINER_BUNDLE_PATH},readonly`;
+      const existing = server.args.find((arg) => arg.includes(`target=${CONTAINER_BUNDLE_PATH}`));
+      if (existing === mount) {
+        skipped.push({ server: server.name, reason: 'already mounts this bundle: nothing to change' });
+        continue;
+      }
+      if (existing && !options.replace) {
+        skipped.push({ server: server.name, reason: `already mounts another bundle (${existing}); pass --replace to point it at the new one` });
+        continue;
+      }
+      const values = ['--mount', mount, ...variables.flatMap((variable) => ['-e', `${variable}=${CONTAINER_BUNDLE_PATH}`])];
+      change.insertArgs = { index: guess.dockerImageIndex, values };
+      changed.push({ server: server.name, runtime: guess.runtime, env: Object.fromEntries(variables.map((v) => [v, CONTAINER_BUNDLE_PATH])), args: values });
+      if (existing) warnings.push({ code: 'docker-existing-mount', server: server.name, message: `an older mount (${existing}) stays in args; remove it by hand` });
+    } else {
+      for (const variable of variables) {
+        const current = server.env[variable];
+        if (current === undefined || current === null) change.add[variable] = bundleConfigPath;
+        else if (String(current) !== bundleConfigPath) {
+          if (options.replace) change.replace[variable] = bundleConfigPath;
+          else conflict = conflict ?? `${variable}=${String(current)}`;
+        }
+      }
+      for (const variable of CA_VARIABLES) {
+        const current = server.env[variable];
+        if (!variables.includes(variable) && current !== undefined && current !== null) {
+          warnings.push({ code: 'other-ca-variable', server: server.name, message: `${variable}=${String(current)} is set too; this runtime does not read it for its trust` });
+        }
+      }
+      if (conflict) {
+        skipped.push({
+          server: server.name,
+          reason: `already sets ${conflict}; left alone (pass --replace to point it at ${bundleConfigPath})`,
+        });
+        continue;
+      }
+      const env = { ...change.add, ...change.replace };
+      if (Object.keys(env).length === 0) {
+        skipped.push({ server: server.name, reason: `already points at ${bundleConfigPath}: nothing to change` });
+      } else {
+        changed.push({ server: server.name, runtime: guess.runtime, env });
+      }
+    }
+    if (canRemoveInsecure) {
+      for (const setting of found) {
+        if ('env' in setting.removal) change.removeEnv.push(setting.removal.env);
+        else if (setting.removal.args.length > 0) change.removeArgs.push(...setting.removal.args);
+        else continue;
+        removedInsecure.push(setting);
+      }
+    }
+    const touches =
+      Object.keys(change.add).length + Object.keys(change.replace).length + change.removeEnv.length + change.removeArgs.length > 0 ||
+      change.insertArgs !== undefined;
+    if (touches) changes.push(change);
+  }
+  if (insecure.length > 0 && !canRemoveInsecure) {
+    warnings.push({
+      code: 'insecure',
+      message: `${insecure.length} setting(s) turn TLS verification off (${insecure.map((s) => `${s.server}: ${s.setting}`).join('; ')}); with the CA trusted they are not needed: remove them (--remove-insecure with --host)`,
+    });
+  }
+
+  const edited = changes.length > 0 ? editServers(parsed, changes) : { text: parsed.text, steps: [] };
+  const newContent = (parsed.bom ? '\uFEFF' : '') + edited.text;
+  return {
+    options,
+    config: options.configPath,
+    parsed,
+    original,
+    bundle,
+    bundleDir,
+    bundlePath,
+    bundleConfigPath,
+    newContent,
+    steps: edited.steps,
+    changed,
+    skipped,
+    insecure,
+    removedInsecure,
+    warnings,
+    tracked: await isTrackedByGit(options.configPath),
+  };
+}
