@@ -83,6 +83,8 @@ export interface Editor {
   runCommand(title: string, timeoutMs?: number): Promise<void>;
   /** Labels the command palette lists for `query` (the palette is closed again). */
   paletteItems(query: string, timeoutMs?: number): Promise<string[]>;
+  /** Like paletteItems, but leaves the palette open (for a screenshot); Escape closes it. */
+  showPalette(query: string, timeoutMs?: number): Promise<string[]>;
   /** Labels of the entries of an open quick pick / quick input (empty when none is open). */
   quickPickItems(): Promise<string[]>;
   /** Messages of the visible notification toasts. */
@@ -175,13 +177,13 @@ function newestMtime(path: string): number {
 let vsixBuilt: string | undefined;
 
 /**
- * The repo's VSIX, built with `npm run package` when it is missing or older than its sources.
- * Built at most once per process.
+ * The repo's VSIX, built with `npm run package` when it is missing or older than its sources (or
+ * always, with `force`). Built at most once per process.
  */
-export function ensureVsix(): string {
+export function ensureVsix(options: { force?: boolean } = {}): string {
   if (vsixBuilt !== undefined) return vsixBuilt;
   const sourcesChanged = Math.max(...PACKAGE_INPUTS.map((input) => newestMtime(join(REPO_ROOT, input))));
-  if (!existsSync(DEFAULT_VSIX) || statSync(DEFAULT_VSIX).mtimeMs < sourcesChanged) {
+  if (options.force || !existsSync(DEFAULT_VSIX) || statSync(DEFAULT_VSIX).mtimeMs < sourcesChanged) {
     const result = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
     if (result.status !== 0) {
       throw new Error(`'npm run package' failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
@@ -441,7 +443,12 @@ export async function startEditor(options: EditorOptions): Promise<Editor> {
         }, timeoutMs);
       },
       runCommand: (title, timeoutMs = 15_000) => runPaletteCommand(page, title, timeoutMs),
-      paletteItems: (query, timeoutMs = 10_000) => listPalette(page, query, timeoutMs),
+      paletteItems: async (query, timeoutMs = 10_000) => {
+        const items = await listPalette(page, query, timeoutMs);
+        await page.keyboard.press('Escape');
+        return items;
+      },
+      showPalette: (query, timeoutMs = 10_000) => listPalette(page, query, timeoutMs),
       quickPickItems: () => visibleQuickPickItems(page),
       notifications: () => visibleNotifications(page),
       async waitForNotification(message, timeoutMs = 30_000) {
@@ -548,7 +555,6 @@ async function listPalette(page: Page, query: string, timeoutMs: number): Promis
     }
     return Date.now() - stableSince >= 1_000 ? current : undefined;
   }, timeoutMs);
-  await page.keyboard.press('Escape');
   return items;
 }
 
