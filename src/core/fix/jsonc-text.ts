@@ -20,9 +20,11 @@ export interface TextStyle {
 
 /** Applies edits (any order, non-overlapping) to text. */
 export function applyTextEdits(text: string, edits: TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.offset - a.offset);
+  // From the end, so offsets stay valid; at one offset the later edit goes first, so the edits
+  // end up in the order they were listed.
+  const sorted = edits.map((edit, index) => ({ edit, index })).sort((a, b) => b.edit.offset - a.edit.offset || b.index - a.index);
   let result = text;
-  for (const edit of sorted) {
+  for (const { edit } of sorted) {
     result = result.slice(0, edit.offset) + edit.content + result.slice(edit.offset + edit.length);
   }
   return result;
@@ -148,14 +150,14 @@ export function appendMember(
     const inner = text.slice(open + 1, close);
     const parentIndent = indentAt(text, open);
     if (/^\s*$/.test(inner)) {
-      if (style.singleLine) {
-        return { edits: [{ offset: open + 1, length: inner.length, content: memberText('') }], record: { addedComma: false, emptyInner: inner } };
+      // Pure insertions: the whitespace already inside stays where it is.
+      const record = { addedComma: false, emptyInner: inner };
+      if (style.singleLine || (inner !== '' && !/[\r\n]/.test(inner))) {
+        return { edits: [{ offset: open + 1, length: 0, content: `${inner === '' ? '' : ' '}${memberText('')}` }], record };
       }
       const childIndent = parentIndent + style.unit;
-      return {
-        edits: [{ offset: open + 1, length: inner.length, content: `${style.eol}${childIndent}${memberText(childIndent)}${style.eol}${parentIndent}` }],
-        record: { addedComma: false, emptyInner: inner },
-      };
+      const closing = inner === '' ? `${style.eol}${parentIndent}` : '';
+      return { edits: [{ offset: open + 1, length: 0, content: `${style.eol}${childIndent}${memberText(childIndent)}${closing}` }], record };
     }
     // Only comments inside: put the member on a new line after `{`, leave the comments where they are.
     const childIndent = parentIndent + style.unit;

@@ -1,7 +1,7 @@
 // Python 3.13+ verifies with VERIFY_X509_STRICT: a CA without a critical Basic Constraints, or a
 // non-root CA without an Authority Key Identifier, is rejected even when trusted. No variable turns
-// that off, so the fix must not pretend a bundle helps. (A small local check: the chain area may
-// offer its own `strictProblems`; this one needs only the CA certificates.)
+// that off, so the fix must not pretend a bundle helps. With --host the CLI uses the chain area's
+// path-based `strictProblems`; this check covers a CA given alone (`--ca`), as the trust anchor.
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -26,6 +26,7 @@ export function strictCaProblems(cas: BundleCert[]): StrictProblem[] {
     if (!basic) add('Basic Constraints missing');
     else if (!basic.critical) add('Basic Constraints of CA cert not marked critical');
     if (!cert.getExtension(x509.KeyUsagesExtension)) add('CA cert does not include key usage extension');
+    if (!cert.getExtension(x509.SubjectKeyIdentifierExtension)) add('Missing Subject Key Identifier');
     const selfIssued = cert.subject === cert.issuer;
     if (!selfIssued && !cert.getExtension(x509.AuthorityKeyIdentifierExtension)) add('Missing Authority Key Identifier');
   }
