@@ -13,6 +13,9 @@ const common = {
   sourcemap: production ? false : 'linked',
   logLevel: 'info',
   legalComments: 'none',
+  // ESM entry points first: jsonc-parser's `main` is a UMD build whose internal requires
+  // (`./impl/format`...) esbuild cannot follow, so the bundle would throw at run time.
+  mainFields: ['module', 'main'],
 };
 
 /** @type {esbuild.BuildOptions[]} */
