@@ -32,11 +32,11 @@ export async function loadStores(options: AnalyzeOptions): Promise<Stores> {
 }
 
 export async function analyzeHost(options: AnalyzeOptions): Promise<ChainReport> {
-  const stores = loadStores(options);
-  // The stores load while the handshake runs; a failed probe must not leave a rejection unhandled.
-  stores.catch(() => undefined);
-  const probe = await probeChain(options);
-  return buildReport(options, probe.presented, probe.proxy, await stores);
+  // The stores load while the handshake runs; a bad CA file is reported before a network failure.
+  const [stores, probe] = await Promise.allSettled([loadStores(options), probeChain(options)]);
+  if (stores.status === 'rejected') throw stores.reason;
+  if (probe.status === 'rejected') throw probe.reason;
+  return buildReport(options, probe.value.presented, probe.value.proxy, stores.value);
 }
 
 export function buildReport(
