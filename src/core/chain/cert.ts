@@ -12,6 +12,8 @@ export class Cert {
   readonly skeleton: CertSkeleton;
   private x509Cache?: X509Certificate;
   private sha256Cache?: string;
+  private selfSignedCache?: boolean;
+  private readonly issuedByCache = new Map<Cert, boolean>();
 
   constructor(der: Buffer) {
     this.skeleton = parseSkeleton(der);
@@ -61,15 +63,20 @@ export class Cert {
 
   /** `issuer` signed this certificate: names and key identifiers match (OpenSSL's X509_check_issued) and the signature verifies. */
   issuedBy(issuer: Cert): boolean {
-    try {
-      return this.x509.checkIssued(issuer.x509) && this.x509.verify(issuer.x509.publicKey);
-    } catch {
-      return false;
+    let result = this.issuedByCache.get(issuer);
+    if (result === undefined) {
+      try {
+        result = this.x509.checkIssued(issuer.x509) && this.x509.verify(issuer.x509.publicKey);
+      } catch {
+        result = false;
+      }
+      this.issuedByCache.set(issuer, result);
     }
+    return result;
   }
 
   get selfSigned(): boolean {
-    return this.skeleton.subject.equals(this.skeleton.issuer) && this.issuedBy(this);
+    return (this.selfSignedCache ??= this.skeleton.subject.equals(this.skeleton.issuer) && this.issuedBy(this));
   }
 
   get notBefore(): Date {

@@ -1,5 +1,14 @@
-import { isIP } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { DoctorError } from '../types';
+
+/**
+ * 4, 6 or 0, like net.isIP, without compiling Node's IPv6 pattern for strings that cannot be IPv6:
+ * that first compile costs ~13 ms, a tenth of the CLI's whole run.
+ */
+export function ipFamily(text: string): 0 | 4 | 6 {
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(text)) return isIPv4(text) ? 4 : 0;
+  return text.indexOf(':') !== text.lastIndexOf(':') && isIPv6(text) ? 6 : 0;
+}
 
 export interface HostPort {
   /** Without brackets for IPv6. */
@@ -21,8 +30,8 @@ export function parseHostPort(input: string, defaultPort = 443): HostPort {
     const rest = text.slice(close + 1);
     if (rest && !rest.startsWith(':')) throw bad('expected :PORT after ]');
     portText = rest ? rest.slice(1) : undefined;
-    if (isIP(host) !== 6) throw bad('not an IPv6 address');
-  } else if (isIP(text) === 6) {
+    if (ipFamily(host) !== 6) throw bad('not an IPv6 address');
+  } else if (ipFamily(text) === 6) {
     host = text;
   } else {
     const colon = text.lastIndexOf(':');
@@ -38,5 +47,5 @@ export function parseHostPort(input: string, defaultPort = 443): HostPort {
 
 /** `host:port` with brackets around IPv6, as in CONNECT lines and messages. */
 export function formatHostPort(host: string, port: number): string {
-  return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+  return `${ipFamily(host) === 6 ? `[${host}]` : host}:${port}`;
 }

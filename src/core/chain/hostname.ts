@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipFamily } from './hostPort';
 import type { Cert } from './cert';
 
 /**
@@ -8,6 +8,6 @@ import type { Cert } from './cert';
  */
 export function matchesHost(leaf: Cert, name: string): boolean {
   const host = name.replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  if (isIP(host)) return leaf.x509.checkIP(host) !== undefined;
+  if (ipFamily(host)) return leaf.x509.checkIP(host) !== undefined;
   return leaf.x509.checkHost(host, { subject: 'default', wildcards: true, partialWildcards: false, multiLabelWildcards: false }) !== undefined;
 }

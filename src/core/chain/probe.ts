@@ -14,7 +14,7 @@ import * as tls from 'node:tls';
 import { DoctorError } from '../types';
 import type { ProbeOptions } from './index';
 import { Cert } from './cert';
-import { formatHostPort } from './hostPort';
+import { formatHostPort, ipFamily } from './hostPort';
 import { ProxyTarget, resolveProxy } from './proxy';
 import { VERIFY_ERROR_CODES } from './verifyCodes';
 
@@ -68,7 +68,7 @@ export function withTls<T>(
   const target = formatHostPort(host, port);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const proxy = resolveProxy(host, port, options.proxy, options.env ?? process.env);
-  const servername = options.servername ?? (net.isIP(host) ? undefined : host);
+  const servername = options.servername ?? (ipFamily(host) ? undefined : host);
 
   return new Promise<T>((resolve, reject) => {
     const sockets: net.Socket[] = [];
@@ -171,7 +171,7 @@ function openTunnel(proxy: ProxyTarget, host: string, port: number, sockets: net
   return new Promise((resolve, reject) => {
     const socket: net.Socket =
       proxy.url.protocol === 'https:'
-        ? tls.connect({ host: proxyHost, port: proxyPort, servername: net.isIP(proxyHost) ? undefined : proxyHost })
+        ? tls.connect({ host: proxyHost, port: proxyPort, servername: ipFamily(proxyHost) ? undefined : proxyHost })
         : net.connect({ host: proxyHost, port: proxyPort });
     sockets.push(socket);
     const chunks: Buffer[] = [];

@@ -1,6 +1,7 @@
 // Which proxy a connection to host:port goes through, the way curl and most runtimes read the
 // environment: https_proxy / HTTPS_PROXY, then all_proxy / ALL_PROXY, minus NO_PROXY.
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { ipFamily } from './hostPort';
 import { DoctorError } from '../types';
 
 export interface ProxyTarget {
@@ -49,7 +50,7 @@ export function parseProxyUrl(text: string): ProxyTarget {
 /** NO_PROXY: `*`, host suffixes (`example.com`, `.example.com`), optional `:port`, IPs and IPv4/IPv6 CIDRs. */
 export function bypassesProxy(host: string, port: number, noProxy: string): boolean {
   const name = host.toLowerCase().replace(/\.$/, '');
-  const hostIp = isIP(name);
+  const hostIp = ipFamily(name);
   for (const raw of noProxy.split(/[\s,]+/)) {
     let entry = raw.trim().toLowerCase();
     if (!entry) continue;
@@ -59,7 +60,7 @@ export function bypassesProxy(host: string, port: number, noProxy: string): bool
     if (bracketed) {
       entry = bracketed[1]!;
       entryPort = bracketed[2] ? Number(bracketed[2]) : undefined;
-    } else if (isIP(entry.split('/')[0]!) !== 6) {
+    } else if (ipFamily(entry.split('/')[0]!) !== 6) {
       const match = /^(.*):(\d+)$/.exec(entry);
       if (match) {
         entry = match[1]!;
@@ -69,7 +70,7 @@ export function bypassesProxy(host: string, port: number, noProxy: string): bool
     if (entryPort !== undefined && entryPort !== port) continue;
     if (entry.includes('/') && hostIp) {
       const [network, bits] = entry.split('/');
-      const family = isIP(network!);
+      const family = ipFamily(network!);
       if (family !== hostIp) continue;
       const list = new BlockList();
       try {

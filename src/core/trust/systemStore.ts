@@ -3,7 +3,6 @@
 // tls.getCACertificates('system') where the runtime has it (Node >= 22.15 / 23.10; Node 20 lacks it);
 // else per platform: Linux bundle files / hashed dirs (+ SSL_CERT_FILE / SSL_CERT_DIR),
 // macOS `security find-certificate`, Windows a PowerShell export.
-import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -132,7 +131,9 @@ async function loadLinux(env: NodeJS.ProcessEnv): Promise<SystemStore> {
   return { ders, sources };
 }
 
-function run(command: string, args: string[]): Promise<string> {
+async function run(command: string, args: string[]): Promise<string> {
+  // Loaded only on macOS and Windows: Linux and the CLI's hot path never pay for it.
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: 20_000, windowsHide: true }, (error, stdout) => {
       resolve(error ? '' : stdout);
