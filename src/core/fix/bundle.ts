@@ -79,13 +79,21 @@ function publicRoots(publicPem: string | undefined): BundleCert[] {
   });
 }
 
+/** Subjects of public roots, parsed once per process (the extension builds bundles repeatedly). */
+const subjects = new Map<string, string>();
+
 function subjectOf(cert: BundleCert): string {
   if (cert.subject) return cert.subject;
-  try {
-    return new X509Certificate(cert.pem).subject.split('\n').join(', ');
-  } catch {
-    return '(unreadable subject)';
+  let subject = subjects.get(cert.sha256);
+  if (subject === undefined) {
+    try {
+      subject = new X509Certificate(cert.pem).subject.split('\n').join(', ');
+    } catch {
+      subject = '(unreadable subject)';
+    }
+    subjects.set(cert.sha256, subject);
   }
+  return subject;
 }
 
 /** The name depends only on the CA set and the mode, not on the public roots (they change with Node). */

@@ -116,6 +116,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
   const bundle = buildBundle(cas, mode, options.publicPem);
   const bundlePath = (platform === 'win32' ? path.win32 : path.posix).join(bundleDir, bundle.fileName);
 
+  const tracked = isTrackedByGit(options.configPath);
   const { bytes: original, text: rawText } = await atomicSafeRead(options.configPath);
   const parsed = parseConfig(options.configPath, rawText);
   const resolvesVariables = options.resolvesVariables ?? formatResolvesVariables(parsed.format);
@@ -144,7 +145,9 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
       throw new DoctorError('usage', `no server named "${name}" in this file; servers: ${known}`, { file: options.configPath });
     }
   }
-  const strict = options.strictProblems ?? strictCaProblems(cas);
+  // Parsing extensions costs a few ms: only when a server's runtime may be Python.
+  let strictCache = options.strictProblems;
+  const strictOf = (): StrictProblem[] => (strictCache ??= strictCaProblems(cas));
   const canRemoveInsecure = options.removeInsecure === true && options.verify !== undefined;
   if (options.removeInsecure && !options.verify) {
     warnings.push({ code: 'insecure-kept', message: 'insecure settings are removed only once the fix is verified against a host (--host); they were left in place' });
@@ -163,13 +166,13 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
       continue;
     }
     const guess = detectRuntime(server.command, server.args);
-    if (guess.runtime === 'python' && strict.length > 0) {
-      skipped.push({ server: server.name, reason: strictReason(strict) });
-      warnings.push({ code: 'strict-ca', server: server.name, message: strictReason(strict) });
+    if (guess.runtime === 'python' && strictOf().length > 0) {
+      skipped.push({ server: server.name, reason: strictReason(strictOf()) });
+      warnings.push({ code: 'strict-ca', server: server.name, message: strictReason(strictOf()) });
       continue;
     }
-    if (strict.length > 0 && (guess.runtime === 'docker' || guess.runtime === 'unknown')) {
-      warnings.push({ code: 'strict-ca', server: server.name, message: `if this server runs Python 3.13+, it will still fail: ${strictReason(strict)}` });
+    if ((guess.runtime === 'docker' || guess.runtime === 'unknown') && strictOf().length > 0) {
+      warnings.push({ code: 'strict-ca', server: server.name, message: `if this server runs Python 3.13+, it will still fail: ${strictReason(strictOf())}` });
     }
     if (guess.runtime === 'unknown') {
       warnings.push({
@@ -271,6 +274,6 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
     insecure,
     removedInsecure,
     warnings,
-    tracked: await isTrackedByGit(options.configPath),
+    tracked: await tracked,
   };
 }
