@@ -31,6 +31,15 @@ const targets = [
     metafile: true,
   },
   {
+    // Loaded on the first fix only (config editing, bundle writing): kept out of activation.
+    ...common,
+    entryPoints: { fixer: 'src/extension/fixer.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
+  },
+  {
     ...common,
     entryPoints: { worker: 'src/worker/main.ts' },
     platform: 'node',

@@ -58,7 +58,7 @@ export class ChainAnalysis implements vscode.Disposable {
   /** A handshake trusting only caPem: proof that a bundle fixes the path before it is written. */
   async verify(host: string, port: number, caPem: string, signal?: AbortSignal): Promise<VerifyResult> {
     const { proxy, env, timeoutMs } = this.options(host, port);
-    return (await this.worker()).verify({ host, port, proxy, env, timeoutMs, caPem, signal });
+    return (await this.worker()).verify({ host, port, proxy, env, timeoutMs, caPem }, signal);
   }
 
   dispose(): void {

@@ -2,14 +2,62 @@
 // the preflight need, in their terms. No logic of its own beyond adapting shapes.
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { ChainReport, Runtime } from '../core/types';
 import { describeError } from '../core/types';
-import { parseConfig } from '../core/fix/config';
-import { CA_VARIABLES, RUNTIME_VARIABLES, detectRuntime, type ServerRuntime } from '../core/fix/runtimes';
+import type { VerifyResult } from '../core/chain/index';
+import { parseHostPort as parseHostPortStrict } from '../core/chain/hostPort';
+import type { FixResult } from '../core/fix/apply';
+import type { ConfigLocation } from '../core/fix/discover';
+import type { ServerRuntime } from '../core/fix/runtimes';
+import type { UndoResult } from '../core/fix/undo';
+import * as path from 'node:path';
 import type { ServerRef } from './fixFlow';
 
+type Fixer = typeof import('./fixer');
+let fixer: Fixer | undefined;
+
+/** dist/fixer.js, beside dist/extension.js, required on first use. */
+function loadFixer(): Fixer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  fixer ??= require(path.join(__dirname, 'fixer.js')) as Fixer;
+  return fixer;
+}
+
 export { describeError as describe };
+export type ApplyOutcome = FixResult;
+
+/** Every MCP config of this window's folders and of the user, any host. */
+export function discover(folders: string[]): Promise<ConfigLocation[]> {
+  return loadFixer().discoverConfigs({ workspaceFolders: folders, home: os.homedir(), platform: process.platform, env: process.env });
+}
+
+export interface ApplyRequest {
+  configPath: string;
+  servers: string[];
+  caPems: string[];
+  mode: 'combined' | 'ca-only';
+  bundleDir?: string;
+  /** Proof before writing: a handshake to the analysed host trusting only the new bundle. */
+  verify: { host: string; port: number; run: (caPem: string) => Promise<VerifyResult> };
+}
+
+/** Plan, verify and write the fix of one config file (the core refuses anything unverified). */
+export async function applyForConfig(request: ApplyRequest): Promise<FixResult> {
+  const { planFix, applyFix } = loadFixer();
+  const plan = await planFix({
+    configPath: request.configPath,
+    servers: request.servers,
+    caPems: request.caPems,
+    mode: request.mode,
+    bundleDir: request.bundleDir,
+    verify: { host: request.verify.host, port: request.verify.port, verifyTrust: (options) => request.verify.run(options.caPem) },
+  });
+  return applyFix(plan);
+}
+
+export function undo(configPath: string, bundleDir: string | undefined): Promise<UndoResult> {
+  return loadFixer().undoFix({ configPath, bundleDir });
+}
 
 export interface ConfiguredServer {
   name: string;
@@ -25,6 +73,7 @@ export interface ConfiguredServer {
 }
 
 export async function readServers(configPath: string): Promise<ConfiguredServer[]> {
+  const { parseConfig, detectRuntime, CA_VARIABLES } = loadFixer();
   const config = parseConfig(configPath, await readFile(configPath, 'utf8'));
   return config.servers.map((server) => {
     const env: Record<string, string> = {};
@@ -44,16 +93,17 @@ export async function readServers(configPath: string): Promise<ConfiguredServer[
 }
 
 export function variablesFor(runtime: ServerRuntime | Runtime): string[] {
+  const { RUNTIME_VARIABLES } = loadFixer();
   return RUNTIME_VARIABLES[runtime as ServerRuntime] ?? RUNTIME_VARIABLES.unknown;
 }
 
 /** `host`, `host:port`, `[v6]:port` → host and port; undefined when it is not one. */
 export function parseHostPort(value: string): { host: string; port: number } | undefined {
-  const match = /^\s*(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?\s*$/.exec(value);
-  if (!match) return undefined;
-  const port = match[3] ? Number(match[3]) : 443;
-  if (port < 1 || port > 65535) return undefined;
-  return { host: match[1] ?? match[2] ?? '', port };
+  try {
+    return parseHostPortStrict(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The https hosts a server names in its args or env: where it will connect. */
@@ -83,7 +133,7 @@ export function casToTrust(report: ChainReport): string[] {
 }
 
 export function bundleFolder(configured: string | undefined): string {
-  return configured || path.join(os.homedir(), '.mcp-ssl-doctor');
+  return configured || loadFixer().defaultBundleDir(os.homedir());
 }
 
 /** The same fix from a terminal, for untrusted workspaces and scripts. */

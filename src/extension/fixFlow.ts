@@ -5,7 +5,7 @@ import type { ChainAnalysis } from './analysis';
 import type { ChainView } from './chainView';
 import type { ServerFinding } from './logWatcher';
 import { pickServers, listServers, type ServerEntry } from './servers';
-import { restartServer } from './restart';
+import { configReread, restartServer } from './restart';
 import type { Settings } from './settings';
 import type { TlsStatusItem } from './statusBar';
 import type { UndoStore } from './undoStore';
@@ -168,16 +168,17 @@ export class FixFlow {
             caPems: ca,
             mode: this.settings.bundleMode,
             bundleDir: this.settings.bundleDirectory,
-            verify: (bundlePem) => this.analysis.verify(report.host, report.port, bundlePem),
-            trustUnknown: report.verdict === 'untrusted',
+            verify: { host: report.host, port: report.port, run: (bundlePem) => this.analysis.verify(report.host, report.port, bundlePem) },
           });
           outcomes.push(outcome);
+          if (outcome.changed.length === 0) continue;
           await this.undoStore.add({ configPath, servers: outcome.changed.map((change) => change.server), bundle: outcome.bundle, at: Date.now() });
         }
         return outcomes;
       },
     );
-    await this.reportResults(results, servers, commonName(root.subject));
+    const reread = configReread();
+    await this.reportResults(results, servers, commonName(root.subject), reread);
   }
 
   private async acceptVerdict(report: ChainReport): Promise<boolean> {
@@ -243,18 +244,18 @@ export class FixFlow {
     return choice === trust;
   }
 
-  private async reportResults(outcomes: fixCore.ApplyOutcome[], servers: ServerEntry[], caName: string): Promise<void> {
+  private async reportResults(outcomes: fixCore.ApplyOutcome[], servers: ServerEntry[], caName: string, reread: Promise<void>): Promise<void> {
     const changed = outcomes.flatMap((outcome) => outcome.changed.map((change) => ({ ...change, configPath: outcome.config })));
     const skipped = outcomes.flatMap((outcome) => outcome.skipped);
     for (const outcome of outcomes) {
       this.logger.info(`wrote ${outcome.config}: ${JSON.stringify(outcome.changed)}; bundle ${outcome.bundle}; skipped ${JSON.stringify(outcome.skipped)}`);
-      for (const warning of outcome.warnings) this.logger.warn(warning);
+      for (const warning of outcome.warnings) this.logger.warn(warning.message);
     }
     for (const skip of skipped) {
       void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', skip.server, skip.reason));
     }
     if (changed.length === 0) return;
-    const tracked = outcomes.filter((outcome) => outcome.tracked).map((outcome) => vscode.workspace.asRelativePath(outcome.config));
+    const tracked = outcomes.filter((outcome) => outcome.tracked === true && outcome.changed.length > 0).map((outcome) => vscode.workspace.asRelativePath(outcome.config));
     const variables = [...new Set(changed.flatMap((change) => Object.keys(change.env)))].join(', ');
     const names = changed.map((change) => change.server).join(', ');
     let message = vscode.l10n.t('Fixed: {0} now trust "{1}" through {2}.', names, caName, variables);
@@ -267,7 +268,7 @@ export class FixFlow {
     const choice = await vscode.window.showInformationMessage(message, restart, undo, open);
     if (choice === restart) {
       for (const server of servers.filter((entry) => changed.some((change) => change.server === entry.name && change.configPath === entry.configPath))) {
-        await restartServer(server, this.logger);
+        await restartServer(server, this.logger, reread);
       }
     } else if (choice === undo) {
       await this.undoLast();
@@ -287,9 +288,10 @@ export class FixFlow {
       return;
     }
     try {
-      const removed = await fixCore.undo(last.configPath);
+      const result = await fixCore.undo(last.configPath, this.settings.bundleDirectory);
       await this.undoStore.remove(last);
-      this.logger.info(`undo ${last.configPath}: removed ${removed}`);
+      this.logger.info(`undo ${last.configPath}: removed ${result.removed.map((entry) => `${entry.server} ${entry.what}`).join(', ')}${result.identical ? ' (file restored byte for byte)' : ''}`);
+      for (const kept of result.kept) this.logger.warn(`undo kept ${kept.server} ${kept.what}: ${kept.reason}`);
       void vscode.window.showInformationMessage(vscode.l10n.t('Removed the CA settings of {0} from {1}. Restart the server for it to take effect.', last.servers.join(', '), vscode.workspace.asRelativePath(last.configPath)));
     } catch (error) {
       const message = error instanceof DoctorError ? fixCore.describe(error) : error instanceof Error ? error.message : String(error);
