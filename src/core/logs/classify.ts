@@ -49,7 +49,7 @@ export function extractHost(text: string): { host: string; port: number | null }
     const match = pattern.exec(line);
     if (!match?.[1]) continue;
     const host = match[1].replace(/^\[|\]$/g, '');
-    const port = match[2] ? Number(match[2]) : pattern.source.startsWith('https') ? 443 : null;
+    const port = match[2] ? Number(match[2]) : /^\(\?:https/.test(pattern.source) ? 443 : null;
     return { host, port };
   }
   return null;

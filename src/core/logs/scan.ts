@@ -1,57 +1,74 @@
-// Log text → findings, one per failure event. A Python traceback that repeats its error through
-// chained exceptions is one event and takes its host from whichever of its lines names it; a Node
-// error and its `code: '...'` line are one event; lines that only mention certificates are none.
-import { openSync, readSync, closeSync } from 'node:fs';
+// Log text → findings, one per failure event.
+//
+// Every line either continues the group of lines before it (a stack frame, a chained exception,
+// `Caused by:`, a `[cause]:`, a line without the editor's timestamp) or starts a new group. A group
+// that holds at least one TLS failure line is one event: a Python traceback that repeats its error
+// through chained exceptions is one finding, and takes its host from whichever of its lines names it.
+//
+// Speed: `scanText` and `scanFile` search a whole chunk for the catalogue's anchors with one regex and
+// only walk the lines around a hit (plus a little context before it); everything else is skipped
+// after counting its newlines. `push` (the live tailer's path) walks every line.
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Finding, FindingKind, Runtime } from '../types';
 import { classifyLine, extractHost, parseLogLine, runtimeHint } from './classify';
 import { ANCHOR_PATTERN } from './signatures';
 
-const TRACEBACK = /^\s*Traceback \(most recent call last\):/;
-const CHAINED = /^\s*(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)/;
-const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Failure)?: /;
-/** Editor lines that end whatever a server was printing. */
-const EDITOR_BOUNDARY = /^(?:Starting server|Stopping server|Connection state: |Server exited|Process exited|Waiting for server)/;
-/** A continuation of the line before: indented stack frames, `code: '...'`, `[cause]:`, `Caused by:`, braces. */
-const CONTINUATION = /^(?:\s|code:|errno:|reason:|\[cause\]|Caused by|cause:|\}|\{|npm ERR!|npm error)/;
-/** Lines after the last TLS line that still belong to its event when they continue it. */
-const WINDOW = 12;
+/** Column-0 `Traceback (most recent call last):` starts a Python traceback (or an exception group's). */
+const TRACEBACK = /^[ \t|+]*(?:Exception Group )?Traceback \(most recent call last\):/;
+/** Lines that chain one exception to the next: the group goes on. */
+const CHAIN_MARKER = /^[ \t|]*(?:During handling of the above exception|The above exception was the direct cause|Caused by:|\[cause\]:|--- End of inner exception|---> )/;
+/** Indented, boxed (uv/miette), or closing a printed object: continues the line before. */
+const INDENTED = /^(?:[ \t|+}\])]|\u2502|\u251c|\u2570|\u2514|\u00d7|\u2500)/;
+/** Lines the editor writes itself: always a boundary. */
+const EDITOR_BOUNDARY = /^(?:Starting server|Stopping server|Connection state: |Server exited|Process exited|Waiting for server|connecting stdio|Connection failed|Successfully connected|Server command line)/;
+/** npm prints one failure over many `npm ERR!` lines. */
+const NPM = /^npm (?:ERR!|error) /;
 
-interface OpenEvent {
+/** Context walked before a hit on the fast path (a traceback's head, a host in an earlier frame). */
+const CONTEXT_BEFORE = 200;
+/** A group holding a hit is closed after this many lines, whatever follows. */
+const MAX_GROUP_LINES = 2000;
+/** Lines of a group kept for host and runtime extraction. */
+const KEPT_LINES = 400;
+const MAX_MESSAGE = 1000;
+
+interface Hit {
   line: number;
   kind: FindingKind;
   runtime: Runtime | null;
-  hintRuntime: Runtime | null;
-  host: string | null;
-  port: number | null;
-  message: string;
+  text: string;
 }
 
-/** Builds events from lines, across pushes: feed lines as they come, flush at the end. */
+type PyState = 'none' | 'frames' | 'after';
+
+class Group {
+  readonly lines: string[] = [];
+  readonly hits: Hit[] = [];
+  size = 0;
+  py: PyState = 'none';
+  afterMarker = false;
+  blanks = 0;
+  npm = false;
+}
+
 export class FindingScanner {
   private lineNo = 0;
-  private event: OpenEvent | null = null;
-  private inTraceback = false;
-  private afterException = false;
-  private chained = false;
-  private sinceTls = 0;
-  /** A host named in a traceback before its TLS line (a frame, a URL in a log line). */
-  private contextHost: { host: string; port: number | null } | null = null;
-  private contextRuntime: Runtime | null = null;
+  private group = new Group();
+  private prefixedFile = false;
 
   constructor(
     private readonly file: string,
     private readonly server?: string,
   ) {}
 
+  /** Lines consumed so far (the next line is number linesSeen + 1). */
   get linesSeen(): number {
     return this.lineNo;
   }
 
-  /** Lines that were not looked at (the fast path skips what cannot matter): they end any event. */
-  skip(count: number): Finding[] {
-    if (count <= 0) return [];
-    this.lineNo += count;
-    return this.end();
+  /** A TLS failure is open: the next lines may still belong to it. */
+  get eventOpen(): boolean {
+    return this.group.hits.length > 0;
   }
 
   push(lines: string[]): Finding[] {
@@ -60,145 +77,184 @@ export class FindingScanner {
     return out;
   }
 
+  /** Ends whatever event is open (the end of the input, or the log went quiet). */
   flush(): Finding[] {
-    return this.end();
-  }
-
-  private end(): Finding[] {
     const out: Finding[] = [];
     this.close(out);
-    this.inTraceback = false;
-    this.afterException = false;
-    this.chained = false;
-    this.contextHost = null;
-    this.contextRuntime = null;
     return out;
   }
 
-  private close(out: Finding[]): void {
-    const event = this.event;
-    if (!event) return;
-    this.event = null;
-    const runtime = event.runtime ?? event.hintRuntime ?? this.contextRuntime ?? 'unknown';
-    const finding: Finding = {
-      file: this.file,
-      line: event.line,
-      kind: event.kind,
-      runtime,
-      host: event.host,
-      port: event.host ? event.port ?? 443 : null,
-      fixable: event.kind === 'untrusted-ca',
-      message: event.message,
+  /**
+   * Lines that hold no anchor and were not looked at. Only valid while no event is open: they end
+   * the current group (which has no hit), so its context is dropped.
+   */
+  skip(count: number): void {
+    if (count <= 0) return;
+    this.lineNo += count;
+    this.group = new Group();
+  }
+
+  /**
+   * The fast path: `text` holds whole lines (a last line without `\n` counts as whole). Lines are
+   * decoded only where they are looked at: `lineAt(start, end)` returns the text of [start, end).
+   * Positions in `text` must be positions for `lineAt` (a latin1 view of UTF-8 bytes keeps that).
+   */
+  pushText(text: string, lineAt: (start: number, end: number) => string = (start, end) => text.slice(start, end)): Finding[] {
+    const out: Finding[] = [];
+    const anchor = new RegExp(ANCHOR_PATTERN.source, 'g');
+    let cursor = 0;
+    const feedLine = (start: number): number => {
+      const eol = text.indexOf('\n', start);
+      const end = eol === -1 ? text.length : eol;
+      this.feed(lineAt(start, end), out);
+      return eol === -1 ? text.length : eol + 1;
     };
-    if (this.server) finding.server = this.server;
-    out.push(finding);
+    while (cursor < text.length) {
+      if (this.eventOpen) {
+        cursor = feedLine(cursor);
+        continue;
+      }
+      anchor.lastIndex = cursor;
+      const match = anchor.exec(text);
+      if (!match) {
+        this.skip(countLines(text, cursor, text.length));
+        break;
+      }
+      const hitStart = text.lastIndexOf('\n', match.index - 1) + 1;
+      let from = hitStart;
+      for (let back = 0; back < CONTEXT_BEFORE && from > cursor; back += 1) from = text.lastIndexOf('\n', from - 2) + 1;
+      if (from < cursor) from = cursor;
+      this.skip(countLines(text, cursor, from));
+      cursor = from;
+      while (cursor <= hitStart && cursor < text.length) cursor = feedLine(cursor);
+    }
+    return out;
   }
 
   private feed(raw: string, out: Finding[]): void {
     this.lineNo += 1;
-    const { text, fromEditor } = parseLogLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+    const parsed = parseLogLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+    if (parsed.prefixed) this.prefixedFile = true;
+    const text = parsed.text;
+    ANCHOR_PATTERN.lastIndex = 0;
     const cls = ANCHOR_PATTERN.test(text) ? classifyLine(text) : null;
     ANCHOR_PATTERN.lastIndex = 0;
 
-    if (fromEditor && EDITOR_BOUNDARY.test(text)) {
+    const group = this.group;
+    const continues = group.size > 0 && group.size < MAX_GROUP_LINES && this.continues(group, text, parsed.prefixed);
+    if (!continues) {
       this.close(out);
-      this.inTraceback = false;
-      this.contextHost = null;
-      this.contextRuntime = null;
-      if (!cls) return;
+      this.start(text);
     }
-
-    if (TRACEBACK.test(text)) {
-      if (!this.chained) {
-        this.close(out);
-        this.contextHost = null;
-        this.contextRuntime = null;
-      }
-      this.chained = false;
-      this.inTraceback = true;
-      this.afterException = false;
-      this.contextRuntime = 'python';
-      return;
-    }
-    if (CHAINED.test(text)) {
-      this.chained = true;
-      return;
-    }
-
-    if (this.inTraceback) {
-      const indented = /^\s/.test(text);
-      if (this.afterException && !indented && text.trim() !== '' && !cls && !EXCEPTION_LINE.test(text)) {
-        // The traceback is over: this line is something else.
-        this.close(out);
-        this.inTraceback = false;
-        this.contextHost = null;
-      } else if (!indented && EXCEPTION_LINE.test(text)) {
-        this.afterException = true;
-      }
-    }
-
-    if (!cls) {
-      const host = this.inTraceback || this.event ? extractHost(text) : null;
-      if (host) {
-        if (this.event && !this.event.host) {
-          this.event.host = host.host;
-          this.event.port = host.port;
-        } else if (!this.event) this.contextHost = host;
-      }
-      if (this.event && !this.inTraceback) {
-        this.sinceTls += 1;
-        if (this.sinceTls > WINDOW || !(CONTINUATION.test(text) || text.trim() === '')) this.close(out);
-      }
-      return;
-    }
-
-    const host = extractHost(text);
-    const joins = this.event !== null && (this.inTraceback || this.chained || CONTINUATION.test(text) || this.sinceTls === 0);
-    if (this.event && joins) {
-      // The same failure said again (a wrapper exception, the error code line).
-      if (!this.event.host && host) {
-        this.event.host = host.host;
-        this.event.port = host.port;
-      }
-      if (!this.event.runtime && cls.runtime) this.event.runtime = cls.runtime;
-      if (this.event.kind === 'other-tls' && cls.kind !== 'other-tls') this.event.kind = cls.kind;
-      this.sinceTls = 0;
-      return;
-    }
-    this.close(out);
-    const fromContext = host ?? this.contextHost;
-    this.event = {
-      line: this.lineNo,
-      kind: cls.kind,
-      runtime: cls.runtime,
-      hintRuntime: runtimeHint(text),
-      host: fromContext?.host ?? null,
-      port: fromContext?.port ?? null,
-      message: (text.length > 1000 ? `${text.slice(0, 1000)}…` : text).trim(),
-    };
-    this.sinceTls = 0;
-    // A second, separate failure right after: joins only through the rules above.
-    this.sinceTls = this.inTraceback ? 0 : 1;
+    const current = this.group;
+    current.size += 1;
+    if (current.lines.length < KEPT_LINES) current.lines.push(text);
+    if (cls) current.hits.push({ line: this.lineNo, kind: cls.kind, runtime: cls.runtime, text });
   }
+
+  private start(text: string): void {
+    const group = new Group();
+    if (TRACEBACK.test(text)) group.py = 'frames';
+    group.npm = NPM.test(text);
+    this.group = group;
+  }
+
+  /** Does `text` continue the group? Updates the group's state as it reads. */
+  private continues(group: Group, text: string, prefixed: boolean): boolean {
+    // VS Code: a line without the timestamp prefix continues the entry before.
+    if (this.prefixedFile && !prefixed) return true;
+    if (text.trim() === '' || /^[ \t]*\|[ \t]*$/.test(text)) {
+      group.blanks += 1;
+      return group.blanks <= 2;
+    }
+    const blanks = group.blanks;
+    group.blanks = 0;
+    if (EDITOR_BOUNDARY.test(text)) return false;
+    if (CHAIN_MARKER.test(text)) {
+      group.afterMarker = true;
+      return true;
+    }
+    const afterMarker = group.afterMarker;
+    group.afterMarker = false;
+    if (TRACEBACK.test(text)) {
+      // A traceback inside an exception group is indented; a new one at column 0 is a new event
+      // unless an exception chain led to it.
+      if (afterMarker || /^[ \t|+]/.test(text)) {
+        group.py = 'frames';
+        return true;
+      }
+      return false;
+    }
+    if (INDENTED.test(text)) return blanks === 0 || afterMarker || group.py !== 'none';
+    if (group.npm && NPM.test(text)) return true;
+    if (group.py === 'frames' && blanks === 0) {
+      // The exception line that ends a traceback's frames.
+      group.py = 'after';
+      return true;
+    }
+    return afterMarker;
+  }
+
+  private close(out: Finding[]): void {
+    const group = this.group;
+    this.group = new Group();
+    if (group.hits.length === 0) return;
+    const primary = group.hits[0];
+    const kind = group.hits.find((hit) => hit.kind !== 'other-tls')?.kind ?? primary.kind;
+    let runtime: Runtime | null = group.hits.find((hit) => hit.runtime !== null)?.runtime ?? null;
+    if (runtime === null) {
+      for (const line of [...group.hits.map((hit) => hit.text), ...group.lines]) {
+        runtime = runtimeHint(line);
+        if (runtime) break;
+      }
+    }
+    let host: { host: string; port: number | null } | null = null;
+    for (const hit of group.hits) {
+      host = extractHost(hit.text);
+      if (host) break;
+    }
+    if (!host) {
+      for (const line of group.lines) {
+        host = extractHost(line);
+        if (host) break;
+      }
+    }
+    const message = primary.text.trim();
+    const finding: Finding = {
+      file: this.file,
+      line: primary.line,
+      kind,
+      runtime: runtime ?? 'unknown',
+      host: host?.host ?? null,
+      port: host ? host.port : null,
+      fixable: kind === 'untrusted-ca',
+      message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,
+    };
+    if (this.server) finding.server = this.server;
+    out.push(finding);
+  }
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) count += 1;
+  // A last line without its newline.
+  if (to === text.length && to > from && text.charCodeAt(to - 1) !== 10) count += 1;
+  return count;
 }
 
 /** All findings in a text. */
 export function scanText(text: string, file: string, server?: string): Finding[] {
   const scanner = new FindingScanner(file, server);
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return [...scanner.push(lines), ...scanner.flush()];
+  return [...scanner.pushText(text), ...scanner.flush()];
 }
 
 const CHUNK = 8 * 1024 * 1024;
-/** Lines before a match that may hold its context (a traceback's start, a host in a frame). */
-const CONTEXT_BEFORE = 60;
-const TRACEBACK_ANCHOR = 'Traceback (most recent call last)';
 
 /**
- * Scans a file of any size in fixed-size chunks. Only regions around an anchor are split into
- * lines; the rest is searched by one regex pass over a one-byte string, which is what keeps a
- * 200 MB log within reach of grep.
+ * Scans a file of any size in fixed-size chunks of whole lines. Each chunk is searched as a
+ * one-byte (latin1) string, which costs a copy rather than a UTF-8 decode; the lines the scanner
+ * looks at are decoded as UTF-8 from the bytes (the anchors are ASCII, so positions agree).
  */
 export function scanFile(file: string, server?: string, onFinding?: (finding: Finding) => void): Finding[] {
   const found: Finding[] = [];
@@ -212,7 +268,7 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
   const fd = openSync(file, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
-    let carry = Buffer.alloc(0);
+    let carry: Buffer = Buffer.alloc(0);
     for (;;) {
       const read = readSync(fd, buffer, 0, CHUNK, null);
       if (read === 0) break;
@@ -222,10 +278,10 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
         carry = Buffer.from(data);
         continue;
       }
-      emit(scanRegion(scanner, data.subarray(0, lastNewline + 1)));
+      emit(scanBytes(scanner, data.subarray(0, lastNewline + 1)));
       carry = Buffer.from(data.subarray(lastNewline + 1));
     }
-    if (carry.length > 0) emit(scanRegion(scanner, Buffer.concat([carry, Buffer.from('\n')])));
+    if (carry.length > 0) emit(scanBytes(scanner, carry));
     emit(scanner.flush());
   } finally {
     closeSync(fd);
@@ -233,52 +289,7 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
   return found;
 }
 
-function countNewlines(data: Buffer, from: number, to: number): number {
-  let count = 0;
-  for (let at = data.indexOf(10, from); at !== -1 && at < to; at = data.indexOf(10, at + 1)) count += 1;
-  return count;
-}
-
-/** A region of whole lines (ends with \n): feed the lines near anchors, skip the rest. */
-function scanRegion(scanner: FindingScanner, data: Buffer): Finding[] {
-  const out: Finding[] = [];
-  const text = data.toString('latin1');
-  const starts: number[] = [];
-  ANCHOR_PATTERN.lastIndex = 0;
-  for (let match = ANCHOR_PATTERN.exec(text); match; match = ANCHOR_PATTERN.exec(text)) {
-    starts.push(match.index);
-    // One hit per line is enough.
-    const eol = text.indexOf('\n', match.index);
-    ANCHOR_PATTERN.lastIndex = eol === -1 ? text.length : eol + 1;
-  }
-  ANCHOR_PATTERN.lastIndex = 0;
-  let cursor = 0;
-  for (const start of starts) {
-    if (start < cursor) continue;
-    // Back up to include the context of a traceback (its start and the frames naming a host).
-    let from = text.lastIndexOf('\n', start - 1) + 1;
-    const tb = text.lastIndexOf(TRACEBACK_ANCHOR, start);
-    let back = 0;
-    while (from > cursor && back < CONTEXT_BEFORE && (tb !== -1 && tb < from)) {
-      from = text.lastIndexOf('\n', from - 2) + 1;
-      back += 1;
-      if (tb >= from) break;
-    }
-    if (from < cursor) from = cursor;
-    out.push(...scanner.skip(countNewlines(data, cursor, from)));
-    // Feed from there through the match and a window after it.
-    let end = text.indexOf('\n', start);
-    for (let extra = 0; extra < WINDOW + 4 && end !== -1 && end + 1 < text.length; extra += 1) {
-      const next = text.indexOf('\n', end + 1);
-      if (next === -1) break;
-      end = next;
-    }
-    const stop = end === -1 ? data.length : end + 1;
-    const lines = data.toString('utf8', from, stop).split('\n');
-    lines.pop();
-    out.push(...scanner.push(lines));
-    cursor = stop;
-  }
-  out.push(...scanner.skip(countNewlines(data, cursor, data.length)));
-  return out;
+function scanBytes(scanner: FindingScanner, bytes: Buffer): Finding[] {
+  const text = bytes.latin1Slice(0, bytes.length);
+  return scanner.pushText(text, (start, end) => bytes.utf8Slice(start, end));
 }

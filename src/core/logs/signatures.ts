@@ -62,51 +62,25 @@ export const SIGNATURES: Signature[] = [
 ];
 
 /**
- * A cheap prefilter: every signature's line contains one of these literal anchors. Also the
- * alternation `grep -E` is benchmarked with.
+ * A cheap prefilter: every line a signature classifies contains one of these literals (the tests
+ * check it for every catalogued text). Few, and led by characters that are rare in ordinary log
+ * text, so one regex pass over a chunk runs near memory speed. Also the alternation the bench
+ * gives `grep -E`.
  */
 export const ANCHORS: string[] = [
-  'certificate',
-  'CERT',
+  'ficat', // certificate, Certificate, certification, RemoteCertificate…
+  'CERT', // every Node/OpenSSL code, CERTIFICATE_VERIFY_FAILED
+  'LEAF_SIGNATURE',
+  'SSL', // [SSL: …], SSLError, SSL routines, javax.net.ssl.SSL…, The SSL connection…
+  'TLS', // secure TLS connection, look like a TLS handshake
+  'tls: ', // Go: remote error: tls: handshake failure
+  'x509',
   'PKIX',
-  'UnknownIssuer',
-  'NotValidFor',
-  'invalid peer certificate',
-  'x509: ',
+  'EPROTO',
   'UntrustedRoot',
   'PartialChain',
   'NotTimeValid',
   'Revoked',
-  'RevocationStatus',
-  'UNABLE_TO',
-  'unable to verify',
-  'ssl certificate',
-  'Authority Key Identifier',
-  'Subject Key Identifier',
-  'Basic Constraints',
-  'key usage extension',
-  'Hostname mismatch',
-  'IP address mismatch',
-  "doesn't match",
-  'altnames',
-  'subject alternative',
-  'No name matching',
-  'wrong version number',
-  'WRONG_VERSION_NUMBER',
-  'handshake',
-  'HANDSHAKE',
-  'EPROTO',
-  'ERR_SSL_',
-  'unexpected eof',
-  'UNEXPECTED_EOF',
-  'EOF occurred in violation',
-  'PROTOCOL_VERSION',
-  'secure TLS connection',
-  'does not look like a TLS',
-  'CaUsedAsEndEntity',
-  'BadSignature',
-  'Expired',
-  'NotValidYet',
 ];
 
 function escape(literal: string): string {
@@ -118,7 +92,7 @@ export const ANCHOR_PATTERN = new RegExp(ANCHORS.map(escape).join('|'), 'g');
 
 /** Which runtime printed an event, from words around the error when the signature does not say. */
 export const RUNTIME_HINTS: { runtime: Runtime; pattern: RegExp }[] = [
-  { runtime: 'python', pattern: /\[SSL: |_ssl\.c:|ssl\.SSL|SSLCertVerificationError|urllib|requests\.exceptions|HTTPSConnectionPool|httpx|httpcore|aiohttp|Traceback \(most recent call last\)|File "[^"]{1,500}\.py"|pip\._|botocore|certifi/ },
+  { runtime: 'python', pattern: /\[SSL: |_ssl\.c:|ssl\.SSL|SSLCertVerificationError|urllib|requests\.exceptions|HTTPSConnectionPool|httpx|httpcore|aiohttp|Traceback \(most recent call last\)|File "[^"]{1,500}\.py"|pip\._|botocore|site-packages\/certifi|certifi\.where/ },
   { runtime: 'node', pattern: /code: '[A-Z_]{3,60}'|npm ERR!|npm error|node:internal|TLSSocket|FetchError|fetch failed|undici|at [\w.<>]{1,200} \(node:|ERR_TLS/ },
   { runtime: 'rust', pattern: /rustls|invalid peer certificate|error sending request for url|reqwest|hyper|deno|uv::|Caused by: / },
   { runtime: 'go', pattern: /x509: |tls: failed to verify|net\/http|Get "https?:/ },
@@ -137,6 +111,9 @@ export const HOST_PATTERNS: RegExp[] = [
   /x509: certificate is valid for [^\n]{1,2000}?, not ([^\s,]{1,255})()/,
   /target host name '([^']{1,255})'/,
   /No subject alternative DNS name matching ([^\s]{1,255}) found/,
-  /https:\/\/(\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
+  /IP: ([0-9a-fA-F:.]{2,45}) is not in the cert's list/,
+  /No subject alternative names matching IP address ([0-9a-fA-F:.]{2,45}) found/,
+  /\bhost(?:name)?: '([^'\s]{1,255})'()/,
+  /(?:https|wss):\/\/(\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
   /(?:connect to|Connect to|connecting to) ([A-Za-z0-9.-]{1,253}):(\d{1,5})/,
 ];

@@ -1,0 +1,122 @@
+// Every runtime × kind the catalogue knows, on real texts (issue trackers, research/tls-errors-and-peers.md).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { scanText } from '../../src/core/logs/scan';
+import { classifyLine } from '../../src/core/logs/classify';
+import { ANCHORS, ANCHOR_PATTERN } from '../../src/core/logs/signatures';
+import type { FindingKind, Runtime } from '../../src/core/types';
+
+interface Case {
+  text: string;
+  kind: FindingKind;
+  runtime: Runtime;
+  host?: string | null;
+  port?: number | null;
+}
+
+const cases: Case[] = [
+  // Python ssl / requests / urllib / httpx / aiohttp / pip / botocore, OpenSSL 3 and 1.1 spellings.
+  { text: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1010)", kind: 'untrusted-ca', runtime: 'python', host: null },
+  { text: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self signed certificate in certificate chain (_ssl.c:1131)", kind: 'untrusted-ca', runtime: 'python' },
+  { text: "requests.exceptions.SSLError: HTTPSConnectionPool(host='docs.example.test', port=8443): Max retries exceeded with url: /x (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)')))", kind: 'untrusted-ca', runtime: 'python', host: 'docs.example.test', port: 8443 },
+  { text: "aiohttp.client_exceptions.ClientConnectorCertificateError: Cannot connect to host api.example.com:443 ssl:True [SSLCertVerificationError: (1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:997)')]", kind: 'untrusted-ca', runtime: 'python', host: 'api.example.com', port: 443 },
+  { text: "httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)", kind: 'untrusted-ca', runtime: 'python', host: null },
+  { text: "urllib.error.URLError: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)>", kind: 'untrusted-ca', runtime: 'python' },
+  { text: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1010)", kind: 'self-signed-leaf', runtime: 'python' },
+  { text: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self signed certificate (_ssl.c:1123)", kind: 'self-signed-leaf', runtime: 'python' },
+  { text: "aiohttp.client_exceptions.ClientConnectorCertificateError: Cannot connect to host neotechnology.su:443 ssl:True [SSLCertVerificationError: (1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1000)')]", kind: 'expired', runtime: 'python', host: 'neotechnology.su', port: 443 },
+  { text: "ssl.SSLCertVerificationError: (1, \"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'api.example.com'. (_ssl.c:1006)\")", kind: 'hostname-mismatch', runtime: 'python', host: 'api.example.com' },
+  { text: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for '10.1.2.3'. (_ssl.c:1006)", kind: 'hostname-mismatch', runtime: 'python', host: '10.1.2.3' },
+  { text: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate revoked (_ssl.c:1006)", kind: 'revoked', runtime: 'python' },
+  { text: "requests.exceptions.SSLError: HTTPSConnectionPool(host='id.dev.fedoraproject.org', port=443): Max retries exceeded with url: /openidc/.well-known/openid-configuration (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Basic Constraints of CA cert not marked critical (_ssl.c:1028)')))", kind: 'strict-ca', runtime: 'python', host: 'id.dev.fedoraproject.org', port: 443 },
+  { text: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier (_ssl.c:1028)", kind: 'strict-ca', runtime: 'python' },
+  { text: "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: CA cert does not include key usage extension (_ssl.c:1028)", kind: 'strict-ca', runtime: 'python' },
+  { text: "ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)", kind: 'other-tls', runtime: 'python' },
+  { text: "ssl.SSLError: [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure (_ssl.c:1006)", kind: 'other-tls', runtime: 'python' },
+  { text: "ssl.SSLEOFError: [SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol (_ssl.c:1006)", kind: 'other-tls', runtime: 'python' },
+  { text: "WARNING: Retrying (Retry(total=4)) after connection broken by 'SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)'))': /simple/mcp/", kind: 'untrusted-ca', runtime: 'python' },
+  { text: "Could not fetch URL https://pypi.org/simple/mcp/: There was a problem confirming the ssl certificate: HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded with url: /simple/mcp/ - skipping", kind: 'untrusted-ca', runtime: 'python', host: 'pypi.org', port: 443 },
+  { text: "botocore.exceptions.SSLError: SSL validation failed for https://sts.amazonaws.com/ [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)", kind: 'untrusted-ca', runtime: 'python', host: 'sts.amazonaws.com', port: 443 },
+  // Node and npm.
+  { text: "Error: self-signed certificate in certificate chain", kind: 'untrusted-ca', runtime: 'unknown' },
+  { text: "FetchError: request to https://registry.npmjs.org/@scope%2fpkg failed, reason: self signed certificate in certificate chain", kind: 'untrusted-ca', runtime: 'node', host: 'registry.npmjs.org', port: 443 },
+  { text: "npm ERR! code UNABLE_TO_GET_ISSUER_CERT_LOCALLY", kind: 'untrusted-ca', runtime: 'node' },
+  { text: "npm error code UNABLE_TO_VERIFY_LEAF_SIGNATURE", kind: 'untrusted-ca', runtime: 'node' },
+  { text: "Error: unable to verify the first certificate; if the root CA is installed locally, try running Node.js with --use-system-ca", kind: 'untrusted-ca', runtime: 'node' },
+  { text: "  code: 'DEPTH_ZERO_SELF_SIGNED_CERT'", kind: 'self-signed-leaf', runtime: 'node' },
+  { text: "Error: certificate has expired  code: 'CERT_HAS_EXPIRED'", kind: 'expired', runtime: 'node' },
+  { text: "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: mail.example.com. is not in the cert's altnames: DNS:s483.example.net", kind: 'hostname-mismatch', runtime: 'node', host: 'mail.example.com' },
+  { text: "  code: 'CERT_REVOKED'", kind: 'revoked', runtime: 'node' },
+  { text: "Error: write EPROTO 00A8B5E8F87F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:355:", kind: 'other-tls', runtime: 'node' },
+  // Rust: uv, Deno, reqwest.
+  { text: "  Caused by: invalid peer certificate: UnknownIssuer", kind: 'untrusted-ca', runtime: 'rust' },
+  { text: "error: error sending request for url (https://packages.example.com/simple/upv-model/): error trying to connect: invalid peer certificate: UnknownIssuer", kind: 'untrusted-ca', runtime: 'rust', host: 'packages.example.com', port: 443 },
+  { text: "error: Uncaught (in promise) TypeError: error sending request for url (https://foo.bar.com/health): client error (Connect): invalid peer certificate: UnknownIssuer", kind: 'untrusted-ca', runtime: 'rust', host: 'foo.bar.com', port: 443 },
+  { text: "Uncaught TypeError: error sending request for url (https://svc.example.com/): error trying to connect: invalid peer certificate: NotValidForName", kind: 'hostname-mismatch', runtime: 'rust', host: 'svc.example.com', port: 443 },
+  { text: "  Caused by: invalid peer certificate: Expired", kind: 'expired', runtime: 'rust' },
+  // Go.
+  { text: "Get \"https://www.googleapis.com/webfonts/v1/webfonts\": tls: failed to verify certificate: x509: certificate signed by unknown authority", kind: 'untrusted-ca', runtime: 'go', host: 'www.googleapis.com', port: 443 },
+  { text: "x509: certificate has expired or is not yet valid: current time 2026-11-24T10:00:00Z is after 2026-01-01T00:00:00Z", kind: 'expired', runtime: 'go' },
+  { text: "tls: failed to verify certificate: x509: certificate is valid for proxy.corp.example, www.corp.example, not api.github.com", kind: 'hostname-mismatch', runtime: 'go', host: 'api.github.com' },
+  { text: "Get \"https://127.0.0.1:8443/\": remote error: tls: handshake failure", kind: 'other-tls', runtime: 'go' },
+  // Java.
+  { text: "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target", kind: 'untrusted-ca', runtime: 'java' },
+  { text: "javax.net.ssl.SSLHandshakeException: No subject alternative DNS name matching api.example.com found.", kind: 'hostname-mismatch', runtime: 'java', host: 'api.example.com' },
+  { text: "Caused by: java.security.cert.CertificateExpiredException: NotAfter: Mon Jan 01 00:00:00 UTC 2024", kind: 'expired', runtime: 'java' },
+  // .NET.
+  { text: "System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: PartialChain", kind: 'untrusted-ca', runtime: 'dotnet' },
+  { text: "System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: NotTimeValid", kind: 'expired', runtime: 'dotnet' },
+  { text: "The remote certificate was rejected by the provided RemoteCertificateValidationCallback. RemoteCertificateNameMismatch", kind: 'hostname-mismatch', runtime: 'dotnet' },
+  // curl and git.
+  { text: "curl: (60) SSL certificate problem: self-signed certificate in certificate chain", kind: 'untrusted-ca', runtime: 'curl' },
+  { text: "curl: (60) SSL certificate problem: unable to get local issuer certificate", kind: 'untrusted-ca', runtime: 'curl' },
+  { text: "curl: (60) SSL: no alternative certificate subject name matches target host name 'api.example.com'", kind: 'hostname-mismatch', runtime: 'curl', host: 'api.example.com' },
+  { text: "curl: (60) SSL certificate problem: certificate has expired", kind: 'expired', runtime: 'curl' },
+  { text: "fatal: unable to access 'https://github.com/org/repo.git/': server certificate verification failed. CAfile: none CRLfile: none", kind: 'untrusted-ca', runtime: 'curl', host: 'github.com', port: 443 },
+  { text: "fatal: unable to access 'https://github.com/org/repo.git/': SSL certificate problem: unable to get local issuer certificate", kind: 'untrusted-ca', runtime: 'curl', host: 'github.com', port: 443 },
+];
+
+for (const c of cases) {
+  test(`${c.kind} / ${c.runtime}: ${c.text.slice(0, 90)}`, () => {
+    assert.ok(ANCHOR_PATTERN.test(c.text), 'the prefilter lets the line through');
+    ANCHOR_PATTERN.lastIndex = 0;
+    const findings = scanText(`${c.text}\n`, 'f.log');
+    assert.equal(findings.length, 1, JSON.stringify(findings));
+    const [f] = findings;
+    assert.equal(f.kind, c.kind);
+    assert.equal(f.runtime, c.runtime);
+    assert.equal(f.fixable, c.kind === 'untrusted-ca');
+    assert.equal(f.line, 1);
+    assert.equal(f.file, 'f.log');
+    if (c.host !== undefined) assert.equal(f.host, c.host);
+    if (c.port !== undefined) assert.equal(f.port, c.port);
+    assert.equal(f.message, c.text.trim());
+  });
+}
+
+const negatives = [
+  'INFO Loading CA certificates from SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
+  'DEBUG certificate bundle has 146 certificates',
+  'export NODE_EXTRA_CA_CERTS=/home/u/corp.pem',
+  'httpx.ConnectError: [Errno 111] Connection refused',
+  'Error: connect ECONNREFUSED 127.0.0.1:443',
+  'httpx.ConnectTimeout: timed out',
+  'Get "https://api.example.com/v1": net/http: TLS handshake timeout',
+  'TimeoutError: _ssl.c:989: The handshake operation timed out',
+  'tool get_certificate_info called with domain=example.com',
+  'The certificate was renewed successfully and expires in 90 days',
+  '',
+];
+
+test('lines that only mention certificates, refused connections or timeouts yield nothing', () => {
+  for (const line of negatives) {
+    assert.equal(classifyLine(line), null, line);
+    assert.deepEqual(scanText(`${line}\n`, 'n.log'), [], line);
+  }
+});
+
+test('every anchor is a literal that some catalogue text contains or is a documented extra', () => {
+  assert.ok(ANCHORS.length > 0);
+  for (const anchor of ANCHORS) assert.equal(typeof anchor, 'string');
+  // Every positive case reaches classification through the prefilter (checked per case above).
+});
