@@ -66,7 +66,7 @@ function card(cert: ViewCert, strings: ChainViewStrings, index: number): HTMLEle
     'span',
     {},
     el('span', { class: `tag source-${cert.source}` }, strings.source[cert.source]),
-    cert.notSent ? el('span', { class: 'muted' }, ` (${strings.notSent})`) : null,
+    cert.source !== 'presented' ? el('span', { class: 'muted' }, ` (${cert.sent ? strings.sent : strings.notSent})`) : null,
   );
   return el(
     'li',

@@ -140,19 +140,24 @@ export function viewCerts(report: ChainReport): ViewCert[] {
   const presented = new Set(report.presented.map((cert) => cert.sha256));
   const certs: (CertInfo & { source?: ViewCert['source'] })[] = report.path.length > 0 ? report.path : report.presented;
   const now = Date.now();
-  return certs.map((cert, index) => ({
-    role: index === 0 ? 'leaf' : cert.selfSigned ? 'root' : 'intermediate',
-    subject: cert.subject,
-    issuer: cert.issuer,
-    notBefore: cert.notBefore,
-    notAfter: cert.notAfter,
-    expired: Date.parse(cert.notAfter) < now,
-    notYetValid: Date.parse(cert.notBefore) > now,
-    sha256: cert.sha256,
-    key: describeKey(cert),
-    source: cert.source ?? 'none',
-    notSent: !presented.has(cert.sha256),
-  }));
+  // A root the server sent is trusted (or not) by a store, not by having been sent.
+  const rootTrust: ViewCert['source'] = report.trust.public ? 'public' : report.trust.system ? 'system' : 'none';
+  return certs.map((cert, index) => {
+    const isRoot = report.root !== null && cert.sha256 === report.root.sha256;
+    return {
+      role: index === 0 ? 'leaf' : cert.selfSigned || isRoot ? 'root' : 'intermediate',
+      subject: cert.subject,
+      issuer: cert.issuer,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      expired: Date.parse(cert.notAfter) < now,
+      notYetValid: Date.parse(cert.notBefore) > now,
+      sha256: cert.sha256,
+      key: describeKey(cert),
+      source: isRoot ? rootTrust : cert.source ?? 'none',
+      sent: presented.has(cert.sha256),
+    };
+  });
 }
 
 function strings(report?: ChainReport): ChainViewStrings {
@@ -185,6 +190,7 @@ function strings(report?: ChainReport): ChainViewStrings {
     intermediate: vscode.l10n.t('Intermediate'),
     root: vscode.l10n.t('Root'),
     notSent: vscode.l10n.t('not sent by the server'),
+    sent: vscode.l10n.t('sent by the server'),
     fix: vscode.l10n.t('Fix MCP SSL'),
     savePem: vscode.l10n.t('Save PEM…'),
     copyPem: vscode.l10n.t('Copy PEM'),

@@ -18,6 +18,7 @@ export interface ChainViewStrings {
   intermediate: string;
   root: string;
   notSent: string;
+  sent: string;
   fix: string;
   savePem: string;
   copyPem: string;
@@ -40,8 +41,8 @@ export interface ViewCert {
   sha256: string;
   key: string;
   source: 'presented' | 'system' | 'public' | 'none';
-  /** True when the server did not send it (found in a store). */
-  notSent: boolean;
+  /** The server sent it (else it was found in a store). */
+  sent: boolean;
 }
 
 export type ToView =

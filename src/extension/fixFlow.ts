@@ -45,11 +45,12 @@ export class FixFlow {
   }
 
   /** Analyse a host with progress; errors become a message, not an exception. */
-  async analyze(host: string, port: number): Promise<ChainReport | undefined> {
+  async analyze(host: string, port: number, quiet = false): Promise<ChainReport | undefined> {
     this.status.showBusy(host);
     try {
       return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analysing the certificate chain of {0}…', `${host}:${port}`), cancellable: true },
+        // Inside the fix the status bar carries the progress: one toast at a time.
+        { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analysing the certificate chain of {0}…', `${host}:${port}`), cancellable: true },
         async (_progress, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
@@ -134,7 +135,7 @@ export class FixFlow {
     const host = target.report
       ? { host: target.report.host, port: target.report.port }
       : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : this.hostFor(servers[0]));
-    const report = target.report ?? (await this.analyze(host.host, host.port));
+    const report = target.report ?? (await this.analyze(host.host, host.port, true));
     if (!report) return;
 
     if (!(await this.acceptVerdict(report))) return;

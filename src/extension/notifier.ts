@@ -14,6 +14,8 @@ export interface PreflightProblem {
   host: string;
   port: number;
   caSubject: string;
+  /** The OS store trusts that CA (the corporate case) or nothing does (possibly an attack). */
+  verdict: 'intercepted' | 'untrusted';
 }
 
 /**
@@ -78,12 +80,11 @@ export class FindingNotifier {
   async onPreflight(problem: PreflightProblem): Promise<void> {
     const key = `${problem.server}|preflight`;
     if (!this.shouldShow(key, problem.server)) return;
-    const message = vscode.l10n.t(
-      'TLS to {0} is intercepted by "{1}". MCP server {2} has no CA setting for it and will fail with CERTIFICATE_VERIFY_FAILED.',
-      `${problem.host}${problem.port !== 443 ? `:${problem.port}` : ''}`,
-      problem.caSubject,
-      problem.server,
-    );
+    const where = `${problem.host}${problem.port !== 443 ? `:${problem.port}` : ''}`;
+    const message =
+      problem.verdict === 'intercepted'
+        ? vscode.l10n.t('TLS to {0} is intercepted by "{1}". MCP server {2} has no CA setting for it and will fail with CERTIFICATE_VERIFY_FAILED.', where, problem.caSubject, problem.server)
+        : vscode.l10n.t('TLS to {0} is signed by "{1}", a CA that no trust store knows. MCP server {2} will fail; check with IT before trusting it.', where, problem.caSubject, problem.server);
     await this.offer(key, message, { servers: [{ name: problem.server, configPath: problem.configPath }], host: { host: problem.host, port: problem.port } }, problem.server, problem);
   }
 

@@ -79,7 +79,7 @@ export class Preflight implements vscode.Disposable {
             this.logger.info(`preflight: ${server.name} already trusts ${report.root.subject}`);
             continue;
           }
-          void this.notifier.onPreflight({ server: server.name, configPath: server.configPath, host, port, caSubject: commonName(report.root.subject) });
+          void this.notifier.onPreflight({ server: server.name, configPath: server.configPath, host, port, caSubject: commonName(report.root.subject), verdict: report.verdict });
         }
       }
     } catch (error) {

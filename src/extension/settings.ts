@@ -35,8 +35,16 @@ export class Settings implements vscode.Disposable {
     return this.section.get<BundleMode>('bundleMode', 'combined') === 'ca-only' ? 'ca-only' : 'combined';
   }
 
+  /**
+   * Settings that choose files to read or trust are taken from the user's settings only: a
+   * workspace must not be able to make its own CA look like the OS store's.
+   */
+  private userValue<T>(key: string): T | undefined {
+    return this.section.inspect<T>(key)?.globalValue;
+  }
+
   get logPaths(): string[] {
-    return this.section.get<string[]>('logPaths', []).filter((entry) => typeof entry === 'string' && entry.trim() !== '');
+    return (this.userValue<string[]>('logPaths') ?? []).filter((entry) => typeof entry === 'string' && entry.trim() !== '');
   }
 
   get ignoredServers(): string[] {
@@ -45,11 +53,11 @@ export class Settings implements vscode.Disposable {
 
   /** A PEM file that stands in for the OS store (tests and administrators). */
   get systemCaFile(): string | undefined {
-    return this.section.get<string>('systemCaFile', '').trim() || undefined;
+    return this.userValue<string>('systemCaFile')?.trim() || undefined;
   }
 
   get bundleDirectory(): string | undefined {
-    return this.section.get<string>('bundleDirectory', '').trim() || undefined;
+    return this.userValue<string>('bundleDirectory')?.trim() || undefined;
   }
 
   /** The editor's own proxy setting, passed to the probe; undefined means "from the environment". */

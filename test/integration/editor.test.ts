@@ -46,6 +46,22 @@ async function workspaceWithServer(name: string): Promise<{ folder: string; conf
   return { folder, config, original };
 }
 
+/**
+ * A message shown by the extension: a toast, or (when toasts were crowded out or hidden) an
+ * entry of the notification center.
+ */
+async function waitForMessage(editor: Editor, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  try {
+    return await editor.waitForNotification(pattern, timeoutMs / 2);
+  } catch {
+    await editor.runCommand('Notifications: Show Notifications');
+    return waitFor(`a notification matching ${pattern} in the notification center`, async () => {
+      const texts = await editor.page.locator('.notifications-center .notification-list-item-message').allInnerTexts();
+      return texts.find((text) => pattern.test(text));
+    }, timeoutMs / 2);
+  }
+}
+
 /** The chain viewer's document: a webview is an iframe holding the active frame. */
 function chainViewer(editor: Editor): FrameLocator {
   return editor.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -90,7 +106,7 @@ describe('editor: preflight, Fix, status bar, chain viewer, undo (code-server)',
       await editor.screenshot('editor-2-confirm-fingerprint');
       await dialog.getByRole('button', { name: 'Trust and Fix' }).click();
 
-      await editor.waitForNotification(/Fixed: docs now trust/, 60_000);
+      await waitForMessage(editor, /Fixed: docs now trust/);
       await editor.screenshot('editor-3-fixed');
 
       const written = JSON.parse((await readFile(config, 'utf8')).replace(/^\s*\/\/.*$/m, '')) as { servers: { docs: { env: Record<string, string> } } };
@@ -107,9 +123,12 @@ describe('editor: preflight, Fix, status bar, chain viewer, undo (code-server)',
       await editor.screenshot('editor-4-chain-viewer-dark');
 
       await editor.runCommand('MCP SSL: Undo Last Fix');
-      await editor.waitForNotification(/Removed the CA settings of docs/, 30_000);
+      await waitForMessage(editor, /Removed the CA settings of docs/);
       assert.equal(await readFile(config, 'utf8'), original, 'undo restores the file byte for byte');
       await editor.screenshot('editor-5-undone');
+    } catch (error) {
+      await editor.screenshot('editor-failure-preflight');
+      throw error;
     } finally {
       await editor.close();
     }
