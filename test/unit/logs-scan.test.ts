@@ -33,6 +33,8 @@ function everyWay(text: string, file: string): Finding[] {
   const onDisk = path.join(tmp, `${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(onDisk, text);
   assert.deepEqual(scanFile(onDisk).map((f) => ({ ...f, file })), whole, 'scanFile');
+  // Chunks that cut lines (and multi-byte characters) anywhere, and lines longer than a chunk.
+  for (const chunk of [16, 97, 4096]) assert.deepEqual(scanFile(onDisk, undefined, undefined, chunk).map((f) => ({ ...f, file })), whole, `scanFile, ${chunk}-byte chunks`);
   return whole;
 }
 

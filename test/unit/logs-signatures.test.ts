@@ -58,7 +58,7 @@ const cases: Case[] = [
   { text: "Get \"https://www.googleapis.com/webfonts/v1/webfonts\": tls: failed to verify certificate: x509: certificate signed by unknown authority", kind: 'untrusted-ca', runtime: 'go', host: 'www.googleapis.com', port: 443 },
   { text: "x509: certificate has expired or is not yet valid: current time 2026-11-24T10:00:00Z is after 2026-01-01T00:00:00Z", kind: 'expired', runtime: 'go' },
   { text: "tls: failed to verify certificate: x509: certificate is valid for proxy.corp.example, www.corp.example, not api.github.com", kind: 'hostname-mismatch', runtime: 'go', host: 'api.github.com' },
-  { text: "Get \"https://127.0.0.1:8443/\": remote error: tls: handshake failure", kind: 'other-tls', runtime: 'go' },
+  { text: "Get \"https://127.0.0.1:8443/\": tls: first record does not look like a TLS handshake", kind: 'other-tls', runtime: 'go' },
   // Java.
   { text: "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target", kind: 'untrusted-ca', runtime: 'java' },
   { text: "javax.net.ssl.SSLHandshakeException: No subject alternative DNS name matching api.example.com found.", kind: 'hostname-mismatch', runtime: 'java', host: 'api.example.com' },

@@ -72,6 +72,7 @@ export class FindingScanner {
   }
 
   push(lines: string[]): Finding[] {
+    this.dropContext();
     const out: Finding[] = [];
     for (const raw of lines) this.feed(raw, out);
     return out;
@@ -79,6 +80,7 @@ export class FindingScanner {
 
   /** Ends whatever event is open (the end of the input, or the log went quiet). */
   flush(): Finding[] {
+    this.dropContext();
     const out: Finding[] = [];
     this.close(out);
     return out;
@@ -94,6 +96,15 @@ export class FindingScanner {
     this.group = new Group();
   }
 
+  /** The last lines of the previous chunk, not yet counted: context for a hit at the next chunk's top. */
+  private context: string[] = [];
+
+  private dropContext(): void {
+    if (this.context.length === 0) return;
+    this.skip(this.context.length);
+    this.context = [];
+  }
+
   /**
    * The fast path: `text` holds whole lines (a last line without `\n` counts as whole). Lines are
    * decoded only where they are looked at: `lineAt(start, end)` returns the text of [start, end).
@@ -103,11 +114,20 @@ export class FindingScanner {
     const out: Finding[] = [];
     const anchor = new RegExp(ANCHOR_PATTERN.source, 'g');
     let cursor = 0;
-    const feedLine = (start: number): number => {
+    const lineEnd = (start: number): number => {
       const eol = text.indexOf('\n', start);
-      const end = eol === -1 ? text.length : eol;
+      return eol === -1 ? text.length : eol;
+    };
+    const feedLine = (start: number): number => {
+      const end = lineEnd(start);
       this.feed(lineAt(start, end), out);
-      return eol === -1 ? text.length : eol + 1;
+      return end === text.length ? end : end + 1;
+    };
+    /** Start of the line `count` lines before the one starting at `start`, not before `floor`. */
+    const back = (start: number, count: number, floor: number): number => {
+      let from = start;
+      for (let i = 0; i < count && from > floor; i += 1) from = text.lastIndexOf('\n', from - 2) + 1;
+      return from < floor ? floor : from;
     };
     while (cursor < text.length) {
       if (this.eventOpen) {
@@ -117,13 +137,32 @@ export class FindingScanner {
       anchor.lastIndex = cursor;
       const match = anchor.exec(text);
       if (!match) {
-        this.skip(countLines(text, cursor, text.length));
+        // Keep the last lines as context for a hit at the top of the next chunk.
+        const from = back(text.length, CONTEXT_BEFORE, cursor);
+        const kept: string[] = [];
+        for (let at = from; at < text.length; ) {
+          const end = lineEnd(at);
+          kept.push(lineAt(at, end));
+          at = end === text.length ? end : end + 1;
+        }
+        const skipped = countLines(text, cursor, from);
+        if (skipped > 0) this.dropContext();
+        this.skip(skipped);
+        this.context.push(...kept);
+        if (this.context.length > CONTEXT_BEFORE) {
+          const excess = this.context.length - CONTEXT_BEFORE;
+          this.skip(excess);
+          this.context.splice(0, excess);
+        }
         break;
       }
       const hitStart = text.lastIndexOf('\n', match.index - 1) + 1;
-      let from = hitStart;
-      for (let back = 0; back < CONTEXT_BEFORE && from > cursor; back += 1) from = text.lastIndexOf('\n', from - 2) + 1;
-      if (from < cursor) from = cursor;
+      const from = back(hitStart, CONTEXT_BEFORE, cursor);
+      if (from === 0 && this.context.length > 0) {
+        const context = this.context;
+        this.context = [];
+        for (const line of context) this.feed(line, out);
+      } else this.dropContext();
       this.skip(countLines(text, cursor, from));
       cursor = from;
       while (cursor <= hitStart && cursor < text.length) cursor = feedLine(cursor);
@@ -256,7 +295,7 @@ const CHUNK = 8 * 1024 * 1024;
  * one-byte (latin1) string, which costs a copy rather than a UTF-8 decode; the lines the scanner
  * looks at are decoded as UTF-8 from the bytes (the anchors are ASCII, so positions agree).
  */
-export function scanFile(file: string, server?: string, onFinding?: (finding: Finding) => void): Finding[] {
+export function scanFile(file: string, server?: string, onFinding?: (finding: Finding) => void, chunkBytes = CHUNK): Finding[] {
   const found: Finding[] = [];
   const emit = (findings: Finding[]): void => {
     for (const finding of findings) {
@@ -267,21 +306,29 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
   const scanner = new FindingScanner(file, server);
   const fd = openSync(file, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    let carry: Buffer = Buffer.alloc(0);
+    // One buffer: the unfinished last line of a read moves to its front, the next read goes after it.
+    let buffer = Buffer.allocUnsafe(Math.max(16, chunkBytes));
+    let carried = 0;
     for (;;) {
-      const read = readSync(fd, buffer, 0, CHUNK, null);
+      if (carried === buffer.length) {
+        // A line longer than the buffer: grow it.
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, carried);
+        buffer = bigger;
+      }
+      const read = readSync(fd, buffer, carried, buffer.length - carried, null);
       if (read === 0) break;
-      const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer.subarray(0, read);
-      const lastNewline = data.lastIndexOf(10);
+      const filled = carried + read;
+      const lastNewline = buffer.lastIndexOf(10, filled - 1);
       if (lastNewline === -1) {
-        carry = Buffer.from(data);
+        carried = filled;
         continue;
       }
-      emit(scanBytes(scanner, data.subarray(0, lastNewline + 1)));
-      carry = Buffer.from(data.subarray(lastNewline + 1));
+      emit(scanBytes(scanner, buffer.subarray(0, lastNewline + 1)));
+      carried = filled - (lastNewline + 1);
+      buffer.copy(buffer, 0, lastNewline + 1, filled);
     }
-    if (carry.length > 0) emit(scanBytes(scanner, carry));
+    if (carried > 0) emit(scanBytes(scanner, Buffer.from(buffer.subarray(0, carried))));
     emit(scanner.flush());
   } finally {
     closeSync(fd);
@@ -290,6 +337,6 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
 }
 
 function scanBytes(scanner: FindingScanner, bytes: Buffer): Finding[] {
-  const text = bytes.latin1Slice(0, bytes.length);
-  return scanner.pushText(text, (start, end) => bytes.utf8Slice(start, end));
+  const text = bytes.toString('latin1');
+  return scanner.pushText(text, (start, end) => bytes.toString('utf8', start, end));
 }

@@ -73,15 +73,14 @@ export const ANCHORS: string[] = [
   'LEAF_SIGNATURE',
   'SSL', // [SSL: …], SSLError, SSL routines, javax.net.ssl.SSL…, The SSL connection…
   'TLS', // secure TLS connection, look like a TLS handshake
-  'tls: ', // Go: remote error: tls: handshake failure
   'x509',
   'PKIX',
   'EPROTO',
-  'UntrustedRoot',
-  'PartialChain',
-  'NotTimeValid',
-  'Revoked',
 ];
+// Not anchors on purpose: Go's bare `remote error: tls: handshake failure` (a frequent first
+// letter makes 'tls: ' cost as much as all the others together; it is not a certificate failure); .NET's UntrustedRoot, PartialChain, NotTimeValid, Revoked come after
+// "errors in the certificate chain:" (ficat); each extra alternative slows the one pass (V8's
+// lookahead for the alternation weakens), measured 3-4x on a 200 MB log with four more.
 
 function escape(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -10,6 +10,9 @@ export interface TailOptions {
   startAtEnd?: boolean;
 }
 
+/** Longest partial line kept between reads (characters). */
+const MAX_PARTIAL = 8 * 1024 * 1024;
+
 export class FileTailer {
   private offset = 0;
   private identity: string | null = null;
@@ -74,6 +77,11 @@ export class FileTailer {
       const text = this.partial + this.decoder.write(buffer.subarray(0, bytesRead));
       const lines = text.split('\n');
       this.partial = lines.pop() ?? '';
+      // A line that never ends must not grow without bound: hand it over in pieces.
+      if (this.partial.length > MAX_PARTIAL) {
+        lines.push(this.partial);
+        this.partial = '';
+      }
       return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
     } finally {
       await handle.close();

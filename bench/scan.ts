@@ -1,0 +1,142 @@
+// Detection: scan throughput against GNU grep over the same 200+ MB MCP log, and the cost of one
+// append read by the tailer on a 1 KB log against a 1 GB one (sparse). Medians of several runs.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { scanFile } from '../src/core/logs/scan';
+import { ANCHORS } from '../src/core/logs/signatures';
+import { FileTailer } from '../src/core/logs/tail';
+import type { BenchRow } from './types';
+
+const CACHE = path.join(__dirname, '..', '.bench');
+const BIG_LOG = path.join(CACHE, 'mcp-server-200mb.log');
+const TARGET_BYTES = 210 * 1024 * 1024;
+const RUNS = 5;
+
+/** Ordinary lines of a busy MCP server log (VS Code format), and now and then a TLS failure. */
+const ORDINARY = [
+  '[info] Connection state: Running',
+  '[warning] [server stderr] INFO:mcp.server.lowlevel.server:Processing request of type ListToolsRequest',
+  '[warning] [server stderr] INFO:mcp.server.lowlevel.server:Processing request of type CallToolRequest',
+  '[warning] [server stderr] DEBUG:httpx:HTTP Request: GET https://api.example.com/v1/items?page=2 "HTTP/1.1 200 OK"',
+  '[warning] [server stderr] 2026-11-24 20:33:55,106 - docs_server - INFO - search_docs("connection pooling") took 132 ms, 14 results',
+  '[debug] Server command line: uvx --from git+https://github.com/example/docs-mcp docs-mcp --transport stdio',
+  '[warning] [server stderr] [2026-11-24T20:33:55.106Z] info: tool call completed {"tool":"list_repos","durationMs":87,"status":"ok"}',
+  '[warning] [server stderr] Fetched https://pypi.org/simple/httpx/ in 0.21s (cache miss), 312 files',
+  '[info] Discovered 12 tools',
+  '[warning] [server stderr] WARNING:root:Retrying request to /v1/search in 0.5 seconds (attempt 1 of 3)',
+];
+const FAILURE = [
+  '[warning] [server stderr] Traceback (most recent call last):',
+  '[warning] [server stderr]   File "/srv/.venv/lib/python3.12/site-packages/httpx/_transports/default.py", line 101, in map_httpcore_exceptions',
+  '[warning] [server stderr]     yield',
+  '[warning] [server stderr] httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+];
+
+function ensureBigLog(): { bytes: number; failures: number } {
+  mkdirSync(CACHE, { recursive: true });
+  const every = 20_000;
+  if (!existsSync(BIG_LOG) || statSync(BIG_LOG).size < 200 * 1024 * 1024) {
+    const fd = openSync(`${BIG_LOG}.tmp`, 'w');
+    let size = 0;
+    let i = 0;
+    while (size < TARGET_BYTES) {
+      const block: string[] = [];
+      for (let k = 0; k < 10_000; k += 1, i += 1) {
+        const ms = String(i % 1000).padStart(3, '0');
+        const stamp = `2026-11-24 20:${String(Math.floor(i / 60000) % 60).padStart(2, '0')}:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}.${ms}`;
+        if (i % every === every - 1) for (const line of FAILURE) block.push(`${stamp} ${line}`);
+        else block.push(`${stamp} ${ORDINARY[(i * 7) % ORDINARY.length]}`);
+      }
+      const text = `${block.join('\n')}\n`;
+      writeSync(fd, text);
+      size += Buffer.byteLength(text);
+    }
+    closeSync(fd);
+    execFileSync('mv', [`${BIG_LOG}.tmp`, BIG_LOG]);
+  }
+  const bytes = statSync(BIG_LOG).size;
+  return { bytes, failures: Number(execFileSync('grep', ['-c', 'CERTIFICATE_VERIFY_FAILED', BIG_LOG]).toString().trim()) };
+}
+
+async function median(runs: number, body: () => Promise<void> | void): Promise<number> {
+  await body(); // warm-up (page cache, JIT)
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const start = performance.now();
+    await body();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? 0;
+}
+
+function escapeEre(literal: string): string {
+  return literal.replace(/[.[\]()*+?^$|{}\\]/g, '\\$&');
+}
+
+/** Median µs of tailer.read() right after appending one line; the two files measured in turn. */
+async function appendCosts(files: string[], runs: number): Promise<number[]> {
+  const tailers = files.map((file) => new FileTailer(file, { startAtEnd: true }));
+  for (const tailer of tailers) await tailer.read();
+  const line = '2026-11-24 20:33:55.106 [warning] [server stderr] INFO:mcp.server.lowlevel.server:Processing request of type ListToolsRequest\n';
+  const times: number[][] = files.map(() => []);
+  for (let i = 0; i < runs + 5; i += 1) {
+    for (let f = 0; f < files.length; f += 1) {
+      appendFileSync(files[f], line);
+      const start = performance.now();
+      const lines = await tailers[f].read();
+      const took = performance.now() - start;
+      if (lines.length !== 1) throw new Error(`tailer returned ${lines.length} lines after one append`);
+      if (i >= 5) times[f].push(took * 1000);
+    }
+  }
+  return times.map((list) => {
+    list.sort((a, b) => a - b);
+    return list[Math.floor(list.length / 2)] ?? 0;
+  });
+}
+
+export async function bench(): Promise<BenchRow[]> {
+  const { bytes, failures } = ensureBigLog();
+  const mb = bytes / (1024 * 1024);
+  let found = 0;
+  const ours = await median(RUNS, () => {
+    found = scanFile(BIG_LOG).length;
+  });
+  if (found !== failures) throw new Error(`scan found ${found} events, the log holds ${failures}`);
+  const pattern = ANCHORS.map(escapeEre).join('|');
+  const grep = await median(RUNS, () => {
+    try {
+      execFileSync('grep', ['-E', '-c', pattern, BIG_LOG], { env: { ...process.env, LC_ALL: 'C' } });
+    } catch {
+      // exit 1 = no match; counts do not matter here
+    }
+  });
+
+  // One append: 1 KB log vs 1 GB (sparse) log.
+  const small = path.join(CACHE, 'tail-1kb.log');
+  const large = path.join(CACHE, 'tail-1gb.log');
+  writeFileSync(small, 'x'.repeat(1023) + '\n');
+  writeFileSync(large, '');
+  truncateSync(large, 1024 * 1024 * 1024);
+  appendFileSync(large, '\n');
+  let smallUs = 0;
+  let largeUs = 0;
+  try {
+    [smallUs, largeUs] = await appendCosts([small, large], 400);
+  } finally {
+    rmSync(large, { force: true });
+    rmSync(small, { force: true });
+  }
+
+  process.stderr.write(
+    `bench scan: ${mb.toFixed(0)} MB, ${failures} failure events; ours ${ours.toFixed(0)} ms (${(mb / (ours / 1000)).toFixed(0)} MB/s), ` +
+      `grep -E -c (${ANCHORS.length} anchors) ${grep.toFixed(0)} ms; append read 1 KB ${smallUs.toFixed(1)} µs, 1 GB ${largeUs.toFixed(1)} µs\n`,
+  );
+  return [
+    { area: 'scan', what: `scan ${mb.toFixed(0)} MB MCP log (in-process, ${failures} events)`, ours, baseline: grep, unit: 'ms', baselineName: `grep -E -c, ${ANCHORS.length} anchors`, goal: '<= 1.5' },
+    { area: 'scan', what: 'tailer: read one appended line', ours: largeUs, baseline: smallUs, unit: 'µs', baselineName: 'same on a 1 KB log (ours: 1 GB log)', goal: '~1 (within noise)' },
+  ];
+}
