@@ -151,9 +151,8 @@ export const fix: Command = async (argv, io) => {
       const cas = casOfReport(report);
       if (cas.length === 0) throw new DoctorError('refused', `${host}:${port}: the chain has no CA certificate to trust. Nothing was written.`);
       caPems.push(...cas);
-      strictProblems = chain
-        .strictProblems(report.path)
-        .map((p) => ({ sha256: p.sha256, subject: p.subject, problem: p.opensslMessage }));
+      // The whole path (the proxy's leaf too): the plan words its advice by which certificate fails.
+      strictProblems = (await import('../core/fix/strict')).strictPathProblems(report.path);
     }
     verify = { host, port, proxy: values.proxy, servername: values.servername, timeoutMs, verifyTrust: chain.verifyTrust };
   }

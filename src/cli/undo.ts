@@ -8,6 +8,7 @@ import { Command, EXIT_OK, EXIT_USAGE } from './io';
 export const undo: Command = async (argv, io) => {
   const { values } = parseArgs({
     args: argv,
+    // --bundle-dir: not in the contract and not needed (undo manifests live per user); accepted for compatibility.
     options: { config: { type: 'string' }, json: { type: 'boolean' }, 'bundle-dir': { type: 'string' } },
     strict: true,
     allowPositionals: false,

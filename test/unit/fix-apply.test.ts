@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync, lstatSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyFix } from '../../src/core/fix/apply';
@@ -177,12 +177,38 @@ describe('fix: plan and apply on files', () => {
     assert.throws(() => readdirSync(bundleDir));
   });
 
-  it('Python 3.13 strict: a lax CA skips Python servers with what works, node servers still fixed', async () => {
+  it('Python 3.13 strict: a lax CA, Python version unknown: fixed, with a warning saying what works on 3.13+', async () => {
     const file = configFile(fixture('vscode-mcp.json'));
     const plan = await planFix(options(file, { caPems: [strictBad] }));
-    const docs = plan.skipped.find((s) => s.server === 'docs');
-    assert.match(docs?.reason ?? '', /Basic Constraints of CA cert not marked critical.*uvx --python 3\.12/);
-    assert.deepEqual(plan.changed.map((c) => c.server), ['github']);
+    assert.deepEqual(plan.changed.map((c) => c.server), ['docs', 'github']);
+    const docs = plan.warnings.find((w) => w.code === 'strict-ca' && w.server === 'docs');
+    assert.match(docs?.message ?? '', /fixed for Python 3\.12 and older.*Basic Constraints of CA cert not marked critical.*uvx --python 3\.12/);
+  });
+
+  it('the undo manifest lives per user, whatever --bundle-dir: undo needs only the config', async () => {
+    const file = configFile(fixture('vscode-mcp.json'));
+    const bundleDir = path.join(dir, `elsewhere-${n}`);
+    const result = await applyFix(await planFix(options(file, { bundleDir })));
+    assert.ok(result.bundle.startsWith(bundleDir));
+    assert.equal(path.dirname(result.undoManifest ?? ''), path.join(home, '.mcp-ssl-doctor', 'undo'));
+    assert.throws(() => readdirSync(path.join(bundleDir, 'undo')));
+    const undone = await undoFix({ configPath: file, home });
+    assert.equal(undone.identical, true);
+    assert.equal(readFileSync(file, 'utf8'), fixture('vscode-mcp.json'));
+    await assert.rejects(undoFix({ configPath: file, home }), (e: DoctorError) => e.kind === 'usage' && /nothing to undo/.test(e.message));
+  });
+
+  it('a manifest an older release left in <bundle dir>/undo is still found with bundleDir', async () => {
+    const file = configFile(fixture('dot-mcp.json'));
+    const bundleDir = path.join(dir, `legacy-${n}`);
+    const result = await applyFix(await planFix(options(file, { bundleDir })));
+    const legacy = path.join(bundleDir, 'undo', path.basename(result.undoManifest ?? ''));
+    mkdirSync(path.dirname(legacy), { recursive: true });
+    renameSync(result.undoManifest ?? '', legacy);
+    await assert.rejects(undoFix({ configPath: file, home }), /nothing to undo/);
+    assert.equal((await undoFix({ configPath: file, home, bundleDir })).identical, true);
+    assert.equal(readFileSync(file, 'utf8'), fixture('dot-mcp.json'));
+    assert.throws(() => readFileSync(legacy), 'the legacy manifest is emptied (removed)');
   });
 
   it('refuses a leaf given as CA, and an expired CA', async () => {

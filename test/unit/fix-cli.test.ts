@@ -48,7 +48,8 @@ describe('fix CLI', () => {
     // The bundle dir is outside home: the path in the file is absolute.
     assert.equal(json.changed[0]?.env.SSL_CERT_FILE, json.bundle);
     assert.deepEqual(json.skipped.map((s) => s.server), ['remote']);
-    const undo = await runCli(['undo', '--config', file, '--bundle-dir', path.join(dir, 'bundles'), '--json'], { env, cwd: dir });
+    // As the contract says: undo takes the config alone, whatever --bundle-dir the fix used.
+    const undo = await runCli(['undo', '--config', file, '--json'], { env, cwd: dir });
     assert.equal(undo.code, 0, undo.stderr);
     assert.equal(JSON.parse(undo.stdout).identical, true);
     assert.equal(readFileSync(file, 'utf8'), fixture('vscode-mcp.json'));
@@ -92,6 +93,7 @@ describe('fix CLI', () => {
     assert.equal((await runCli(['fix', '--config', 'x.json', '--ca', caFile, '--bogus'], { env })).code, 2);
     assert.equal((await runCli(['fix', '--config', path.join(dir, 'missing.json'), '--ca', caFile], { env })).code, 2);
     assert.equal((await runCli(['undo', '--config', config(fixture('dot-mcp.json')), '--bundle-dir', path.join(dir, 'none')], { env })).code, 2);
+    assert.equal((await runCli(['undo', '--config', config(fixture('dot-mcp.json'))], { env })).code, 2);
   });
 
   it('--mode ca-only: a bundle with the CA alone, and a warning', async () => {
@@ -162,6 +164,38 @@ describe('fix CLI --host (real chain analysis through a local intercepting proxy
     assert.equal(result.code, 2);
     assert.match(result.stderr, /verification failed/);
     assert.equal(readFileSync(file, 'utf8'), fixture('dot-mcp.json'));
+  });
+
+  it('strict X.509 (a lax CA): --host and --ca apply one rule: Python 3.13+ skipped, unknown version fixed with a warning', async () => {
+    const lax = await createCa('Host Test Lax Root', { criticalBasicConstraints: false });
+    const laxProxy = await startInterceptor({ issuer: lax, sendChain: [lax], upstreamCa: publicRoot.pem });
+    try {
+      const laxFile = path.join(dir, 'lax.pem');
+      const laxSystem = path.join(dir, 'lax-system.pem');
+      writeFileSync(laxFile, lax.pem);
+      writeFileSync(laxSystem, lax.pem + publicRoot.pem);
+      const text = '{ "mcpServers": { "py": { "command": "uvx", "args": ["mcpdoc"] }, "py13": { "command": "python3.13", "args": ["s.py"] }, "js": { "command": "npx", "args": ["x"] } } }\n';
+      type Json = { changed: { server: string }[]; skipped: { server: string; reason: string }[]; warnings: { code: string; server?: string; message: string }[] };
+      const byHost = await runCli(['fix', '--config', config(text), ...hostArgs(), '--proxy', laxProxy.url, '--system-ca', laxSystem, '--json'], { env });
+      assert.equal(byHost.code, 0, byHost.stderr);
+      const byCa = await runCli(['fix', '--config', config(text), '--ca', laxFile, '--public-ca', publicFile, '--bundle-dir', path.join(dir, 'host-bundles'), '--json'], { env });
+      assert.equal(byCa.code, 0, byCa.stderr);
+      for (const result of [byHost, byCa]) {
+        const json = JSON.parse(result.stdout) as Json;
+        assert.deepEqual(json.changed.map((c) => c.server), ['py', 'js']);
+        assert.deepEqual(json.skipped.map((s) => s.server), ['py13']);
+        assert.match(json.skipped[0]?.reason ?? '', /^python3\.13 is Python 3\.13\+: its strict X\.509 check rejects the CA \(CN=Host Test Lax Root/);
+        const warning = json.warnings.find((w) => w.code === 'strict-ca' && w.server === 'py')?.message ?? '';
+        assert.match(warning, /fixed for Python 3\.12 and older.*the CA \(CN=Host Test Lax Root.*Basic Constraints of CA cert not marked critical.*IT reissues the CA.*uvx --python 3\.12/);
+      }
+      assert.deepEqual(JSON.parse(byHost.stdout).warnings, JSON.parse(byCa.stdout).warnings);
+      const human = await runCli(['fix', '--config', config(text), ...hostArgs(), '--proxy', laxProxy.url, '--system-ca', laxSystem], { env });
+      assert.match(human.stdout, /py \(python\): sets SSL_CERT_FILE/);
+      assert.match(human.stdout, /skipped py13: python3\.13 is Python 3\.13\+/);
+      assert.match(human.stdout, /Note: py: fixed for Python 3\.12 and older/);
+    } finally {
+      await laxProxy.close();
+    }
   });
 
   it('a host that cannot be reached: exit 3', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commandBaseName, detectRuntime, RUNTIME_VARIABLES } from '../../src/core/fix/runtimes';
+import { parsePythonRequest, pinExample, pythonVersionOf } from '../../src/core/fix/python-version';
+import { commandBaseName, detectRuntime, launcherOf, RUNTIME_VARIABLES } from '../../src/core/fix/runtimes';
 
 describe('fix: runtime from command and args', () => {
   const cases: [string, string[], string, boolean][] = [
@@ -55,5 +56,64 @@ describe('fix: runtime from command and args', () => {
     assert.deepEqual(RUNTIME_VARIABLES.node, ['NODE_EXTRA_CA_CERTS']);
     assert.deepEqual(RUNTIME_VARIABLES.deno, ['DENO_CERT']);
     assert.ok(RUNTIME_VARIABLES.unknown.includes('SSL_CERT_FILE'));
+  });
+});
+
+describe('fix: which Python a server runs (strict X.509 from 3.13 on)', () => {
+  // [command, args, env, source, strict]: strict true = 3.13+ for sure, false = 3.12 or older for sure, null = either.
+  const cases: [string, string[], Record<string, string>, string | null, boolean | null][] = [
+    ['python3.13', ['server.py'], {}, 'python3.13', true],
+    ['/usr/local/bin/python3.14', ['-m', 'x'], {}, 'python3.14', true],
+    ['python3.13t', ['x.py'], {}, 'python3.13t', true],
+    ['C:\\Python\\python3.12.exe', ['x.py'], {}, 'python3.12', false],
+    ['python3.11', ['x.py'], {}, 'python3.11', false],
+    ['python3', ['x.py'], {}, null, null],
+    ['/usr/bin/python3', ['x.py'], {}, null, null],
+    ['python', ['-m', 'x'], {}, null, null],
+    ['uvx', ['mcpdoc'], {}, null, null],
+    ['uvx', ['--python', '3.13', 'mcpdoc'], {}, '--python 3.13', true],
+    ['uvx', ['--python=3.12', 'mcpdoc'], {}, '--python=3.12', false],
+    ['uvx', ['-p', 'cpython@3.14', 'mcpdoc'], {}, '-p cpython@3.14', true],
+    ['uvx', ['--python', 'cp312', 'mcpdoc'], {}, '--python cp312', false],
+    ['uvx', ['--python', '>=3.13', 'mcpdoc'], {}, '--python >=3.13', true],
+    ['uvx', ['--python', '>=3.10', 'mcpdoc'], {}, '--python >=3.10', null],
+    ['uvx', ['--python', '>=3.10,<3.13', 'mcpdoc'], {}, '--python >=3.10,<3.13', false],
+    ['uvx', ['--python', 'cpython-3.13.1-linux-x86_64-gnu', 'x'], {}, '--python cpython-3.13.1-linux-x86_64-gnu', true],
+    ['uvx', ['mcp-server', '-p', '8080'], {}, null, null],
+    ['uvx', ['mcpdoc'], { UV_PYTHON: '3.13' }, 'UV_PYTHON=3.13', true],
+    ['uvx', ['--python', '3.12', 'mcpdoc'], { UV_PYTHON: '3.13' }, '--python 3.12', false],
+    ['uv', ['run', '--python', '3.13', 'server.py'], {}, '--python 3.13', true],
+    ['uv', ['--directory', '/srv', 'run', '--python', '3.12', 'server.py'], {}, '--python 3.12', false],
+    ['uv', ['run', 'python3.13', 'server.py'], {}, 'python3.13', true],
+    ['poetry', ['run', 'python3.12', '-m', 'x'], {}, 'python3.12', false],
+    ['pipx', ['run', '--python', 'python3.13', 'x'], {}, '--python python3.13', true],
+    ['py', ['-3.13', 'x.py'], {}, 'py -3.13', true],
+    ['py', ['-3.12-64', 'x.py'], {}, 'py -3.12-64', false],
+    ['py', ['-V:3.14', 'x.py'], {}, 'py -V:3.14', true],
+    ['py', ['-3', 'x.py'], {}, null, null],
+    ['cmd', ['/c', 'uvx', '--python', '3.13', 'x'], {}, '--python 3.13', true],
+  ];
+  for (const [command, args, env, source, strict] of cases) {
+    it(`${command} ${args.join(' ')} ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')} → ${String(strict)}`, () => {
+      const { base, rest } = launcherOf(command, args);
+      const hint = pythonVersionOf(base, rest, env);
+      if (source === null) assert.equal(hint === null || hint.strict === null, true, JSON.stringify(hint));
+      else assert.deepEqual(hint, { source, strict });
+    });
+  }
+
+  it('parses uv interpreter requests as ranges', () => {
+    assert.deepEqual(parsePythonRequest('3.13'), { min: 313, max: 313 });
+    assert.deepEqual(parsePythonRequest('<3.13'), { min: null, max: 312 });
+    assert.deepEqual(parsePythonRequest('==3.12.*'), { min: 312, max: 312 });
+    assert.equal(parsePythonRequest('/opt/venv/bin/python'), null);
+    assert.equal(parsePythonRequest('8080'), null);
+  });
+
+  it('pins with the server\'s own launcher', () => {
+    assert.equal(pinExample('uvx'), '`uvx --python 3.12 ...`');
+    assert.equal(pinExample('uv'), '`uv run --python 3.12 ...`');
+    assert.equal(pinExample('py'), '`py -3.12 ...`');
+    assert.match(pinExample('python3'), /python3\.12/);
   });
 });

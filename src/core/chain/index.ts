@@ -40,5 +40,5 @@ export function verifyTrust(options: ProbeOptions & { caPem: string }): Promise<
 }
 
 export { parseHostPort, formatHostPort } from './hostPort';
-export { strictProblems, type StrictProblem } from './strict';
+export { strictProblems, strictAnchorProblems, type StrictProblem } from './strict';
 export { SYSTEM_CA_ENV } from '../trust/systemStore';

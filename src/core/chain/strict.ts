@@ -126,6 +126,21 @@ export function strictProblems(path: ReadonlyArray<Cert | { pem?: string }>): St
   return problems;
 }
 
+/** Strict-mode problems of CA certificates trusted on their own (a CA file): each as its path's trust anchor. */
+export function strictAnchorProblems(anchors: ReadonlyArray<{ pem?: string }>): StrictProblem[] {
+  return anchors.flatMap((entry) => {
+    const der = entry.pem ? pemToDers(entry.pem)[0] : undefined;
+    const cert = der ? Cert.tryParse(der) : null;
+    if (!cert) return [];
+    return RULES.filter((rule) => rule.fails(cert, true)).map((rule) => ({
+      code: rule.code,
+      opensslMessage: rule.opensslMessage,
+      subject: certName(cert),
+      sha256: cert.sha256,
+    }));
+  });
+}
+
 function certName(cert: Cert): string {
   try {
     return cert.info().subject;

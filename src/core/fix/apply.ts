@@ -89,7 +89,7 @@ export async function applyFix(first: FixPlan): Promise<FixResult> {
     });
     if (wrote) {
       const real = await realTarget(plan.config);
-      const file = manifestPath(plan.bundleDir, real);
+      const file = manifestPath(plan.undoDir, real);
       const manifest = await readManifest(file, real);
       manifest.fixes.push({
         at: new Date().toISOString(),

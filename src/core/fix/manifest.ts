@@ -1,5 +1,6 @@
-// Undo manifests: one per config (keyed by its real path), in the bundle folder's `undo/` so the
-// workspace stays clean and no copy of a config (which may hold API keys) is kept anywhere.
+// Undo manifests: one per config (keyed by its real path), in the per-user `~/.mcp-ssl-doctor/undo/`
+// whatever bundle folder the fix used (so `undo --config FILE` alone finds it), so the workspace
+// stays clean and no copy of a config (which may hold API keys) is kept anywhere.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -27,8 +28,9 @@ export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function manifestPath(bundleDir: string, realConfigPath: string): string {
-  return path.join(bundleDir, 'undo', `${sha256(realConfigPath).slice(0, 16)}.json`);
+/** `dir` is `undoDir(home)`; an older release kept manifests in `<bundle dir>/undo` (undo still looks there). */
+export function manifestPath(dir: string, realConfigPath: string): string {
+  return path.join(dir, `${sha256(realConfigPath).slice(0, 16)}.json`);
 }
 
 export async function readManifest(file: string, realConfigPath: string): Promise<UndoManifest> {

@@ -8,6 +8,11 @@ export function defaultBundleDir(home: string, platform: NodeJS.Platform = proce
   return (platform === 'win32' ? path.win32 : path.posix).join(home, BUNDLE_FOLDER);
 }
 
+/** Undo manifests: always here, per user, whichever bundle folder a fix wrote to. */
+export function undoDir(home: string, platform: NodeJS.Platform = process.platform): string {
+  return (platform === 'win32' ? path.win32 : path.posix).join(defaultBundleDir(home, platform), 'undo');
+}
+
 /**
  * The bundle path as written into a config. Forward slashes everywhere: Python, uv, Node and Deno
  * all accept `C:/Users/me/...` on Windows, and it needs no JSON escaping. In a host that resolves

@@ -9,9 +9,11 @@ import { editServers, ServerChange, UndoStep } from './edit';
 import { isTrackedByGit } from './git';
 import { atomicSafeRead } from './read';
 import { findInsecure, InsecureSetting } from './insecure';
-import { configPathOf, defaultBundleDir } from './paths';
-import { CA_VARIABLES, CONTAINER_BUNDLE_PATH, detectRuntime, RUNTIME_VARIABLES, ServerRuntime } from './runtimes';
+import { configPathOf, defaultBundleDir, undoDir } from './paths';
+import { pinExample, pythonVersionOf } from './python-version';
+import { CA_VARIABLES, CONTAINER_BUNDLE_PATH, detectRuntime, launcherOf, RUNTIME_VARIABLES, ServerRuntime } from './runtimes';
 import { strictCaProblems, StrictProblem } from './strict';
+import { strictFixedWarning, strictMaybePythonWarning, strictSkipReason } from './strict-advice';
 
 export interface VerifyTarget {
   host: string;
@@ -43,7 +45,11 @@ export interface FixOptions {
   resolvesVariables?: boolean;
   /** A host to prove the bundle against before anything is written. */
   verify?: VerifyTarget;
-  /** Strict-mode problems already known (from chain analysis); computed from the CAs otherwise. */
+  /**
+   * Strict-mode problems already known (from chain analysis: `strictPathProblems`, which sees the
+   * leaf and intermediates too); computed from the CAs otherwise. Either way the same rule follows:
+   * a Python server known to run 3.13+ is skipped, any other Python server is fixed with a warning.
+   */
   strictProblems?: StrictProblem[];
 }
 
@@ -73,6 +79,8 @@ export interface FixPlan {
   original: Buffer;
   bundle: Bundle;
   bundleDir: string;
+  /** Where the undo manifest goes: per user, whatever the bundle folder (`undo --config FILE` finds it). */
+  undoDir: string;
   bundlePath: string;
   /** The bundle path as written into the config. */
   bundleConfigPath: string;
@@ -95,14 +103,6 @@ const REMOTE_REASON =
 
 function isRemote(server: ServerEntry): boolean {
   return server.url !== undefined || (server.type !== undefined && server.type !== 'stdio' && !server.command);
-}
-
-function strictReason(problems: StrictProblem[]): string {
-  const what = [...new Set(problems.map((p) => `${p.problem} (${p.subject})`))].join('; ');
-  return (
-    `Python 3.13+ rejects this CA in strict X.509 mode: ${what}. No variable turns that check off, so a bundle would not help. ` +
-    'What works: IT reissues the CA with the missing extensions, or run the server on Python 3.12 (e.g. `uvx --python 3.12 ...`).'
-  );
 }
 
 export async function planFix(options: FixOptions): Promise<FixPlan> {
@@ -167,12 +167,19 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
     }
     const guess = detectRuntime(server.command, server.args);
     if (guess.runtime === 'python' && strictOf().length > 0) {
-      skipped.push({ server: server.name, reason: strictReason(strictOf()) });
-      warnings.push({ code: 'strict-ca', server: server.name, message: strictReason(strictOf()) });
-      continue;
+      const { base, rest } = launcherOf(server.command, server.args);
+      const version = pythonVersionOf(base, rest, server.env);
+      const pin = pinExample(base);
+      if (version?.strict === true) {
+        const reason = strictSkipReason(strictOf(), version, pin);
+        skipped.push({ server: server.name, reason });
+        warnings.push({ code: 'strict-ca', server: server.name, message: reason });
+        continue;
+      }
+      warnings.push({ code: 'strict-ca', server: server.name, message: strictFixedWarning(strictOf(), version, pin) });
     }
     if ((guess.runtime === 'docker' || guess.runtime === 'unknown') && strictOf().length > 0) {
-      warnings.push({ code: 'strict-ca', server: server.name, message: `if this server runs Python 3.13+, it will still fail: ${strictReason(strictOf())}` });
+      warnings.push({ code: 'strict-ca', server: server.name, message: strictMaybePythonWarning(strictOf()) });
     }
     if (guess.runtime === 'unknown') {
       warnings.push({
@@ -265,6 +272,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
     original,
     bundle,
     bundleDir,
+    undoDir: undoDir(home, platform),
     bundlePath,
     bundleConfigPath,
     newContent,

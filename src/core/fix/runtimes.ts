@@ -85,7 +85,7 @@ export function commandBaseName(command: string): string {
 }
 
 function isVersionedPython(base: string): boolean {
-  return /^python\d+(\.\d+)?$/.test(base) || /^py\d/.test(base);
+  return /^python\d+(\.\d+)?t?$/.test(base) || /^py\d/.test(base);
 }
 
 function firstNonOption(args: string[], from: number): number {
@@ -95,12 +95,10 @@ function firstNonOption(args: string[], from: number): number {
   return -1;
 }
 
-/** Guesses the runtime from the entry's command and args; args are offsets into the entry's own array. */
-export function detectRuntime(command: string | undefined, args: string[]): RuntimeGuess {
-  if (!command) return { runtime: 'unknown', viaUv: false, launcher: null };
+/** The launcher actually started: `cmd /c npx ...` (Windows) is `npx`; `offset` is where its own args start. */
+export function launcherOf(command: string, args: string[]): { base: string; rest: string[]; offset: number } {
   let base = commandBaseName(command);
   let offset = 0;
-  // `cmd /c npx ...` (Windows), `sh -c`-less wrappers: look through to the real launcher.
   if ((base === 'cmd' || base === 'powershell' || base === 'pwsh') && args.length > 0) {
     const slash = args.findIndex((arg) => /^[/-](c|k|command)$/i.test(arg));
     if (slash !== -1 && args[slash + 1] !== undefined) {
@@ -108,7 +106,13 @@ export function detectRuntime(command: string | undefined, args: string[]): Runt
       offset = slash + 2;
     }
   }
-  const rest = args.slice(offset);
+  return { base, rest: args.slice(offset), offset };
+}
+
+/** Guesses the runtime from the entry's command and args; args are offsets into the entry's own array. */
+export function detectRuntime(command: string | undefined, args: string[]): RuntimeGuess {
+  if (!command) return { runtime: 'unknown', viaUv: false, launcher: null };
+  const { base, rest, offset } = launcherOf(command, args);
   if (isVersionedPython(base)) return { runtime: 'python', viaUv: false, launcher: base };
   for (const row of LAUNCHERS) {
     if (!row.commands.includes(base)) continue;

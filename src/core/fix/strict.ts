@@ -1,34 +1,50 @@
-// Python 3.13+ verifies with VERIFY_X509_STRICT: a CA without a critical Basic Constraints, or a
-// non-root CA without an Authority Key Identifier, is rejected even when trusted. No variable turns
-// that off, so the fix must not pretend a bundle helps. With --host the CLI uses the chain area's
-// path-based `strictProblems`; this check covers a CA given alone (`--ca`), as the trust anchor.
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-import type { BundleCert } from './bundle';
+// Python 3.13+ verifies with VERIFY_X509_STRICT: OpenSSL then rejects certificates a non-strict
+// client accepts, even when the CA is trusted, and no variable turns that off. Which certificate
+// fails matters for what works: a CA (root or intermediate) is IT's to reissue; a leaf is minted by
+// the TLS-inspecting proxy itself, so only the proxy (a newer version, another setting) can fix it.
+// The rules are the chain area's (one rule set for `chain`, `fix --host` and `fix --ca`): with
+// --host on the whole built path, with --ca on each given CA as its path's trust anchor.
+import { X509Certificate } from 'node:crypto';
+import { strictAnchorProblems, strictProblems } from '../chain/index';
+import type { PathCert } from '../types';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+/** Which certificate of the path has the problem. */
+export type StrictCertRole = 'root' | 'intermediate' | 'leaf';
 
 export interface StrictProblem {
   sha256: string;
   subject: string;
+  /** OpenSSL's text, as Python prints it after `certificate verify failed:`. */
   problem: string;
+  certificate: StrictCertRole;
+  /** Who issued it: for a leaf, the proxy's CA (names the vendor, e.g. `CN=mitmproxy`). */
+  issuer?: string;
 }
 
-export function strictCaProblems(cas: BundleCert[]): StrictProblem[] {
-  const problems: StrictProblem[] = [];
-  for (const ca of cas) {
-    const cert = new x509.X509Certificate(ca.pem);
-    const add = (problem: string): void => {
-      problems.push({ sha256: ca.sha256, subject: ca.subject, problem });
-    };
-    const basic = cert.getExtension(x509.BasicConstraintsExtension);
-    if (!basic) add('Basic Constraints missing');
-    else if (!basic.critical) add('Basic Constraints of CA cert not marked critical');
-    if (!cert.getExtension(x509.KeyUsagesExtension)) add('CA cert does not include key usage extension');
-    if (!cert.getExtension(x509.SubjectKeyIdentifierExtension)) add('Missing Subject Key Identifier');
-    const selfIssued = cert.subject === cert.issuer;
-    if (!selfIssued && !cert.getExtension(x509.AuthorityKeyIdentifierExtension)) add('Missing Authority Key Identifier');
+function isSelfIssued(pem: string): boolean {
+  try {
+    const cert = new X509Certificate(pem);
+    return cert.subject === cert.issuer;
+  } catch {
+    return false;
   }
-  return problems;
+}
+
+/** A CA given alone (`--ca`, the extension's chosen root): checked as the trust anchor it becomes. */
+export function strictCaProblems(cas: { pem: string }[]): StrictProblem[] {
+  return cas.flatMap((ca) => {
+    const certificate: StrictCertRole = isSelfIssued(ca.pem) ? 'root' : 'intermediate';
+    return strictAnchorProblems([ca]).map((p) => ({ sha256: p.sha256, subject: p.subject, problem: p.opensslMessage, certificate }));
+  });
+}
+
+/** A built path (leaf first, trust anchor last), as `chain` reports it (`fix --host`). */
+export function strictPathProblems(path: PathCert[]): StrictProblem[] {
+  const last = path.length - 1;
+  return strictProblems(path).map((p) => {
+    const index = path.findIndex((cert) => cert.sha256 === p.sha256);
+    const certificate: StrictCertRole = index === 0 ? 'leaf' : index === last && path[last]?.selfSigned !== false ? 'root' : 'intermediate';
+    const issuer = path[index]?.issuer;
+    return { sha256: p.sha256, subject: p.subject, problem: p.opensslMessage, certificate, ...(issuer ? { issuer } : {}) };
+  });
 }

@@ -1,16 +1,21 @@
 // Undo: takes back exactly what the last fix added. Later edits elsewhere stay; with no edits in
 // between, the file is byte-for-byte what it was before the fix.
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { DoctorError } from '../types';
 import { realTarget, writeFileAtomic } from './atomic';
 import { stripBom } from './config';
 import { UndoStep, undoSteps } from './edit';
 import { manifestPath, readManifest, sha256, writeManifest } from './manifest';
-import { defaultBundleDir } from './paths';
+import { undoDir } from './paths';
 import { atomicSafeRead } from './read';
 
 export interface UndoOptions {
   configPath: string;
+  /**
+   * Not needed: manifests live per user (`undoDir(home)`) whatever bundle folder the fix used.
+   * Accepted for compatibility: an older release kept them in `<bundleDir>/undo`, looked at second.
+   */
   bundleDir?: string;
   home?: string;
   platform?: NodeJS.Platform;
@@ -44,13 +49,20 @@ function describeStep(step: UndoStep, serversPathLength: number): UndoneEntry {
 
 export async function undoFix(options: UndoOptions): Promise<UndoResult> {
   const home = options.home ?? os.homedir();
-  const bundleDir = options.bundleDir ?? defaultBundleDir(home, options.platform);
+  const dir = undoDir(home, options.platform);
   const real = await realTarget(options.configPath);
-  const file = manifestPath(bundleDir, real);
-  const manifest = await readManifest(file, real);
+  const places = [manifestPath(dir, real)];
+  if (options.bundleDir) places.push(manifestPath(path.join(options.bundleDir, 'undo'), real));
+  let file = places[0] as string;
+  let manifest = await readManifest(file, real);
+  for (const place of places.slice(1)) {
+    if (manifest.fixes.length > 0) break;
+    file = place;
+    manifest = await readManifest(place, real);
+  }
   const last = manifest.fixes[manifest.fixes.length - 1];
   if (!last) {
-    throw new DoctorError('usage', `nothing to undo: no fix of this file is recorded in ${bundleDir}`, { file: options.configPath });
+    throw new DoctorError('usage', `nothing to undo: no fix of this file is recorded in ${dir}`, { file: options.configPath });
   }
   const { bytes, text: rawText } = await atomicSafeRead(options.configPath);
   const { text, bom } = stripBom(rawText);
