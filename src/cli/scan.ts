@@ -8,14 +8,17 @@ import type { Finding } from '../core/types';
 import { DoctorError } from '../core/types';
 import { Command, EXIT_OK } from './io';
 
-function contract(finding: Finding): Omit<Finding, 'server'> & { server?: string } {
-  const { file, line, kind, runtime, host, port, fixable, message, server } = finding;
-  return server ? { file, line, kind, runtime, host, port, fixable, message, server } : { file, line, kind, runtime, host, port, fixable, message };
+/** The CLI contract's finding, exactly these keys in this order (DESIGN.md). */
+function contract(finding: Finding): Omit<Finding, 'server'> {
+  const { file, line, kind, runtime, host, port, fixable, message } = finding;
+  return { file, line, kind, runtime, host, port, fixable, message };
 }
 
+/** One line per finding: `file:line  kind  runtime  host:port  message`. */
 function human(finding: Finding): string {
-  const where = finding.host ? `${finding.host}:${finding.port ?? 443}` : '-';
-  return `${finding.file}:${finding.line}  ${finding.kind}${finding.fixable ? ' (fixable)' : ''}  ${finding.runtime}  ${where}${finding.server ? `  [${finding.server}]` : ''}\n  ${finding.message}\n`;
+  const where = finding.host ? `${finding.host.includes(':') ? `[${finding.host}]` : finding.host}:${finding.port ?? 443}` : '-';
+  const server = finding.server ? `  [${finding.server}]` : '';
+  return `${finding.file}:${finding.line}  ${finding.kind}  ${finding.runtime}  ${where}${server}  ${finding.message}\n`;
 }
 
 export const scan: Command = async (argv, io) => {

@@ -15,6 +15,8 @@ export interface DiscoveredLog {
 export interface DiscoverLogOptions {
   /** VS Code: `<logs>/<session>/window<N>`, i.e. context.logUri/../.. */
   vscodeWindowFolder?: string;
+  /** Also the other windows of the same session (`<window>/../window*`). Default true. */
+  siblingWindows?: boolean;
   /** The editor's name (vscode.env.appName): Cursor's own logs are read only inside Cursor. */
   appName?: string;
   /** Extra files or globs (`*`, `**`, `?`; `~` for home). */
@@ -109,8 +111,16 @@ export async function discoverLogFiles(options: DiscoverLogOptions): Promise<Dis
   };
 
   if (options.vscodeWindowFolder && !/cursor/i.test(options.appName ?? '')) {
-    for (const pattern of VSCODE_WINDOW_PATTERNS) {
-      for (const file of await expandGlob(options.vscodeWindowFolder, pattern)) add(file, 'vscode');
+    const windows = [options.vscodeWindowFolder];
+    if (options.siblingWindows !== false) {
+      const session = path.dirname(options.vscodeWindowFolder);
+      for (const name of await readDirs(session)) {
+        const sibling = path.join(session, name);
+        if (/^window\d+$/.test(name) && sibling !== path.normalize(options.vscodeWindowFolder)) windows.push(sibling);
+      }
+    }
+    for (const window of windows) {
+      for (const pattern of VSCODE_WINDOW_PATTERNS) for (const file of await expandGlob(window, pattern)) add(file, 'vscode');
     }
   }
   if (/cursor/i.test(options.appName ?? '')) {

@@ -4,7 +4,12 @@
 export type LogHost = 'vscode' | 'cursor' | 'custom';
 
 /** Patterns relative to a VS Code window's log folder (`<logs>/<session>/window<N>`). */
-export const VSCODE_WINDOW_PATTERNS = ['**/mcpServer*.log'];
+export const VSCODE_WINDOW_PATTERNS = [
+  '**/mcpServer*.log',
+  // A server name with '/' makes folders: mcpServer.mcp.config.ws0.io.github.upstash/context7.log;
+  // VS Code 1.99 Insiders wrote mcpServer/<id>.log.
+  'mcpServer*/**/*.log',
+];
 
 /** Cursor's log roots per OS, relative to home or %APPDATA%. */
 export const CURSOR_LOG_ROOTS: Record<'darwin' | 'linux' | 'win32', { base: 'home' | 'appdata'; path: string }> = {
@@ -25,7 +30,7 @@ export const CURSOR_SESSION_PATTERNS = [
 export const SERVER_FROM_FILE: { host: LogHost; pattern: RegExp; definitionId: boolean }[] = [
   // VS Code: mcpServer.mcp.config.ws0.<name>.log (a name with '/' makes sub-folders: joined back).
   { host: 'vscode', pattern: /mcpServer\.((?:mcp\.config\.(?:usrlocal|usrremote|workspace|ws\d+|wf\d+))\.(.+))\.log$/, definitionId: true },
-  { host: 'vscode', pattern: /mcpServer\.((?:workspace-dot-mcp\.\d+|claude-desktop\.[^.]+|cursor\.[^.]+|windsurf\.[^.]+))\.(.+)\.log$/, definitionId: true },
+  { host: 'vscode', pattern: /mcpServer\.((?:workspace-dot-mcp\.\d+|claude-desktop\.[^.]+|cursor\.[^.]+|windsurf\.[^.]+)\.(.+))\.log$/, definitionId: true },
   { host: 'vscode', pattern: /mcpServer[./]((?:[^/]+)\.(.+))\.log$/, definitionId: true },
   // Cursor: mcp-server-user-<name>.log, mcp-server-project-<N>-<folder>-<name>.log.
   { host: 'cursor', pattern: /mcp-server-(user)-(.+)\.log$/, definitionId: false },
