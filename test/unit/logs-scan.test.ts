@@ -65,6 +65,7 @@ test('Python 3.13 strict CA inside an anyio ExceptionGroup: one strict-ca findin
   assert.deepEqual(brief(everyWay(fixture('exception-group-httpx.log'), 'eg.log')), [
     { line: 9, kind: 'strict-ca', runtime: 'python', host: 'api.corp.example', port: 9443, fixable: false },
   ]);
+  assert.match(scanText(fixture('exception-group-httpx.log'), 'eg.log')[0].message, /^httpcore\.ConnectError: /);
 });
 
 test('Java: exception and Caused-by chain are one finding', () => {

@@ -258,7 +258,8 @@ export class FindingScanner {
         if (host) break;
       }
     }
-    const message = primary.text.trim();
+    // Without an exception group's `| ` frame or `+ ` box, which are layout, not message.
+    const message = primary.text.trim().replace(/^(?:[|+] ?)+/, '').trim();
     const finding: Finding = {
       file: this.file,
       line: primary.line,
