@@ -9,8 +9,8 @@ import { kindText } from './verdictText';
 const QUIET_MS = 5 * 60_000;
 
 export interface PreflightProblem {
-  server: string;
-  configPath: string;
+  /** The stdio servers that will reach the host without trusting its CA. */
+  servers: { name: string; configPath: string }[];
   host: string;
   port: number;
   caSubject: string;
@@ -78,14 +78,17 @@ export class FindingNotifier {
   }
 
   async onPreflight(problem: PreflightProblem): Promise<void> {
-    const key = `${problem.server}|preflight`;
-    if (!this.shouldShow(key, problem.server)) return;
+    const servers = problem.servers.filter((server) => this.shouldShow(`${server.name}|preflight`, server.name));
+    if (servers.length === 0) return;
+    const key = servers.map((server) => `${server.name}|preflight`).join('+');
     const where = `${problem.host}${problem.port !== 443 ? `:${problem.port}` : ''}`;
+    const names = servers.map((server) => server.name).join(', ');
     const message =
       problem.verdict === 'intercepted'
-        ? vscode.l10n.t('TLS to {0} is intercepted by "{1}". MCP server {2} has no CA setting for it and will fail with CERTIFICATE_VERIFY_FAILED.', where, problem.caSubject, problem.server)
-        : vscode.l10n.t('TLS to {0} is signed by "{1}", a CA that no trust store knows. MCP server {2} will fail; check with IT before trusting it.', where, problem.caSubject, problem.server);
-    await this.offer(key, message, { servers: [{ name: problem.server, configPath: problem.configPath }], host: { host: problem.host, port: problem.port } }, problem.server, problem);
+        ? vscode.l10n.t('TLS to {0} is intercepted by "{1}". MCP servers without a CA setting for it will fail with CERTIFICATE_VERIFY_FAILED: {2}.', where, problem.caSubject, names)
+        : vscode.l10n.t('TLS to {0} is signed by "{1}", a CA that no trust store knows. These MCP servers will fail: {2}. Check with IT before trusting it.', where, problem.caSubject, names);
+    for (const server of servers) this.lastShown.set(`${server.name}|preflight`, Date.now());
+    await this.offer(key, message, { servers, host: { host: problem.host, port: problem.port } }, servers.length === 1 ? servers[0].name : undefined, problem);
   }
 
   private async offer(key: string, message: string, target: FixTarget, server: string | undefined, host: { host: string; port: number } | undefined): Promise<void> {

@@ -74,12 +74,19 @@ export class Preflight implements vscode.Disposable {
           continue;
         }
         if ((report.verdict !== 'intercepted' && report.verdict !== 'untrusted') || !report.root) continue;
+        const untrusting: ServerEntry[] = [];
         for (const server of group) {
-          if (await this.trustsRoot(server, report.root.sha256, folders)) {
-            this.logger.info(`preflight: ${server.name} already trusts ${report.root.subject}`);
-            continue;
-          }
-          void this.notifier.onPreflight({ server: server.name, configPath: server.configPath, host, port, caSubject: commonName(report.root.subject), verdict: report.verdict });
+          if (await this.trustsRoot(server, report.root.sha256, folders)) this.logger.info(`preflight: ${server.name} already trusts ${report.root.subject}`);
+          else untrusting.push(server);
+        }
+        if (untrusting.length > 0) {
+          void this.notifier.onPreflight({
+            servers: untrusting.map((server) => ({ name: server.name, configPath: server.configPath })),
+            host,
+            port,
+            caSubject: commonName(report.root.subject),
+            verdict: report.verdict,
+          });
         }
       }
     } catch (error) {

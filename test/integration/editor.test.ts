@@ -11,6 +11,7 @@ import type { FrameLocator } from 'playwright-core';
 import { pemFingerprints } from '../../src/core/pem';
 import { startNetwork, type TestNetwork, type TestProxy } from '../fixtures/network';
 import { REPO_ROOT, startEditor, waitFor, type Editor, type EditorTheme } from './harness';
+import { clickMessageButton, waitForMessage } from './messages';
 
 const PY_SERVER = join(REPO_ROOT, 'test/fixtures/mcp-servers/docs_server.py');
 
@@ -44,22 +45,6 @@ async function workspaceWithServer(name: string): Promise<{ folder: string; conf
 `;
   await writeFile(config, original);
   return { folder, config, original };
-}
-
-/**
- * A message shown by the extension: a toast, or (when toasts were crowded out or hidden) an
- * entry of the notification center.
- */
-async function waitForMessage(editor: Editor, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
-  try {
-    return await editor.waitForNotification(pattern, timeoutMs / 2);
-  } catch {
-    await editor.runCommand('Notifications: Show Notifications');
-    return waitFor(`a notification matching ${pattern} in the notification center`, async () => {
-      const texts = await editor.page.locator('.notifications-center .notification-list-item-message').allInnerTexts();
-      return texts.find((text) => pattern.test(text));
-    }, timeoutMs / 2);
-  }
 }
 
 /** The chain viewer's document: a webview is an iframe holding the active frame. */
@@ -96,7 +81,7 @@ describe('editor: preflight, Fix, status bar, chain viewer, undo (code-server)',
       assert.match(message, /docs/);
       await editor.screenshot('editor-1-preflight-notification');
 
-      await editor.clickNotificationButton(/intercepted by/, 'Fix');
+      await clickMessageButton(editor, /intercepted by/, 'Fix');
       const dialog = editor.page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 30_000 });
       const dialogText = await dialog.innerText();
@@ -166,7 +151,6 @@ describe('editor: preflight, Fix, status bar, chain viewer, undo (code-server)',
     try {
       await editor.waitForExtensionLog(/watching .*mcpServer\.mcp\.config\.ws0\.docs\.log/, 30_000);
       const failure = [
-        `2026-11-26 20:33:55.106 [warning] [server stderr] urllib.error.URLError: <urlopen error [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)>`,
         `2026-11-26 20:33:55.107 [warning] [server stderr] requests.exceptions.SSLError: HTTPSConnectionPool(host='localhost', port=${network.origin.port}): Max retries exceeded with url: / (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)')))`,
         `2026-11-26 20:33:55.200 [info] Connection state: Error Process exited with code 1`,
       ];
@@ -175,11 +159,11 @@ describe('editor: preflight, Fix, status bar, chain viewer, undo (code-server)',
       assert.match(message, /TLS-inspecting proxy/);
       await editor.screenshot('editor-7-log-notification');
       // The same event seen again is not news: no second toast.
-      await appendFile(log, `${failure[1]}\n`);
+      await appendFile(log, `${failure[0]}\n`);
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const toasts = (await editor.notifications()).filter((text) => /MCP server docs failed/.test(text));
       assert.equal(toasts.length, 1, `one notification per server per event, saw: ${toasts.join(' | ')}`);
-      await editor.clickNotificationButton(/MCP server docs failed/, 'Show chain');
+      await clickMessageButton(editor, /MCP server docs failed/, 'Show chain');
       const viewer = chainViewer(editor);
       await viewer.locator('.card').first().waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await viewer.locator('.verdict').innerText(), new RegExp(`localhost:${network.origin.port}`));
