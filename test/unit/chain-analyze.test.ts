@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { analyzeHost } from '../../src/core/chain/index';
+import { AnalyzeOptions, analyzeHost } from '../../src/core/chain/index';
 import { startInterceptor } from '../fixtures/interceptor';
 import { mitmproxyMissing, startMitmproxy } from '../fixtures/mitmproxy';
 import { Origin, PublicPki, createPublicPki, startOrigin, writeTempPem } from '../fixtures/origin';
@@ -83,8 +83,9 @@ describe('analyzeHost', () => {
   test('the environment variable MCP_SSL_DOCTOR_SYSTEM_CA replaces the OS store', async () => {
     const proxy = await startInterceptor({ issuer: corpRoot, upstreamCa: pki.root.pem });
     cleanups.push(() => proxy.close());
-    const { systemCaFile: _unused, ...options } = base();
-    const report = await analyzeHost({ ...options, proxy: proxy.url, env: { MCP_SSL_DOCTOR_SYSTEM_CA: systemCa } });
+    const options: AnalyzeOptions = { ...base(), proxy: proxy.url, env: { MCP_SSL_DOCTOR_SYSTEM_CA: systemCa } };
+    delete options.systemCaFile;
+    const report = await analyzeHost(options);
     assert.equal(report.verdict, 'intercepted');
   });
 

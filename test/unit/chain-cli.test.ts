@@ -77,9 +77,17 @@ describe('chain command', () => {
   });
 
   test('exit 3 with one line when the host cannot be probed, within the timeout', async () => {
-    const server = net.createServer(() => undefined);
+    // Accepts and never answers; its connections are destroyed on close (a paused socket never sees EOF).
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => void sockets.add(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => resolve());
+        }),
+    );
     const io = fakeIo();
     const port = (server.address() as net.AddressInfo).port;
     const code = await main(['chain', `127.0.0.1:${port}`, '--timeout', '200', '--public-ca', publicCa, '--system-ca', systemCa], io);

@@ -34,10 +34,18 @@ after(async () => {
 });
 
 function hangingPort(): Promise<number> {
-  const server = net.createServer(() => undefined);
+  // Accepts and never answers; its connections are destroyed on close (a paused socket never sees EOF).
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => void sockets.add(socket));
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
-      cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+      cleanups.push(
+        () =>
+          new Promise<void>((r) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => r());
+          }),
+      );
       resolve((server.address() as net.AddressInfo).port);
     }),
   );
