@@ -92,14 +92,24 @@ export async function bench(): Promise<BenchRow[]> {
     const baseCheck = await timeCommand(blog[0], [...blog[1]], env);
     if (!/subject=/.test(baseCheck.stdout)) throw new Error('openssl pipeline printed no subject');
 
+    // The floor for any Node CLI: start Node, load tls, one handshake, print the leaf's subject.
+    const floorScript = join(dir, 'floor.js');
+    await writeFile(
+      floorScript,
+      `const s=require('tls').connect({host:'127.0.0.1',port:${origin.port},rejectUnauthorized:false,ca:[]},()=>{console.log(s.getPeerCertificate(true).subject.CN);s.destroy();});`,
+    );
+
     const cliTimes: number[] = [];
     const blogTimes: number[] = [];
+    const floorTimes: number[] = [];
     for (let i = 0; i < RUNS + 2; i++) {
       const a = await timeCommand(ours[0], [...ours[1]], env);
       const b = await timeCommand(blog[0], [...blog[1]], env);
+      const c = await timeCommand(process.execPath, [floorScript], env);
       if (i >= 2) {
         cliTimes.push(a.ms);
         blogTimes.push(b.ms);
+        floorTimes.push(c.ms);
       }
     }
 
@@ -133,6 +143,15 @@ export async function bench(): Promise<BenchRow[]> {
         unit: 'ms',
         baselineName: 'openssl s_client | awk | openssl x509',
         goal: '< 1',
+      },
+      {
+        area: 'chain',
+        what: `same command vs the floor of any Node CLI (start, load tls, one handshake), median of ${RUNS}`,
+        ours: median(cliTimes),
+        baseline: median(floorTimes),
+        unit: 'ms',
+        baselineName: 'node -e tls.connect',
+        goal: 'report',
       },
       {
         area: 'chain',
