@@ -6,6 +6,7 @@ const areas: Record<string, () => Promise<{ bench: () => Promise<BenchRow[]> }>>
   chain: () => import('./chain'),
   activation: () => import('./activation'),
   fix: () => import('./fix'),
+  editor: () => import('./editor'),
 };
 
 function format(value: number, unit: string): string {

@@ -65,12 +65,12 @@ export class LogWatcher implements vscode.Disposable {
   }
 
   /** A change event from the OS: read now rather than at the next poll (polling stays as the fallback). */
-  private pollSoon(): void {
+  private pollSoon(delayMs = 30): void {
     if (this.soon || !this.timer) return;
     this.soon = setTimeout(() => {
       this.soon = undefined;
       void this.poll();
-    }, 30);
+    }, delayMs);
   }
 
   /** Re-discover at once (settings changed). */
@@ -118,14 +118,18 @@ export class LogWatcher implements vscode.Disposable {
     this.busy = true;
     try {
       if (this.polls++ % REDISCOVER_EVERY === 0) await this.discover();
+      let read = false;
       for (const { log, tailer, scanner } of this.followed.values()) {
         const lines = await tailer.read();
+        read ||= lines.length > 0;
         const findings = lines.length > 0 ? scanner.push(lines) : scanner.flush();
         for (const finding of findings) {
           this.logger.info(`detected ${finding.kind} (${finding.runtime}) in ${path.basename(log.path)}:${finding.line}${finding.host ? ` for ${finding.host}:${finding.port ?? 443}` : ''}: ${finding.message}`);
           this.found.fire({ ...finding, server: finding.server ?? log.server ?? undefined, definitionId: log.definitionId, logHost: log.host });
         }
       }
+      // An event is complete once its writer pauses: look again shortly rather than at the next poll.
+      if (read) this.pollSoon(200);
     } catch (error) {
       this.logger.warn(`log watcher: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

@@ -69,7 +69,8 @@ export function createStandIn(options: { workspaceFolders?: string[]; settings?:
       return `${this.scheme}://${this.fsPath}`;
     }
   }
-  const channel = { info: noop, warn: noop, error: noop, debug: noop, trace: noop, show: noop, dispose: noop, appendLine: noop };
+  const print = process.env.MCP_SSL_DOCTOR_STANDIN_LOG ? (message: string) => process.stderr.write(`[standin] ${message}\n`) : noop;
+  const channel = { info: print, warn: print, error: print, debug: noop, trace: noop, show: noop, dispose: noop, appendLine: print };
   state.api = {
     EventEmitter,
     Uri,
@@ -115,6 +116,8 @@ export function createStandIn(options: { workspaceFolders?: string[]; settings?:
       isTrusted: true,
       getConfiguration: (section: string) => ({
         get: (key: string, fallback: unknown) => state.settings[`${section}.${key}`] ?? fallback,
+        // Every stand-in setting counts as the user's own.
+        inspect: (key: string) => ({ key, globalValue: state.settings[`${section}.${key}`] }),
         update: async (key: string, value: unknown) => {
           state.settings[`${section}.${key}`] = value;
         },
