@@ -93,7 +93,7 @@ export interface Editor {
   waitForNotification(message: RegExp, timeoutMs?: number): Promise<string>;
   /** Clicks the button labelled `buttonLabel` on the toast whose message matches `message`. */
   clickNotificationButton(message: RegExp | string, buttonLabel: string, timeoutMs?: number): Promise<void>;
-  /** Saves test-results/<name>.png and returns its path. */
+  /** Saves test-results/<name>.png (after 0.5 s for animations) and returns its path. */
   screenshot(name: string): Promise<string>;
   /** The extension's own LogOutputChannel file(s), as written by the extension host ('' until it logs). */
   extensionLog(): Promise<string>;
@@ -475,6 +475,8 @@ export async function startEditor(options: EditorOptions): Promise<Editor> {
       async screenshot(name) {
         await mkdir(RESULTS_DIR, { recursive: true });
         const path = join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+        // Let toasts and quick inputs finish sliding in: a picture mid-animation shows half a toast.
+        await page.waitForTimeout(500);
         await page.screenshot({ path });
         return path;
       },
