@@ -24,9 +24,11 @@ const PIECES = [
   'unable to get local issuer certificate', "HTTPSConnectionPool(host='h.example', port=8443)", 'Cannot connect to host a.b:443 ssl:True',
   'x509: certificate is valid for a, b, not ', "Host: x. is not in the cert's altnames", 'https://', 'https://[::1]:99999/',
   'invalid peer certificate: UnknownIssuer', '  Caused by: ', '[cause]: ', "code: 'SELF_SIGNED_CERT_IN_CHAIN'", 'CERT', 'SSL', 'TLS', 'x509', 'PKIX',
-  'EPROTO', 'ficat', '\r', '\n', '\n', '\n', ' ', '|', '+', '}', '\u00e9', '\u2713', '\ud83d\ude00', "'", '"', '(', ')', ':', '.',
+  'EPROTO', 'ficat', 'npm ERR! ', 'npm error code ', 'Starting server x', '[info] Stopping server', '    at f (node:x)', '  + Exception Group Traceback (most recent call last):',
+  '    | ', ' | ', 'Exception Group ', '--- End of inner exception stack trace ---', ' ---> ', '\u2502 ', '\u00d7 ', '2026-11-24 20:33:55.106 [error] ',
+  '\r', '\n', '\n', '\n', '\n\n', '\n  ', '\n\t', ' ', '|', '+', '}', '\u00e9', '\u2713', '\ud83d\ude00', "'", '"', '(', ')', ':', '.',
 ];
-const logText = fc.array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 })), { maxLength: 200 }).map((parts) => parts.join(''));
+const logText = fc.array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 })), { maxLength: 300 }).map((parts) => parts.join(''));
 
 function wellFormed(findings: Finding[], text: string): void {
   const lines = text.split('\n').length;
@@ -55,13 +57,53 @@ test('random log-like text: no throw, well-formed findings, same answer through 
       assert.deepEqual(scanFile(file, undefined, undefined, chunk).map((f) => ({ ...f, file: 'p.log' })), whole);
       const scanner = new FindingScanner('p.log');
       const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
       const pushed = [...scanner.push(lines), ...scanner.flush()];
-      wellFormed(pushed, text);
+      // The fast path skips only what cannot change the answer: the same findings as every line pushed.
+      assert.deepEqual(whole, pushed);
       // Every line that classifies on its own is inside some event.
       const hits = lines.filter((line) => classifyLine(line) !== null).length;
       if (hits > 0) assert.ok(whole.length > 0 && pushed.length > 0);
     }),
-    { numRuns: 400 },
+    { numRuns: Number(process.env.LOGS_PROPERTY_RUNS ?? 400) },
+  );
+});
+
+/** Whole lines of the shapes the grouping cares about, with and without the editor prefix. */
+const LINES = [
+  'Traceback (most recent call last):', '  File "/srv/a.py", line 3, in f', '    r = get("https://h1.example:8443/x")', 'ValueError: plain',
+  'During handling of the above exception, another exception occurred:', 'The above exception was the direct cause of the following exception:',
+  'ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+  "requests.exceptions.SSLError: HTTPSConnectionPool(host='h2.example', port=443): Max retries exceeded",
+  '  + Exception Group Traceback (most recent call last):', '  | ExceptionGroup: errors (1 sub-exception)', '    | httpx.ConnectError: [SSL: WRONG_VERSION_NUMBER] wrong version number', '    |',
+  'Error: self-signed certificate in certificate chain', '    at TLSSocket.onConnectSecure (node:_tls_wrap:1699:34) {', "  code: 'SELF_SIGNED_CERT_IN_CHAIN'", '}', '  [cause]: Error: unable to verify the first certificate',
+  'npm ERR! code UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'npm ERR! request to https://registry.npmjs.org/x failed', 'npm error code CERT_HAS_EXPIRED',
+  'error: Request failed after 3 retries', '  Caused by: error sending request for url (https://pypi.org/simple/x/)', '  Caused by: invalid peer certificate: UnknownIssuer',
+  'Caused by: java.security.cert.CertificateExpiredException: NotAfter', ' ---> System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot',
+  '   --- End of inner exception stack trace ---', '\u2502 tls handshake', '  \u00d7 invalid peer certificate: UnknownIssuer',
+  'INFO ordinary line', 'DEBUG:httpcore.connection:start_tls.started ssl_context=<ssl.SSLContext object at 0x7f> server_hostname=\'h3.example\'', 'Starting server docs', 'Connection state: Running',
+  '', '', ' ', '\t', '|', 'x509: certificate signed by unknown authority', 'curl: (60) SSL certificate problem: unable to get local issuer certificate',
+];
+const PREFIXES = ['', '', '2026-11-24 20:33:55.106 [warning] [server stderr] ', '2026-11-24 20:33:55.106 [info] ', '2026-11-24 20:33:55.106 [error] '];
+const structured = fc.array(fc.tuple(fc.constantFrom(...PREFIXES), fc.constantFrom(...LINES), fc.constantFrom('\n', '\n', '\r\n')), { maxLength: 120 }).map((rows) =>
+  rows.map(([prefix, line, eol]) => prefix + line + eol).join(''),
+);
+
+test('structured logs (tracebacks, chains, npm blocks, prefixes in any order): the fast path equals pushing every line, whatever the chunking', () => {
+  let n = 0;
+  fc.assert(
+    fc.property(structured, fc.integer({ min: 16, max: 400 }), (text, chunk) => {
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      const scanner = new FindingScanner('s.log');
+      const pushed = [...scanner.push(lines), ...scanner.flush()];
+      wellFormed(pushed, text);
+      assert.deepEqual(scanText(text, 's.log'), pushed);
+      const file = path.join(dir, `s${n++ % 8}.log`);
+      writeFileSync(file, text);
+      assert.deepEqual(scanFile(file, undefined, undefined, chunk).map((f) => ({ ...f, file: 's.log' })), pushed);
+    }),
+    { numRuns: Number(process.env.LOGS_PROPERTY_RUNS ?? 400) },
   );
 });
 

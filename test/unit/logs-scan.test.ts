@@ -164,3 +164,91 @@ test('UTF-8 text around a hit keeps its characters in the message', () => {
   const [f] = everyWay(text, 'u.log');
   assert.match(f.message, /für .* ünicode ✓$/);
 });
+
+// The fast path skips lines without anchors only up to a line that surely starts a group; these
+// are the cases where a shortcut would lose the event's head (and with it the host).
+
+test('a traceback of 600 frames: one finding with the host from its first frame, on every path', () => {
+  const frames = Array.from({ length: 600 }, (_, i) => `  File "/srv/.venv/lib/python3.12/site-packages/lib${i}.py", line ${i + 1}, in call\n    return inner()`);
+  const text = [
+    'INFO:mcp.server:ready',
+    'Traceback (most recent call last):',
+    '  File "/srv/server.py", line 10, in fetch',
+    '    r = client.get("https://deep.corp.example:9443/v1")',
+    ...frames,
+    'httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+    'INFO:mcp.server:next',
+  ].join('\n');
+  assert.deepEqual(brief(everyWay(`${text}\n`, 'deep.log')), [{ line: 1205, kind: 'untrusted-ca', runtime: 'python', host: 'deep.corp.example', port: 9443, fixable: true }]);
+});
+
+test('a chain marker and a blank line right after frames keep the next two column-0 lines in the group', () => {
+  const text = [
+    'INFO one',
+    'INFO two',
+    'Traceback (most recent call last):',
+    '  File "/srv/a.py", line 3, in f  # https://marker.corp.example/',
+    'During handling of the above exception, another exception occurred:',
+    '',
+    'RuntimeError: wrapped',
+    'curl: (60) SSL certificate problem: unable to get local issuer certificate',
+  ].join('\n');
+  assert.deepEqual(brief(everyWay(`${text}\n`, 'marker.log')), [{ line: 8, kind: 'untrusted-ca', runtime: 'curl', host: 'marker.corp.example', port: 443, fixable: true }]);
+});
+
+test('a log whose editor prefix first shows up in skipped lines: later lines without it continue their entry', () => {
+  const text = [
+    'plain first line',
+    '2026-11-24 11:00:00.000 [info] Starting server github',
+    '2026-11-24 11:00:01.100 [warning] [server stderr] TypeError: fetch failed for https://api.github.example/repos',
+    'continued without a prefix',
+    'continued again',
+    '[cause]: Error: unable to verify the first certificate',
+  ].join('\n');
+  assert.deepEqual(brief(everyWay(`${text}\n`, 'late-prefix.log')), [{ line: 6, kind: 'untrusted-ca', runtime: 'node', host: 'api.github.example', port: 443, fixable: true }]);
+});
+
+test('events across the 8 MB chunk boundary of scanFile (default chunk) are found once, whole', () => {
+  const ordinary = '2026-11-24 20:33:55.106 [warning] [server stderr] INFO:mcp.server.lowlevel.server:Processing request of type CallToolRequest\n';
+  const event = fixture('vscode-requests-chained.log');
+  const chunk = 8 * 1024 * 1024;
+  // Place the event so that the boundary falls inside it, then a second one a few lines later.
+  const before = Math.floor((chunk - event.length / 2) / ordinary.length);
+  const text = ordinary.repeat(before) + event + ordinary.repeat(3) + fixture('node-undici-fetch.log') + ordinary.repeat(1000);
+  assert.ok(before * ordinary.length < chunk && before * ordinary.length + event.length > chunk, 'the event straddles the boundary');
+  const onDisk = path.join(tmp, 'boundary.log');
+  writeFileSync(onDisk, text);
+  const whole = scanText(text, 'b.log');
+  assert.deepEqual(scanFile(onDisk).map((f) => ({ ...f, file: 'b.log' })), whole);
+  const eventLines = event.split('\n').length - 1;
+  assert.deepEqual(brief(whole).map((f) => [f.line, f.host]), [[before + 8, 'docs.example.com'], [before + eventLines + 3 + 5, null]]);
+  const scanner = new FindingScanner('b.log');
+  const lines = text.split('\n');
+  lines.pop();
+  assert.deepEqual([...scanner.push(lines), ...scanner.flush()], whole);
+});
+
+// Real stderr of the test MCP servers (test/fixtures/mcp-servers) behind the root-sending
+// interceptor and behind mitmproxy (which sends only its leaf), as written, and as VS Code logs it.
+function asVsCode(raw: string): string {
+  return raw
+    .split('\n')
+    .filter((line, i, all) => i < all.length - 1 || line !== '')
+    .map((line) => `2026-11-24 20:33:55.106 [warning] [server stderr] ${line}`)
+    .join('\n');
+}
+
+for (const [name, kind, runtime, line] of [
+  ['stderr-node-interceptor.log', 'untrusted-ca', 'node', 1],
+  ['stderr-node-mitmproxy.log', 'untrusted-ca', 'node', 1],
+  ['stderr-python-interceptor.log', 'untrusted-ca', 'python', 24],
+  ['stderr-python-mitmproxy.log', 'untrusted-ca', 'python', 24],
+] as const) {
+  test(`real stderr ${name}: one finding, raw and VS Code-prefixed`, () => {
+    const raw = fixture(name);
+    const expected = [{ line, kind, runtime, host: null, port: null, fixable: true }];
+    assert.deepEqual(brief(everyWay(raw, name)), expected);
+    const prefixed = `2026-11-24 20:33:54.001 [info] Starting server docs\n${asVsCode(raw)}\n2026-11-24 20:33:56.000 [info] Connection state: Error Process exited with code 1\n`;
+    assert.deepEqual(brief(everyWay(prefixed, name)), [{ ...expected[0], line: line + 1 }]);
+  });
+}

@@ -13,6 +13,9 @@ const MAX_CLASSIFIED = 64 * 1024;
 /** The VS Code / Cursor log prefix: `2026-11-24 20:33:55.106 [warning] [server stderr] `. */
 const EDITOR_PREFIX = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,6})? \[(\w{1,10})\] (?:\[(?:server stderr|McpProcess stderr|[\w .-]{1,60} stderr)\] )?/;
 
+/** The prefix at the start of any line of a text (`m`: `^` after every newline; callers check the match is after `\n`). */
+export const EDITOR_PREFIX_LINES = new RegExp(EDITOR_PREFIX.source, 'gm');
+
 export interface LogLine {
   /** The text the program wrote, without the editor's prefix. */
   text: string;
@@ -43,13 +46,17 @@ export function runtimeHint(text: string): Runtime | null {
   return null;
 }
 
+const URL_PATTERN = /^\(\?:https/;
+
 export function extractHost(text: string): { host: string; port: number | null } | null {
   const line = text.length > MAX_CLASSIFIED ? text.slice(0, MAX_CLASSIFIED) : text;
   for (const pattern of HOST_PATTERNS) {
     const match = pattern.exec(line);
     if (!match?.[1]) continue;
     const host = match[1].replace(/^\[|\]$/g, '');
-    const port = match[2] ? Number(match[2]) : /^\(\?:https/.test(pattern.source) ? 443 : null;
+    // A URL without a port means 443; a number that is no port (0, > 65535) names none.
+    const given = match[2] ? Number(match[2]) : null;
+    const port = given !== null ? (given >= 1 && given <= 65535 ? given : null) : URL_PATTERN.test(pattern.source) ? 443 : null;
     return { host, port };
   }
   return null;

@@ -6,11 +6,13 @@
 // through chained exceptions is one finding, and takes its host from whichever of its lines names it.
 //
 // Speed: `scanText` and `scanFile` search a whole chunk for the catalogue's anchors with one regex and
-// only walk the lines around a hit (plus a little context before it); everything else is skipped
-// after counting its newlines. `push` (the live tailer's path) walks every line.
+// only walk the lines of a hit's group (back to a line that surely starts it); everything else is
+// skipped after counting its newlines. `push` (the live tailer's path) walks every line; both give
+// the same findings.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Finding, FindingKind, Runtime } from '../types';
-import { classifyLine, extractHost, parseLogLine, runtimeHint } from './classify';
+import type { LogLine } from './classify';
+import { EDITOR_PREFIX_LINES, classifyLine, extractHost, parseLogLine, runtimeHint } from './classify';
 import { ANCHOR_PATTERN } from './signatures';
 
 /** Column-0 `Traceback (most recent call last):` starts a Python traceback (or an exception group's). */
@@ -24,8 +26,9 @@ const EDITOR_BOUNDARY = /^(?:Starting server|Stopping server|Connection state: |
 /** npm prints one failure over many `npm ERR!` lines. */
 const NPM = /^npm (?:ERR!|error) /;
 
-/** Context walked before a hit on the fast path (a traceback's head, a host in an earlier frame). */
-const CONTEXT_BEFORE = 200;
+/** How far the fast path walks back from a hit for the start of its group (lines, characters). */
+const MAX_WALK_LINES = 2000;
+const MAX_WALK_CHARS = 1024 * 1024;
 /** A group holding a hit is closed after this many lines, whatever follows. */
 const MAX_GROUP_LINES = 2000;
 /** Lines of a group kept for host and runtime extraction. */
@@ -72,7 +75,6 @@ export class FindingScanner {
   }
 
   push(lines: string[]): Finding[] {
-    this.dropContext();
     const out: Finding[] = [];
     for (const raw of lines) this.feed(raw, out);
     return out;
@@ -80,56 +82,95 @@ export class FindingScanner {
 
   /** Ends whatever event is open (the end of the input, or the log went quiet). */
   flush(): Finding[] {
-    this.dropContext();
     const out: Finding[] = [];
     this.close(out);
     return out;
   }
 
   /**
-   * Lines that hold no anchor and were not looked at. Only valid while no event is open: they end
-   * the current group (which has no hit), so its context is dropped.
+   * Lines that hold no anchor and were not looked at. Only valid while no event is open and when
+   * the line after them starts a group of its own (see startsGroup): the current group ends.
    */
-  skip(count: number): void {
+  private skip(count: number): void {
     if (count <= 0) return;
     this.lineNo += count;
     this.group = new Group();
   }
 
-  /** The last lines of the previous chunk, not yet counted: context for a hit at the next chunk's top. */
-  private context: string[] = [];
-
-  private dropContext(): void {
-    if (this.context.length === 0) return;
-    this.skip(this.context.length);
-    this.context = [];
+  /** All findings of `text` (whole lines; a last line without `\n` counts as whole). */
+  pushText(text: string, lineAt?: (start: number, end: number) => string): Finding[] {
+    return this.scanChunk(text, lineAt, true).findings;
   }
 
   /**
-   * The fast path: `text` holds whole lines (a last line without `\n` counts as whole). Lines are
-   * decoded only where they are looked at: `lineAt(start, end)` returns the text of [start, end).
-   * Positions in `text` must be positions for `lineAt` (a latin1 view of UTF-8 bytes keeps that).
+   * The fast path. Searches `text` for the anchors in one regex pass and feeds only the lines from
+   * the start of a hit's group to the hit (then on while its event is open); the lines between are
+   * counted, not read. The answer is the same as `push` of every line: a run of lines is skipped
+   * only up to a line that starts a group whatever came before it (startsGroup).
+   *
+   * Lines are decoded only where they are looked at: `lineAt(start, end)` returns the text of
+   * [start, end); positions in `text` must be positions for `lineAt` (a latin1 view of UTF-8 bytes
+   * keeps that). Unless `final`, the input goes on after `text`: the lines after the last group
+   * start are not taken in, and `consumed` says where they begin (pass them again, in front of the
+   * next chunk).
    */
-  pushText(text: string, lineAt: (start: number, end: number) => string = (start, end) => text.slice(start, end)): Finding[] {
+  scanChunk(text: string, lineAt: (start: number, end: number) => string = (start, end) => text.slice(start, end), final = true): { findings: Finding[]; consumed: number } {
     const out: Finding[] = [];
+    const length = text.length;
     const anchor = new RegExp(ANCHOR_PATTERN.source, 'g');
-    let cursor = 0;
     const lineEnd = (start: number): number => {
       const eol = text.indexOf('\n', start);
-      return eol === -1 ? text.length : eol;
+      return eol === -1 ? length : eol;
     };
     const feedLine = (start: number): number => {
       const end = lineEnd(start);
       this.feed(lineAt(start, end), out);
-      return end === text.length ? end : end + 1;
+      return end === length ? end : end + 1;
     };
-    /** Start of the line `count` lines before the one starting at `start`, not before `floor`. */
-    const back = (start: number, count: number, floor: number): number => {
-      let from = start;
-      for (let i = 0; i < count && from > floor; i += 1) from = text.lastIndexOf('\n', from - 2) + 1;
-      return from < floor ? floor : from;
+    const parsedAt = (start: number): LogLine => {
+      const raw = lineAt(start, lineEnd(start));
+      return parseLogLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
     };
-    while (cursor < text.length) {
+    /** Start of the line before the one starting at `start` (> 0). (lastIndexOf clamps a negative index to 0.) */
+    const previous = (start: number): number => (start < 2 ? 0 : text.lastIndexOf('\n', start - 2) + 1);
+
+    // Until the file has shown an editor prefix, where its first one is (it changes how lines group).
+    let firstPrefixed = -1;
+    if (!this.prefixedFile) {
+      const prefix = new RegExp(EDITOR_PREFIX_LINES.source, 'gm');
+      for (let match = prefix.exec(text); match; match = prefix.exec(text)) {
+        if (match.index === 0 || text.charCodeAt(match.index - 1) === 10) {
+          firstPrefixed = match.index;
+          break;
+        }
+        prefix.lastIndex = match.index + 1;
+      }
+    }
+    const prefixedAt = (start: number): boolean => this.prefixedFile || (firstPrefixed !== -1 && firstPrefixed <= start);
+    const skipTo = (from: number, to: number): void => {
+      const count = countLines(text, from, to);
+      if (count === 0) return;
+      if (firstPrefixed !== -1 && firstPrefixed < to) this.prefixedFile = true;
+      this.skip(count);
+    };
+    /** The nearest line at or above `start`, not above `floor`, that surely starts a group. */
+    const groupStart = (start: number, floor: number): number => {
+      const window: { at: number; line: LogLine }[] = [{ at: start, line: parsedAt(start) }];
+      for (let walked = 0; walked < MAX_WALK_LINES && start - window[0].at <= MAX_WALK_CHARS; walked += 1) {
+        while (window.length < 3 && window[window.length - 1].at > floor) {
+          const at = previous(window[window.length - 1].at);
+          window.push({ at, line: parsedAt(at) });
+        }
+        const [line, before, beforeThat] = window;
+        if (!before) return line.at; // at the floor
+        if (startsGroup(line.line, prefixedAt(line.at), before.line, prefixedAt(before.at), beforeThat?.line ?? null, beforeThat ? prefixedAt(beforeThat.at) : false)) return line.at;
+        window.shift();
+      }
+      return window[0].at;
+    };
+
+    let cursor = 0;
+    while (cursor < length) {
       if (this.eventOpen) {
         cursor = feedLine(cursor);
         continue;
@@ -137,37 +178,23 @@ export class FindingScanner {
       anchor.lastIndex = cursor;
       const match = anchor.exec(text);
       if (!match) {
-        // Keep the last lines as context for a hit at the top of the next chunk.
-        const from = back(text.length, CONTEXT_BEFORE, cursor);
-        const kept: string[] = [];
-        for (let at = from; at < text.length; ) {
-          const end = lineEnd(at);
-          kept.push(lineAt(at, end));
-          at = end === text.length ? end : end + 1;
+        if (final) {
+          skipTo(cursor, length);
+          return { findings: out, consumed: length };
         }
-        const skipped = countLines(text, cursor, from);
-        if (skipped > 0) this.dropContext();
-        this.skip(skipped);
-        this.context.push(...kept);
-        if (this.context.length > CONTEXT_BEFORE) {
-          const excess = this.context.length - CONTEXT_BEFORE;
-          this.skip(excess);
-          this.context.splice(0, excess);
-        }
-        break;
+        // The last lines may be the head of a group that goes on in the next chunk: keep them.
+        const last = text.charCodeAt(length - 1) === 10 ? previous(length) : text.lastIndexOf('\n', length - 1) + 1;
+        const from = last < cursor ? cursor : groupStart(last, cursor);
+        skipTo(cursor, from);
+        return { findings: out, consumed: from };
       }
-      const hitStart = text.lastIndexOf('\n', match.index - 1) + 1;
-      const from = back(hitStart, CONTEXT_BEFORE, cursor);
-      if (from === 0 && this.context.length > 0) {
-        const context = this.context;
-        this.context = [];
-        for (const line of context) this.feed(line, out);
-      } else this.dropContext();
-      this.skip(countLines(text, cursor, from));
+      const hitStart = match.index === 0 ? 0 : text.lastIndexOf('\n', match.index - 1) + 1;
+      const from = groupStart(hitStart, cursor);
+      skipTo(cursor, from);
       cursor = from;
-      while (cursor <= hitStart && cursor < text.length) cursor = feedLine(cursor);
+      while (cursor <= hitStart && cursor < length) cursor = feedLine(cursor);
     }
-    return out;
+    return { findings: out, consumed: length };
   }
 
   private feed(raw: string, out: Finding[]): void {
@@ -202,7 +229,7 @@ export class FindingScanner {
   private continues(group: Group, text: string, prefixed: boolean): boolean {
     // VS Code: a line without the timestamp prefix continues the entry before.
     if (this.prefixedFile && !prefixed) return true;
-    if (text.trim() === '' || /^[ \t]*\|[ \t]*$/.test(text)) {
+    if (isBlank(text)) {
       group.blanks += 1;
       return group.blanks <= 2;
     }
@@ -275,6 +302,30 @@ export class FindingScanner {
   }
 }
 
+/** An empty line, or an exception group's empty `|` frame line. */
+function isBlank(text: string): boolean {
+  return text.trim() === '' || /^[ \t]*\|[ \t]*$/.test(text);
+}
+
+/**
+ * Does `line` start a new group whatever came before the two lines above it? True only when
+ * `continues` is sure to answer no: the line is at column 0 and neither it nor the line above can
+ * extend a traceback, a chain or an npm block, and the line above that leaves no chain marker open.
+ * (`prefixed…`: the file had shown the editor prefix by then; its lines without one continue.)
+ */
+function startsGroup(line: LogLine, prefixedFile: boolean, before: LogLine, prefixedBefore: boolean, beforeThat: LogLine | null, prefixedBeforeThat: boolean): boolean {
+  if (prefixedFile && !line.prefixed) return false;
+  const text = line.text;
+  if (isBlank(text)) return false;
+  if (EDITOR_BOUNDARY.test(text)) return true;
+  if (INDENTED.test(text) || CHAIN_MARKER.test(text) || NPM.test(text)) return false;
+  if (prefixedBefore && !before.prefixed) return false;
+  const above = before.text;
+  if (isBlank(above) || INDENTED.test(above) || CHAIN_MARKER.test(above) || NPM.test(above) || TRACEBACK.test(above)) return false;
+  if (!beforeThat || (prefixedBeforeThat && !beforeThat.prefixed)) return false;
+  return !isBlank(beforeThat.text) && !CHAIN_MARKER.test(beforeThat.text);
+}
+
 function countLines(text: string, from: number, to: number): number {
   let count = 0;
   for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) count += 1;
@@ -307,12 +358,12 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
   const scanner = new FindingScanner(file, server);
   const fd = openSync(file, 'r');
   try {
-    // One buffer: the unfinished last line of a read moves to its front, the next read goes after it.
+    // One buffer: what a chunk did not take in (its unfinished last line, the head of a group that
+    // may go on) moves to its front, the next read goes after it.
     let buffer = Buffer.allocUnsafe(Math.max(16, chunkBytes));
     let carried = 0;
     for (;;) {
-      if (carried === buffer.length) {
-        // A line longer than the buffer: grow it.
+      if (carried * 2 > buffer.length) {
         const bigger = Buffer.allocUnsafe(buffer.length * 2);
         buffer.copy(bigger, 0, 0, carried);
         buffer = bigger;
@@ -321,15 +372,17 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
       if (read === 0) break;
       const filled = carried + read;
       const lastNewline = buffer.lastIndexOf(10, filled - 1);
-      if (lastNewline === -1) {
+      if (lastNewline < carried) {
+        // No new line ended: nothing new to look at.
         carried = filled;
         continue;
       }
-      emit(scanBytes(scanner, buffer.subarray(0, lastNewline + 1)));
-      carried = filled - (lastNewline + 1);
-      buffer.copy(buffer, 0, lastNewline + 1, filled);
+      const { findings, consumed } = scanBytes(scanner, buffer.subarray(0, lastNewline + 1), false);
+      emit(findings);
+      carried = filled - consumed;
+      buffer.copy(buffer, 0, consumed, filled);
     }
-    if (carried > 0) emit(scanBytes(scanner, Buffer.from(buffer.subarray(0, carried))));
+    if (carried > 0) emit(scanBytes(scanner, Buffer.from(buffer.subarray(0, carried)), true).findings);
     emit(scanner.flush());
   } finally {
     closeSync(fd);
@@ -337,7 +390,7 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
   return found;
 }
 
-function scanBytes(scanner: FindingScanner, bytes: Buffer): Finding[] {
+function scanBytes(scanner: FindingScanner, bytes: Buffer, final: boolean): { findings: Finding[]; consumed: number } {
   const text = bytes.toString('latin1');
-  return scanner.pushText(text, (start, end) => bytes.toString('utf8', start, end));
+  return scanner.scanChunk(text, (start, end) => bytes.toString('utf8', start, end), final);
 }

@@ -13,44 +13,47 @@ export interface Signature {
 
 export const SIGNATURES: Signature[] = [
   // Python 3.13+ / OpenSSL 3 strict mode: a trusted CA rejected for its extensions.
+  { kind: 'strict-ca', runtime: 'rust', pattern: /invalid peer certificate: [^\n]{0,40}UnsupportedCriticalExtension/ },
   { kind: 'strict-ca', runtime: 'python', pattern: /Basic Constraints of CA cert not marked critical|Missing Authority Key Identifier|CA cert does not include key usage extension|Missing Subject Key Identifier|authority and subject key identifier mismatch|Authority Key Identifier marked critical|Subject Key Identifier marked critical/ },
 
   // Host name mismatch.
   { kind: 'hostname-mismatch', runtime: 'python', pattern: /Hostname mismatch, certificate is not valid for|IP address mismatch, certificate is not valid for|hostname '[^']{1,255}' doesn't match/ },
   { kind: 'hostname-mismatch', runtime: 'node', pattern: /ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match certificate's altnames/ },
-  { kind: 'hostname-mismatch', runtime: 'rust', pattern: /invalid peer certificate: NotValidForName|NotValidForNameContext/ },
-  { kind: 'hostname-mismatch', runtime: 'go', pattern: /x509: certificate is valid for [^\n]{1,2000}, not |x509: certificate is not valid for any names/ },
-  { kind: 'hostname-mismatch', runtime: 'java', pattern: /No subject alternative (?:DNS )?names? matching|No name matching [^\s]{1,255} found/ },
+  { kind: 'hostname-mismatch', runtime: 'rust', pattern: /invalid peer certificate: (?:NotValidForName|certificate not valid for name)|NotValidForNameContext/ },
+  { kind: 'hostname-mismatch', runtime: 'go', pattern: /x509: certificate is valid for [^\n]{1,2000}, not |x509: certificate is not valid for any names|x509: cannot validate certificate for [^\s]{1,255} because it doesn't contain any IP SANs/ },
+  { kind: 'hostname-mismatch', runtime: 'java', pattern: /No subject alternative (?:DNS )?names? matching|No name matching [^\s]{1,255} found|Certificate for <[^>]{1,255}> doesn't match any of the subject alternative names/ },
   { kind: 'hostname-mismatch', runtime: 'dotnet', pattern: /RemoteCertificateNameMismatch/ },
   { kind: 'hostname-mismatch', runtime: 'curl', pattern: /no alternative certificate subject name matches target host name|SSL: certificate subject name '[^']{1,255}' does not match/ },
 
   // Expired or not yet valid.
   { kind: 'expired', runtime: 'node', pattern: /CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/ },
-  { kind: 'expired', runtime: 'rust', pattern: /invalid peer certificate: (?:Expired|NotValidYet)/ },
+  { kind: 'expired', runtime: 'rust', pattern: /invalid peer certificate: (?:Expired|NotValidYet|certificate expired|certificate not valid yet)/ },
   { kind: 'expired', runtime: 'go', pattern: /x509: certificate has expired or is not yet valid/ },
-  { kind: 'expired', runtime: 'java', pattern: /CertificateExpiredException|CertificateNotYetValidException/ },
+  { kind: 'expired', runtime: 'java', pattern: /CertificateExpiredException|CertificateNotYetValidException|CertPathValidatorException: validity check failed/ },
   { kind: 'expired', runtime: 'dotnet', pattern: /NotTimeValid/ },
   { kind: 'expired', runtime: null, pattern: /certificate has expired|certificate is not yet valid/ },
 
   // Revoked.
   { kind: 'revoked', runtime: 'node', pattern: /CERT_REVOKED/ },
   { kind: 'revoked', runtime: 'rust', pattern: /invalid peer certificate: Revoked/ },
-  { kind: 'revoked', runtime: 'dotnet', pattern: /RevocationStatusUnknown|[^\w]Revoked[^\w]/ },
+  { kind: 'revoked', runtime: 'dotnet', pattern: /RevocationStatusUnknown|errors in the certificate chain: [^\n]{0,200}?\bRevoked\b/ },
+  // Windows Schannel (git, curl): the revocation check could not be made (corporate CAs often publish no reachable CRL).
+  { kind: 'revoked', runtime: 'curl', pattern: /CRYPT_E_NO_REVOCATION_CHECK|CERT_TRUST_REVOCATION_STATUS_UNKNOWN|CRYPT_E_REVOKED/ },
   { kind: 'revoked', runtime: 'java', pattern: /CertPathValidatorException: Certificate has been revoked/ },
   { kind: 'revoked', runtime: null, pattern: /certificate revoked|certificate has been revoked/ },
 
   // A self-signed leaf: no CA at all.
   { kind: 'self-signed-leaf', runtime: 'node', pattern: /DEPTH_ZERO_SELF_SIGNED_CERT/ },
-  { kind: 'self-signed-leaf', runtime: null, pattern: /self[- ]signed certificate(?! in certificate chain)(?:\s*\(|\s*$|'|"|\]|>|\)|,)/ },
+  { kind: 'self-signed-leaf', runtime: null, pattern: /self[- ]signed certificate(?! in certificate chain)(?:\s*\(|\s*$|'|"|\]|>|\)|,|;)/ },
 
   // The corporate case: a chain ending at a CA the runtime does not trust.
   { kind: 'untrusted-ca', runtime: 'node', pattern: /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_GET_ISSUER_CERT(?!_)|unable to verify the first certificate/ },
   { kind: 'untrusted-ca', runtime: 'rust', pattern: /invalid peer certificate: (?:UnknownIssuer|BadSignature)|UnknownIssuer|CaUsedAsEndEntity/ },
-  { kind: 'untrusted-ca', runtime: 'go', pattern: /x509: certificate signed by unknown authority|tls: failed to verify certificate: x509/ },
+  { kind: 'untrusted-ca', runtime: 'go', pattern: /x509: certificate signed by unknown authority|tls: failed to verify certificate: x509|x509: \u201c[^\u201d\n]{1,255}\u201d certificate is not trusted/ },
   { kind: 'untrusted-ca', runtime: 'java', pattern: /PKIX path building failed|unable to find valid certification path to requested target|SunCertPathBuilderException/ },
   { kind: 'untrusted-ca', runtime: 'dotnet', pattern: /remote certificate is invalid because of errors in the certificate chain|UntrustedRoot|PartialChain|RemoteCertificateChainErrors/ },
-  { kind: 'untrusted-ca', runtime: 'curl', pattern: /SSL certificate problem: (?:self[- ]signed certificate in certificate chain|unable to get local issuer certificate|unable to get issuer certificate)|server certificate verification failed\. CAfile/ },
-  { kind: 'untrusted-ca', runtime: 'python', pattern: /There was a problem confirming the ssl certificate/ },
+  { kind: 'untrusted-ca', runtime: 'curl', pattern: /SSL certificate problem: (?:self[- ]signed certificate in certificate chain|unable to get local issuer certificate|unable to get issuer certificate)|server certificate verification failed\. CAfile|SEC_E_UNTRUSTED_ROOT|CERT_TRUST_IS_UNTRUSTED_ROOT|CERT_TRUST_IS_PARTIAL_CHAIN/ },
+  { kind: 'untrusted-ca', runtime: 'python', pattern: /There was a problem confirming the ssl certificate|\[SSL: CERTIFICATE_VERIFY_FAILED\] certificate verify failed \(_ssl\.c:/ },
   { kind: 'untrusted-ca', runtime: null, pattern: /self[- ]signed certificate in certificate chain|unable to get local issuer certificate|unable to get issuer certificate|unable to verify the first certificate/ },
 
   // TLS failures that are not about the certificate.
@@ -108,11 +111,16 @@ export const HOST_PATTERNS: RegExp[] = [
   /certificate is not valid for '([^']{1,255})'()/,
   /hostname '([^']{1,255})' doesn't match/,
   /x509: certificate is valid for [^\n]{1,2000}?, not ([^\s,]{1,255})()/,
+  /x509: certificate is not valid for any names, but wanted to match ([^\s,]{1,255})()/,
+  /x509: cannot validate certificate for ([^\s]{1,255}) because()/,
+  /certificate not valid for name "([^"]{1,255})"()/,
+  /Certificate for <([^>]{1,255})> doesn't match()/,
   /target host name '([^']{1,255})'/,
   /No subject alternative DNS name matching ([^\s]{1,255}) found/,
   /IP: ([0-9a-fA-F:.]{2,45}) is not in the cert's list/,
   /No subject alternative names matching IP address ([0-9a-fA-F:.]{2,45}) found/,
   /\bhost(?:name)?: '([^'\s]{1,255})'()/,
-  /(?:https|wss):\/\/(\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
+  // A URL's user:password@ is skipped (never reported as the host).
+  /(?:https|wss):\/\/(?:[^\s/?#@'"]{1,256}@)?(\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
   /(?:connect to|Connect to|connecting to) ([A-Za-z0-9.-]{1,253}):(\d{1,5})/,
 ];
