@@ -5,16 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { median } from './stats';
 import type { BenchRow } from './types';
 
 const root = path.resolve(__dirname, '..');
 const work = path.join(root, '.bench');
 const RUNS = 15;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function sample(entry: string): number {
   const script = `

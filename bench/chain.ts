@@ -14,16 +14,12 @@ import * as esbuild from 'esbuild';
 import { analyzeHost } from '../src/core/chain/index';
 import { createPublicPki, startOrigin } from '../test/fixtures/origin';
 import { createCa } from '../test/fixtures/pki';
+import { median } from './stats';
 import type { BenchRow } from './types';
 
 const RUNS = 10;
 const IN_PROCESS_RUNS = 40;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string; code: number | null }> {
   return new Promise((resolve, reject) => {

@@ -11,15 +11,12 @@ import * as path from 'node:path';
 import { ANCHORS } from '../src/core/logs/signatures';
 import { startNetwork } from '../test/fixtures/network';
 import { createStandIn, fakeContext, installStandIn, type Shown } from '../test/support/vscodeStandIn';
+import { median } from './stats';
 import type { BenchRow } from './types';
 
 const root = path.resolve(__dirname, '..');
 const RUNS = 7;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const FAILURE = (port: number) =>
   `2026-11-26 20:33:55.107 [warning] [server stderr] requests.exceptions.SSLError: HTTPSConnectionPool(host='localhost', port=${port}): Max retries exceeded with url: / (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)')))\n`;

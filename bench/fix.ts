@@ -3,11 +3,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { applyFix } from '../src/core/fix/apply';
 import { planFix } from '../src/core/fix/plan';
 import { undoFix } from '../src/core/fix/undo';
 import { createCa } from '../test/fixtures/pki';
+import { medianTime } from './stats';
 import type { BenchRow } from './types';
 
 const TYPICAL = `{
@@ -39,17 +39,6 @@ function bigConfig(bytes: number): string {
   return `{\n  "mcpServers": {${servers.join(',')}\n  }\n}\n`;
 }
 
-async function median(runs: number, body: () => Promise<void> | void): Promise<number> {
-  const times: number[] = [];
-  await body(); // warm-up
-  for (let i = 0; i < runs; i += 1) {
-    const start = performance.now();
-    await body();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? 0;
-}
 
 export async function bench(): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-fix-'));
@@ -67,13 +56,13 @@ export async function bench(): Promise<BenchRow[]> {
     for (const c of cases) {
       const file = path.join(dir, `${rows.length}.json`);
       writeFileSync(file, c.text);
-      const ours = await median(c.runs, async () => {
+      const ours = await medianTime(c.runs, async () => {
         await applyFix(await planFix({ configPath: file, caPems: [ca.pem], publicPem: publicRoot.pem, home, servers: c.servers }));
         await undoFix({ configPath: file, home });
       });
       if (readFileSync(file, 'utf8') !== c.text) throw new Error('bench: undo did not restore the file');
       // The floor: read, JSON.parse (comments stripped first, as a plain tool would have to), write twice (fix, undo).
-      const floor = await median(c.runs, () => {
+      const floor = await medianTime(c.runs, () => {
         for (let i = 0; i < 2; i += 1) {
           const data = JSON.parse(readFileSync(file, 'utf8').replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
           writeFileSync(`${file}.floor`, JSON.stringify(data, null, 2));
@@ -84,7 +73,7 @@ export async function bench(): Promise<BenchRow[]> {
     // Real-world share: the bundle with Node's ~140 public roots, built and written once.
     const file = path.join(dir, 'roots.json');
     writeFileSync(file, TYPICAL);
-    const withRoots = await median(20, async () => {
+    const withRoots = await medianTime(20, async () => {
       await applyFix(await planFix({ configPath: file, caPems: [ca.pem], home }));
       await undoFix({ configPath: file, home });
     });

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { scanFile, scanText } from '../src/core/logs/scan';
 import { ANCHORS } from '../src/core/logs/signatures';
 import { FileTailer } from '../src/core/logs/tail';
+import { medianTime } from './stats';
 import type { BenchRow } from './types';
 
 const CACHE = path.join(__dirname, '..', '.bench');
@@ -60,17 +61,6 @@ function ensureBigLog(): { bytes: number; failures: number } {
   return { bytes, failures: Number(execFileSync('grep', ['-c', 'CERTIFICATE_VERIFY_FAILED', BIG_LOG]).toString().trim()) };
 }
 
-async function median(runs: number, body: () => Promise<void> | void): Promise<number> {
-  await body(); // warm-up (page cache, JIT)
-  const times: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const start = performance.now();
-    await body();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? 0;
-}
 
 function escapeEre(literal: string): string {
   return literal.replace(/[.[\]()*+?^$|{}\\]/g, '\\$&');
@@ -102,12 +92,12 @@ export async function bench(): Promise<BenchRow[]> {
   const { bytes, failures } = ensureBigLog();
   const mb = bytes / (1024 * 1024);
   let found = 0;
-  const ours = await median(RUNS, () => {
+  const ours = await medianTime(RUNS, () => {
     found = scanFile(BIG_LOG).length;
   });
   if (found !== failures) throw new Error(`scan found ${found} events, the log holds ${failures}`);
   const pattern = ANCHORS.map(escapeEre).join('|');
-  const grep = await median(RUNS, () => {
+  const grep = await medianTime(RUNS, () => {
     try {
       execFileSync('grep', ['-E', '-c', pattern, BIG_LOG], { env: { ...process.env, LC_ALL: 'C' } });
     } catch {
@@ -144,11 +134,11 @@ export async function bench(): Promise<BenchRow[]> {
   let worstGrep = 0;
   const lineFile = path.join(CACHE, 'hostile-line.log');
   for (const line of hostile) {
-    worstOurs = Math.max(worstOurs, await median(RUNS, () => void scanText(line, 'x')));
+    worstOurs = Math.max(worstOurs, await medianTime(RUNS, () => void scanText(line, 'x')));
     writeFileSync(lineFile, `${line}\n`);
     worstGrep = Math.max(
       worstGrep,
-      await median(RUNS, () => {
+      await medianTime(RUNS, () => {
         try {
           execFileSync('grep', ['-E', '-c', pattern, lineFile], { env: { ...process.env, LC_ALL: 'C' } });
         } catch {

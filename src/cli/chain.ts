@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyzeHost, parseHostPort } from '../core/chain/index';
 import type { CertInfo, ChainReport, PathCert, Verdict } from '../core/types';
 import { DoctorError } from '../core/types';
-import { Command, EXIT_OK } from './io';
+import { Command, EXIT_OK, parseTimeout } from './io';
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   trusted: 'trusted: the chain verifies to a public root; nothing to fix.',
@@ -40,11 +40,7 @@ export const chain: Command = async (argv, io) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new DoctorError('usage', 'expected exactly one HOST[:PORT]');
   const { host, port } = parseHostPort(positionals[0]!);
-  let timeoutMs: number | undefined;
-  if (values.timeout !== undefined) {
-    timeoutMs = /^\d+$/.test(values.timeout) ? Number(values.timeout) : NaN;
-    if (!(timeoutMs > 0)) throw new DoctorError('usage', `--timeout must be a positive number of milliseconds, not '${values.timeout}'`);
-  }
+  const timeoutMs = parseTimeout(values.timeout);
   const report = await analyzeHost({
     host,
     port,

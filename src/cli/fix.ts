@@ -9,7 +9,7 @@ import type { FixResult } from '../core/fix/apply';
 import type { VerifyTarget } from '../core/fix/plan';
 import type { BundleMode } from '../core/fix/bundle';
 import type { StrictProblem } from '../core/fix/strict';
-import { CliIO, Command, EXIT_OK, EXIT_USAGE } from './io';
+import { CliIO, Command, EXIT_OK, EXIT_USAGE, parseTimeout } from './io';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -123,8 +123,7 @@ export const fix: Command = async (argv, io) => {
   if (!values.ca && !values.host) return usage('give the CA (--ca PEM) or a host to find it from (--host HOST[:PORT])');
   const mode = (values.mode ?? 'combined') as BundleMode;
   if (mode !== 'combined' && mode !== 'ca-only') return usage(`--mode ${values.mode}: expected combined or ca-only`);
-  const timeoutMs = values.timeout !== undefined ? Number(values.timeout) : undefined;
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) return usage(`--timeout ${values.timeout}: expected milliseconds`);
+  const timeoutMs = parseTimeout(values.timeout);
   const resolve = (file: string): string => path.resolve(io.cwd, file);
   const configPath = resolve(values.config);
   const publicPem = values['public-ca'] ? (await readInput(resolve(values['public-ca']), '--public-ca')).toString('utf8') : undefined;

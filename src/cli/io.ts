@@ -34,3 +34,11 @@ export function exitCodeFor(error: unknown): number {
 }
 
 export { describeError } from '../core/types';
+
+/** `--timeout MS`: a positive whole number of milliseconds, else a usage error. */
+export function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(ms > 0)) throw new DoctorError('usage', `--timeout must be a positive number of milliseconds, not '${text}'`);
+  return ms;
+}

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { version } from '../../package.json';
 import { CliIO, Command, EXIT_USAGE, describeError, exitCodeFor } from './io';
 
 const USAGE = `mcp-ssl-doctor — find the CA a TLS-inspecting proxy signs with and point MCP servers at it
@@ -8,8 +9,12 @@ Usage:
   mcp-ssl-doctor chain HOST[:PORT] [--proxy URL] [--servername NAME] [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--json]
   mcp-ssl-doctor fix --config FILE [--server NAME]... (--ca PEM | --host HOST[:PORT] [--proxy URL] [--servername NAME])
                      [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
-                     [--trust-unknown-ca] [--dry-run] [--json]
+                     [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--dry-run] [--json]
   mcp-ssl-doctor undo --config FILE [--json]
+
+  --system-ca FILE        a PEM file standing in for the OS trust store (also: MCP_SSL_DOCTOR_SYSTEM_CA)
+  --replace               point an existing, different CA variable at the new bundle
+  --remove-insecure       take out settings that disable verification, once the fix is verified
 
 Exit codes: 0 done, 2 bad input or usage, 3 the host could not be probed.
 `;
@@ -29,7 +34,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-v') {
-    io.stdout(`${process.env.MCP_SSL_DOCTOR_VERSION ?? '0.1.0'}\n`);
+    io.stdout(`${version}\n`);
     return 0;
   }
   const load = commands[name];
