@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { CliIO, Command, EXIT_USAGE, describeError, exitCodeFor } from './io';
 
@@ -50,9 +49,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return exitCodeFor(error);
   }
 }
-
-/** parseArgs with the CLI's conventions: unknown options are usage errors. */
-export { parseArgs };
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {

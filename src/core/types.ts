@@ -16,7 +16,7 @@ export type Runtime = 'python' | 'node' | 'rust' | 'go' | 'java' | 'dotnet' | 'c
 /** One TLS failure event found in log text. */
 export interface Finding {
   file: string;
-  /** 1-based line where the event starts. */
+  /** 1-based line of the event's first TLS error line. */
   line: number;
   kind: FindingKind;
   runtime: Runtime;

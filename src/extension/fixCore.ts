@@ -123,6 +123,18 @@ export function hostsOfServer(server: Pick<ConfiguredServer, 'args' | 'env'>): {
   return hosts;
 }
 
+/** The hosts `uvx` and `npx` download from: where a server without a URL will connect first. */
+export const DEFAULT_PROBE = { python: { host: 'pypi.org', port: 443 }, node: { host: 'registry.npmjs.org', port: 443 } } as const;
+
+/** The host a server will reach: a URL in its args or env, else the probe host setting, else by runtime. */
+export function probeTargetFor(server: Pick<ConfiguredServer, 'args' | 'env' | 'runtime'> | undefined, probeHost: string): { host: string; port: number } {
+  const fromConfig = server ? hostsOfServer(server)[0] : undefined;
+  if (fromConfig) return fromConfig;
+  const configured = probeHost ? parseHostPort(probeHost) : undefined;
+  if (configured) return configured;
+  return server?.runtime === 'node' ? DEFAULT_PROBE.node : DEFAULT_PROBE.python;
+}
+
 /**
  * The CAs a bundle needs for this chain: the root and every intermediate. Intermediates the
  * proxy sends are harmless to include; those it does not send are needed, because OpenSSL does

@@ -25,9 +25,6 @@ export interface FixTarget {
   report?: ChainReport;
 }
 
-const PYTHON_HOST = { host: 'pypi.org', port: 443 };
-const NODE_HOST = { host: 'registry.npmjs.org', port: 443 };
-
 /** The fix, as the user meets it: analyse, confirm, write, verify, restart, undo. */
 export class FixFlow {
   private view: ChainView | undefined;
@@ -85,22 +82,11 @@ export class FixFlow {
       title: vscode.l10n.t('Analyze Host'),
       prompt: vscode.l10n.t('The host (and port) whose certificate chain to analyse, as an MCP server would reach it'),
       placeHolder: 'pypi.org:443',
-      value: this.settings.probeHost || PYTHON_HOST.host,
+      value: this.settings.probeHost || fixCore.DEFAULT_PROBE.python.host,
       validateInput: (value) => (fixCore.parseHostPort(value) ? undefined : vscode.l10n.t('Enter a host name or address, optionally followed by :port')),
     });
     const target = input ? fixCore.parseHostPort(input) : undefined;
     if (target) await this.showChain(target.host, target.port);
-  }
-
-  /** The host a server will reach: a URL in its args or env, else the probe host for its runtime. */
-  hostFor(server: ServerEntry | undefined): { host: string; port: number } {
-    const configured = this.settings.probeHost ? fixCore.parseHostPort(this.settings.probeHost) : undefined;
-    if (server) {
-      const fromConfig = fixCore.hostsOfServer(server)[0];
-      if (fromConfig) return fromConfig;
-    }
-    if (configured) return configured;
-    return server?.runtime === 'node' ? NODE_HOST : PYTHON_HOST;
   }
 
   async run(target: FixTarget): Promise<void> {
@@ -134,7 +120,7 @@ export class FixFlow {
 
     const host = target.report
       ? { host: target.report.host, port: target.report.port }
-      : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : this.hostFor(servers[0]));
+      : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : fixCore.probeTargetFor(servers[0], this.settings.probeHost));
     const report = target.report ?? (await this.analyze(host.host, host.port, true));
     if (!report) return;
 

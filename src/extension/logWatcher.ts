@@ -18,7 +18,12 @@ interface Followed {
   tailer: FileTailer;
   scanner: FindingScanner;
   watcher?: FSWatcher;
+  /** When lines last arrived: an open event is complete once its writer has paused this long. */
+  lastLinesAt: number;
 }
+
+/** A writer that has said nothing for this long has finished its event (a traceback comes in one burst). */
+const QUIET_MS = 400;
 
 const POLL_MS = 1500;
 const REDISCOVER_EVERY = 20;
@@ -105,6 +110,7 @@ export class LogWatcher implements vscode.Disposable {
         tailer: new FileTailer(log.path, { startAtEnd: !fromStart }),
         scanner: new FindingScanner(log.path),
         watcher,
+        lastLinesAt: 0,
       });
       this.logger.info(`watching ${log.path}${log.server ? ` (server ${log.server})` : ''}`);
     }
@@ -118,18 +124,22 @@ export class LogWatcher implements vscode.Disposable {
     this.busy = true;
     try {
       if (this.polls++ % REDISCOVER_EVERY === 0) await this.discover();
-      let read = false;
-      for (const { log, tailer, scanner } of this.followed.values()) {
+      let waiting = false;
+      for (const followed of this.followed.values()) {
+        const { log, tailer, scanner } = followed;
         const lines = await tailer.read();
-        read ||= lines.length > 0;
-        const findings = lines.length > 0 ? scanner.push(lines) : scanner.flush();
+        const now = Date.now();
+        if (lines.length > 0) followed.lastLinesAt = now;
+        const quiet = now - followed.lastLinesAt >= QUIET_MS;
+        const findings = lines.length > 0 ? scanner.push(lines) : quiet ? scanner.flush() : [];
+        waiting ||= scanner.eventOpen && !quiet;
         for (const finding of findings) {
           this.logger.info(`detected ${finding.kind} (${finding.runtime}) in ${path.basename(log.path)}:${finding.line}${finding.host ? ` for ${finding.host}:${finding.port ?? 443}` : ''}: ${finding.message}`);
           this.found.fire({ ...finding, server: finding.server ?? log.server ?? undefined, definitionId: log.definitionId, logHost: log.host });
         }
       }
-      // An event is complete once its writer pauses: look again shortly rather than at the next poll.
-      if (read) this.pollSoon(200);
+      // An event is complete once its writer pauses: look again then, rather than at the next poll.
+      if (waiting) this.pollSoon(QUIET_MS);
     } catch (error) {
       this.logger.warn(`log watcher: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

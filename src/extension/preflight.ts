@@ -59,7 +59,7 @@ export class Preflight implements vscode.Disposable {
       if (servers.length === 0) return;
       const byHost = new Map<string, { host: string; port: number; servers: ServerEntry[] }>();
       for (const server of servers) {
-        const target = this.hostFor(server);
+        const target = fixCore.probeTargetFor(server, this.settings.probeHost);
         const key = `${target.host}:${target.port}`;
         const group = byHost.get(key) ?? { ...target, servers: [] };
         group.servers.push(server);
@@ -94,14 +94,6 @@ export class Preflight implements vscode.Disposable {
     } finally {
       this.running = false;
     }
-  }
-
-  private hostFor(server: ServerEntry): { host: string; port: number } {
-    const fromConfig = fixCore.hostsOfServer(server)[0];
-    if (fromConfig) return fromConfig;
-    const probe = this.settings.probeHost ? fixCore.parseHostPort(this.settings.probeHost) : undefined;
-    if (probe) return probe;
-    return server.runtime === 'node' ? { host: 'registry.npmjs.org', port: 443 } : { host: 'pypi.org', port: 443 };
   }
 
   /**
