@@ -4,6 +4,7 @@
 // watcher's notification for a failure written to a log file. Screenshots in test-results/.
 import assert from 'node:assert/strict';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -167,6 +168,31 @@ describe('editor: preflight, Fix, status bar, chain viewer, undo (code-server)',
       const viewer = chainViewer(editor);
       await viewer.locator('.card').first().waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await viewer.locator('.verdict').innerText(), new RegExp(`localhost:${network.origin.port}`));
+    } finally {
+      await editor.close();
+    }
+  });
+
+  test('in an untrusted workspace the problem is shown but nothing is written', async () => {
+    const proxy = network.interceptor;
+    const { folder, config, original } = await workspaceWithServer('untrusted');
+    const editor = await startEditor({
+      workspace: folder,
+      name: 'untrusted',
+      restricted: true,
+      env: { HTTPS_PROXY: proxy.url },
+      settings: { 'mcpSslDoctor.systemCaFile': proxy.caFile },
+    });
+    try {
+      await waitForMessage(editor, /intercepted by "Test Corporate Inspection Root"/, 60_000);
+      await clickMessageButton(editor, /intercepted by/, 'Fix');
+      const message = await waitForMessage(editor, /not trusted, so MCP SSL Doctor does not write/, 60_000);
+      assert.match(message, /mcp-ssl-doctor fix --config/, 'the CLI command is offered instead');
+      // What would have been trusted is still shown.
+      await chainViewer(editor).locator('.card').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await editor.screenshot('editor-9-untrusted-no-write');
+      assert.equal(await readFile(config, 'utf8'), original, 'nothing was written');
+      assert.equal(existsSync(join(editor.home, '.mcp-ssl-doctor')), false, 'no bundle was written');
     } finally {
       await editor.close();
     }

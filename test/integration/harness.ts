@@ -63,6 +63,8 @@ export interface EditorOptions {
   theme?: EditorTheme;
   /** Wait until the extension host has activated the extension (default true). */
   waitForActivation?: boolean;
+  /** Keep Workspace Trust on, so the folder opens untrusted (Restricted Mode). Default false. */
+  restricted?: boolean;
   /** Used in the temporary folder's name and the failure screenshot of withEditor(). */
   name?: string;
 }
@@ -350,7 +352,11 @@ export async function startEditor(options: EditorOptions): Promise<Editor> {
   await mkdir(home, { recursive: true });
   await mkdir(join(userDataDir, 'User'), { recursive: true });
   await mkdir(extensionsDir, { recursive: true });
-  const settings = { ...defaultSettings(options.theme ?? 'Default Dark Modern'), ...options.settings };
+  const settings = {
+    ...defaultSettings(options.theme ?? 'Default Dark Modern'),
+    ...(options.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {}),
+    ...options.settings,
+  };
   await writeFile(join(userDataDir, 'User', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   const config = join(tmp, 'code-server.yaml');
   await writeFile(config, 'auth: none\ncert: false\n');
@@ -381,7 +387,7 @@ export async function startEditor(options: EditorOptions): Promise<Editor> {
       '--bind-addr', '127.0.0.1:0',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.restricted ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,
       workspace,
