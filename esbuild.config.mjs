@@ -51,11 +51,21 @@ const targets = [
   {
     ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
+    define: { CLI_COMMAND_BUNDLES: 'true' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    // One bundle per CLI command, required by dist/cli.js on use.
+    ...common,
+    entryPoints: { 'cli-scan': 'src/cli/scan.ts', 'cli-chain': 'src/cli/chain.ts', 'cli-fix': 'src/cli/fix.ts', 'cli-undo': 'src/cli/undo.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
   },
   {
     ...common,

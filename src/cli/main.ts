@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { version } from '../../package.json';
 import { CliIO, Command, EXIT_USAGE, describeError, exitCodeFor } from './io';
 
@@ -18,13 +19,25 @@ Usage:
 Exit codes: 0 done, 2 bad input or usage, 3 the host could not be probed.
 `;
 
-/** Commands load lazily: `scan` never pays for x509. */
-const commands: Record<string, () => Promise<Command>> = {
-  scan: async () => (await import('./scan')).scan,
-  chain: async () => (await import('./chain')).chain,
-  fix: async () => (await import('./fix')).fix,
-  undo: async () => (await import('./undo')).undo,
-};
+/** Set by the build: each command is a bundle of its own beside dist/cli.js. */
+declare const CLI_COMMAND_BUNDLES: boolean | undefined;
+
+/** A command's bundle (dist/cli-<name>.js), so `chain` loads the prober and nothing of the fix. */
+function bundled(name: string): Command {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(__dirname, `cli-${name}.js`)) as Record<string, Command>)[name];
+}
+
+/** Commands load lazily: each pays only for its own code. */
+const commands: Record<string, () => Promise<Command>> =
+  typeof CLI_COMMAND_BUNDLES !== 'undefined' && CLI_COMMAND_BUNDLES
+    ? { scan: async () => bundled('scan'), chain: async () => bundled('chain'), fix: async () => bundled('fix'), undo: async () => bundled('undo') }
+    : {
+        scan: async () => (await import('./scan')).scan,
+        chain: async () => (await import('./chain')).chain,
+        fix: async () => (await import('./fix')).fix,
+        undo: async () => (await import('./undo')).undo,
+      };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
