@@ -139,8 +139,9 @@ export class FixFlow {
       return;
     }
 
-    const root = report.root!;
-    const confirmed = await this.confirm(report, servers);
+    const root = report.root;
+    if (!root) return;
+    const confirmed = await this.confirm(report, root, servers);
     if (!confirmed) return;
 
     const results = await vscode.window.withProgress(
@@ -191,8 +192,7 @@ export class FixFlow {
     }
   }
 
-  private async confirm(report: ChainReport, servers: ServerEntry[]): Promise<boolean> {
-    const root = report.root!;
+  private async confirm(report: ChainReport, root: NonNullable<ChainReport['root']>, servers: ServerEntry[]): Promise<boolean> {
     const list = servers.map((server) => `• ${server.name} (${server.runtime}) — ${vscode.workspace.asRelativePath(server.configPath)}`).join('\n');
     const fingerprint = (root.sha256.match(/.{2}/g) ?? []).join(':').toUpperCase();
     if (report.verdict === 'untrusted') {
