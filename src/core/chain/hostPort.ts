@@ -1,4 +1,6 @@
-import { isIPv4, isIPv6 } from 'node:net';
+// node:net is loaded on first use: the extension parses host names at activation without it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const net = (): typeof import('node:net') => require('node:net') as typeof import('node:net');
 import { DoctorError } from '../types';
 
 /**
@@ -6,8 +8,8 @@ import { DoctorError } from '../types';
  * that first compile costs ~13 ms, a tenth of the CLI's whole run.
  */
 export function ipFamily(text: string): 0 | 4 | 6 {
-  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(text)) return isIPv4(text) ? 4 : 0;
-  return text.indexOf(':') !== text.lastIndexOf(':') && isIPv6(text) ? 6 : 0;
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(text)) return net().isIPv4(text) ? 4 : 0;
+  return text.indexOf(':') !== text.lastIndexOf(':') && net().isIPv6(text) ? 6 : 0;
 }
 
 export interface HostPort {

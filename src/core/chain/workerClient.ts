@@ -1,7 +1,7 @@
 // The extension's handle on the chain worker: started on the first call, stopped after idleMs
 // without work, DoctorError kinds rebuilt across the thread boundary, pending calls rejected if
 // the worker dies. The calling thread never parses a certificate nor waits on a socket.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ChainReport } from '../types';
 import { DoctorError } from '../types';
 import type { AnalyzeOptions, ProbeOptions, VerifyResult } from './index';
@@ -88,7 +88,10 @@ export class ChainWorkerClient {
       this.worker.ref();
       return this.worker;
     }
-    const worker = new Worker(this.workerScriptPath);
+    // Loaded on first use: the extension host activates without it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const worker = new WorkerThread(this.workerScriptPath);
     worker.on('message', (response: WorkerResponse) => {
       const pending = this.pending.get(response.id);
       if (!pending) return;
