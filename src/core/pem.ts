@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 
@@ -11,7 +10,9 @@ export function pemCertificates(text: string): Buffer[] {
 
 /** SHA-256 of DER, lowercase hex without separators, as everywhere in the contract. */
 export function sha256Hex(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex');
+  // node:crypto on first use: the extension activates without it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(der).digest('hex');
 }
 
 /** The fingerprints of every certificate in PEM text. */

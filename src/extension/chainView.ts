@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import type { CertInfo, ChainReport } from '../core/types';
 import type { ChainViewStrings, FromView, ToView, ViewCert } from './chainViewProtocol';
 import { verdictText } from './verdictText';
@@ -46,7 +45,8 @@ export class ChainView implements vscode.Disposable {
       retainContextWhenHidden: false,
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    const nonce = randomBytes(16).toString('base64');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nonce = (require('node:crypto') as typeof import('node:crypto')).randomBytes(16).toString('base64');
     const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(media, name)).toString();
     const csp = [
       `default-src 'none'`,
