@@ -9,6 +9,7 @@ import { parseHostPort as parseHostPortStrict } from '../core/chain/hostPort';
 import type { FixResult } from '../core/fix/apply';
 import type { ConfigLocation } from '../core/fix/discover';
 import type { ServerRuntime } from '../core/fix/runtimes';
+export { CONTAINER_BUNDLE_PATH } from '../core/fix/runtimes';
 import type { UndoResult } from '../core/fix/undo';
 import * as path from 'node:path';
 import type { ServerRef } from './fixFlow';

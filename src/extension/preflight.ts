@@ -103,8 +103,12 @@ export class Preflight implements vscode.Disposable {
    */
   private async trustsRoot(server: ServerEntry, rootSha256: string, folders: string[]): Promise<boolean> {
     const inherited = server.configHost === 'vscode' ? process.env : {};
-    for (const variable of fixCore.variablesFor(server.runtime)) {
-      const raw = server.env[variable] ?? inherited[variable];
+    const candidates = fixCore.variablesFor(server.runtime).map((variable) => ({ variable, raw: server.env[variable] ?? inherited[variable] }));
+    // A container reads the bundle through the read-only mount a fix adds to its args.
+    const mount = server.runtime === 'docker' ? server.args.find((arg) => arg.includes(`target=${fixCore.CONTAINER_BUNDLE_PATH}`)) : undefined;
+    const mountSource = mount ? /(?:^|,)(?:source|src)=([^,]+)/.exec(mount)?.[1] : undefined;
+    if (mountSource) candidates.unshift({ variable: '--mount', raw: mountSource });
+    for (const { variable, raw } of candidates) {
       if (typeof raw !== 'string' || raw === '') continue;
       const file = resolveVariables(raw, folders[0]);
       try {
