@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyzeHost, parseHostPort } from '../core/chain/index';
 import type { CertInfo, ChainReport, PathCert, Verdict } from '../core/types';
 import { DoctorError } from '../core/types';
-import { Command, EXIT_OK, parseTimeout } from './io';
+import { Command, EXIT_OK, analyzeOptions } from './io';
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   trusted: 'trusted: the chain verifies to a public root; nothing to fix.',
@@ -40,17 +40,7 @@ export const chain: Command = async (argv, io) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new DoctorError('usage', 'expected exactly one HOST[:PORT]');
   const { host, port } = parseHostPort(positionals[0]!);
-  const timeoutMs = parseTimeout(values.timeout);
-  const report = await analyzeHost({
-    host,
-    port,
-    servername: values.servername,
-    proxy: values.proxy,
-    env: io.env,
-    timeoutMs,
-    systemCaFile: values['system-ca'],
-    publicCaFile: values['public-ca'],
-  });
+  const report = await analyzeHost(analyzeOptions(host, port, values, io));
   io.stdout(values.json ? `${JSON.stringify(toContract(report), null, 2)}\n` : humanReport(report));
   return EXIT_OK;
 };

@@ -9,7 +9,8 @@ import type { FixResult } from '../core/fix/apply';
 import type { VerifyTarget } from '../core/fix/plan';
 import type { BundleMode } from '../core/fix/bundle';
 import type { StrictProblem } from '../core/fix/strict';
-import { CliIO, Command, EXIT_OK, EXIT_USAGE, parseTimeout } from './io';
+import { casToTrust } from '../core/fix/cas';
+import { CliIO, Command, EXIT_OK, EXIT_USAGE, analyzeOptions, parseTimeout } from './io';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -74,10 +75,6 @@ function checkVerdict(report: ChainReport, trustUnknown: boolean): void {
 }
 
 /** The CAs a bundle needs for the chain: every CA of the path (root and intermediates). */
-function casOfReport(report: ChainReport): string[] {
-  return report.path.slice(1).filter((cert) => cert.ca && cert.pem).map((cert) => cert.pem as string);
-}
-
 function human(result: FixResult): string {
   const lines: string[] = [];
   if (result.dryRun) lines.push('Dry run: nothing was written. This is what a fix would do:', '');
@@ -136,18 +133,9 @@ export const fix: Command = async (argv, io) => {
     const { host, port } = parseHostPort(values.host);
     const chain = await import('../core/chain/index');
     if (caPems.length === 0) {
-      const report = await chain.analyzeHost({
-        host,
-        port,
-        servername: values.servername,
-        proxy: values.proxy,
-        env: io.env,
-        timeoutMs,
-        systemCaFile: values['system-ca'] ? resolve(values['system-ca']) : undefined,
-        publicCaFile: values['public-ca'] ? resolve(values['public-ca']) : undefined,
-      });
+      const report = await chain.analyzeHost(analyzeOptions(host, port, values, io));
       checkVerdict(report, values['trust-unknown-ca'] === true);
-      const cas = casOfReport(report);
+      const cas = casToTrust(report);
       if (cas.length === 0) throw new DoctorError('refused', `${host}:${port}: the chain has no CA certificate to trust. Nothing was written.`);
       caPems.push(...cas);
       // The whole path (the proxy's leaf too): the plan words its advice by which certificate fails.

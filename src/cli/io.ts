@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import type { AnalyzeOptions } from '../core/chain/index';
 import { DoctorError } from '../core/types';
 
 /** What a CLI command needs from the process, injected so tests can run commands in-process. */
@@ -41,4 +43,28 @@ export function parseTimeout(text: string | undefined): number | undefined {
   const ms = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(ms > 0)) throw new DoctorError('usage', `--timeout must be a positive number of milliseconds, not '${text}'`);
   return ms;
+}
+
+/** The probe flags `chain` and `fix --host` share. */
+export interface ProbeFlags {
+  proxy?: string;
+  servername?: string;
+  'system-ca'?: string;
+  'public-ca'?: string;
+  timeout?: string;
+}
+
+/** Analysis options from the shared flags; CA files are resolved against the working directory. */
+export function analyzeOptions(host: string, port: number, flags: ProbeFlags, io: CliIO): AnalyzeOptions {
+  const file = (value: string | undefined): string | undefined => (value ? path.resolve(io.cwd, value) : undefined);
+  return {
+    host,
+    port,
+    servername: flags.servername,
+    proxy: flags.proxy,
+    env: io.env,
+    timeoutMs: parseTimeout(flags.timeout),
+    systemCaFile: file(flags['system-ca']),
+    publicCaFile: file(flags['public-ca']),
+  };
 }

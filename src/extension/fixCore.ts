@@ -2,7 +2,7 @@
 // the preflight need, in their terms. No logic of its own beyond adapting shapes.
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
-import type { ChainReport, Runtime } from '../core/types';
+import type { ChainReport, PathCert, Runtime } from '../core/types';
 import { describeError } from '../core/types';
 import type { VerifyResult } from '../core/chain/index';
 import { parseHostPort as parseHostPortStrict } from '../core/chain/hostPort';
@@ -40,11 +40,13 @@ export interface ApplyRequest {
   bundleDir?: string;
   /** Proof before writing: a handshake to the analysed host trusting only the new bundle. */
   verify: { host: string; port: number; run: (caPem: string) => Promise<VerifyResult> };
+  /** The analysed path (the proxy's leaf too), so strict-mode advice names the certificate that fails, as the CLI's does. */
+  path: PathCert[];
 }
 
 /** Plan, verify and write the fix of one config file (the core refuses anything unverified). */
 export async function applyForConfig(request: ApplyRequest): Promise<FixResult> {
-  const { planFix, applyFix } = loadFixer();
+  const { planFix, applyFix, strictPathProblems } = loadFixer();
   const plan = await planFix({
     configPath: request.configPath,
     servers: request.servers,
@@ -52,6 +54,7 @@ export async function applyForConfig(request: ApplyRequest): Promise<FixResult> 
     mode: request.mode,
     bundleDir: request.bundleDir,
     verify: { host: request.verify.host, port: request.verify.port, verifyTrust: (options) => request.verify.run(options.caPem) },
+    strictProblems: strictPathProblems(request.path),
   });
   return applyFix(plan);
 }
@@ -136,14 +139,7 @@ export function probeTargetFor(server: Pick<ConfiguredServer, 'args' | 'env' | '
   return server?.runtime === 'node' ? DEFAULT_PROBE.node : DEFAULT_PROBE.python;
 }
 
-/**
- * The CAs a bundle needs for this chain: the root and every intermediate. Intermediates the
- * proxy sends are harmless to include; those it does not send are needed, because OpenSSL does
- * not fetch missing intermediates.
- */
-export function casToTrust(report: ChainReport): string[] {
-  return report.path.filter((cert, index) => index > 0 && cert.ca && cert.pem).map((cert) => cert.pem as string);
-}
+export { casToTrust } from '../core/fix/cas';
 
 export function bundleFolder(configured: string | undefined): string {
   return configured || loadFixer().defaultBundleDir(os.homedir());

@@ -157,6 +157,7 @@ export class FixFlow {
             mode: this.settings.bundleMode,
             bundleDir: this.settings.bundleDirectory,
             verify: { host: report.host, port: report.port, run: (bundlePem) => this.analysis.verify(report.host, report.port, bundlePem) },
+            path: report.path,
           });
           outcomes.push(outcome);
           if (outcome.changed.length === 0) continue;

@@ -6,4 +6,5 @@ export { discoverConfigs } from '../core/fix/discover';
 export { defaultBundleDir } from '../core/fix/paths';
 export { planFix } from '../core/fix/plan';
 export { CA_VARIABLES, RUNTIME_VARIABLES, detectRuntime } from '../core/fix/runtimes';
+export { strictPathProblems } from '../core/fix/strict';
 export { undoFix } from '../core/fix/undo';
