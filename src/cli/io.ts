@@ -9,6 +9,10 @@ export interface CliIO {
   readStdin: () => Promise<string>;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Which standard streams are terminals (progress, prompts, reading logs instead of stdin). */
+  isTTY?: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** Asks one question in the terminal. */
+  prompt?: (question: string) => Promise<string>;
 }
 
 export type Command = (argv: string[], io: CliIO) => Promise<number>;
