@@ -5,8 +5,8 @@ export function inProcessAnalyzer(options: AnalyzerOptions): Analyzer {
   return {
     analyze: async (target, signal) => (await import('../chain/index')).analyzeHost({ ...options, ...target, signal }),
     verify: async (target, caPem, signal) => {
-      const { systemCaFile: _system, publicCaFile: _public, ...probe } = options;
-      return (await import('../chain/index')).verifyTrust({ ...probe, ...target, caPem, signal });
+      const { proxy, servername, env, timeoutMs } = options;
+      return (await import('../chain/index')).verifyTrust({ proxy, servername, env, timeoutMs, ...target, caPem, signal });
     },
   };
 }
