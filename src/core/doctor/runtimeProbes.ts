@@ -30,9 +30,9 @@ function literal(params: ProbeParams): string {
  */
 export function pythonProbe(params: ProbeParams): string {
   return `
-import json, os, platform, socket, ssl, sys
+import json, os, socket, ssl, sys
 P = json.loads(${literal(params)})
-print("VERSION python " + platform.python_version(), flush=True)
+print("VERSION python %d.%d.%d" % sys.version_info[:3], flush=True)
 def one_line(e):
     return (type(e).__name__ + ": " + str(e)).replace("\\r", " ").replace("\\n", " ")
 def handshake(ctx):
