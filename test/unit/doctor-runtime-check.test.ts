@@ -11,13 +11,14 @@ import {
   RuntimeCheckRequest,
   bypassesProxy,
   describeRuntimeCheck,
+  dockerCheckArgs,
   proxyFromEnv,
   runtimeCheck,
 } from '../../src/core/doctor/runtimeCheck';
 import { startInterceptor } from '../fixtures/interceptor';
 import { CA_VARIABLES, TestNetwork, TestProxy, startNetwork } from '../fixtures/network';
 import { createCa } from '../fixtures/pki';
-import { createCaDroppingWrappers, startSilentServer } from '../fixtures/runtime-wrappers';
+import { createCaDroppingWrappers, createFakeDocker, startSilentServer } from '../fixtures/runtime-wrappers';
 
 const PYTHON = '/usr/bin/python3';
 const pythonMissing = existsSync(PYTHON) ? null : `${PYTHON} is absent (Debian's python3)`;
@@ -235,6 +236,51 @@ describe('runtimeCheck: could not run', () => {
     const unknown = await runtimeCheck(request(null, 'unknown', '/opt/tools/mcp-server-go', []));
     assert.equal(unknown.ok, null);
     assert.equal(unknown.by, null);
+  });
+});
+
+describe('runtimeCheck: docker with --verify-docker', () => {
+  const entry = ['run', '-i', '--rm', '--name', 'gh', '-e', 'SSL_CERT_FILE', '-v', '/home/u/.mcp-ssl-doctor/ca.pem:/etc/ssl/certs/mcp-ssl-doctor.pem:ro', 'ghcr.io/github/github-mcp-server', 'stdio'];
+
+  test('the check runs the image with the entry\'s mounts and -e, sh as entrypoint, never pulling, without the server\'s args', () => {
+    const args = dockerCheckArgs({ command: 'docker', args: entry });
+    assert.ok(Array.isArray(args));
+    assert.deepEqual(args.slice(0, -1), [
+      'run', '--rm', '--pull', 'never', '--entrypoint', 'sh', '-e', 'SSL_CERT_FILE', '-v', '/home/u/.mcp-ssl-doctor/ca.pem:/etc/ssl/certs/mcp-ssl-doctor.pem:ro',
+      '-e', 'MCP_SSL_DOCTOR_PY', '-e', 'MCP_SSL_DOCTOR_JS', 'ghcr.io/github/github-mcp-server', '-c',
+    ]);
+    assert.match(args.at(-1) ?? '', /python3 -I -c "\$MCP_SSL_DOCTOR_PY"/);
+    assert.equal(typeof dockerCheckArgs({ command: 'docker', args: ['ps'] }), 'string');
+  });
+
+  test('the image\'s own runtime answers (stand-in docker running the probe with this machine\'s python3 behind mitmproxy)', async (t) => {
+    if (pythonMissing || !net.mitmproxy) return t.skip(pythonMissing ?? net.mitmproxySkip ?? '');
+    const docker = await createFakeDocker();
+    try {
+      const base = request(net.mitmproxy, 'docker', 'docker', entry, { SSL_CERT_FILE: mitmBundle });
+      const withCa = await runtimeCheck({ ...base, verifyDocker: true, env: { ...base.env, PATH: `${docker.dir}:${PATH}` } });
+      assert.equal(withCa.ok, true, withCa.message);
+      assert.match(withCa.by ?? '', /^python 3\./);
+      const without = await runtimeCheck({ ...base, verifyDocker: true, env: { ...env(net.mitmproxy), PATH: `${docker.dir}:${PATH}` } });
+      assert.equal(without.ok, false);
+      assert.equal(without.finding?.kind, 'untrusted-ca');
+    } finally {
+      await docker.close();
+    }
+  });
+
+  test('no docker daemon (or no docker): ok null, said plainly', async () => {
+    const result = await runtimeCheck({ ...request(null, 'docker', 'docker', entry), verifyDocker: true, timeoutMs: 10_000 });
+    assert.equal(result.ok, null);
+    assert.equal(result.by, null);
+    assert.match(result.message, /not checked: docker is not on the server's PATH/);
+    if (existsSync('/usr/local/bin/docker')) {
+      // A docker client without a daemon (this machine): it exits without a probe result.
+      const base = request(null, 'docker', 'docker', entry);
+      const noDaemon = await runtimeCheck({ ...base, verifyDocker: true, timeoutMs: 10_000, env: { ...base.env, PATH: `/usr/local/bin:${PATH}` } });
+      assert.equal(noDaemon.ok, null);
+      assert.match(noDaemon.message, /exited with code \d+ without a result|no result within/);
+    }
   });
 });
 

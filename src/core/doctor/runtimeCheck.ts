@@ -215,7 +215,13 @@ function viaText(choice: ProxyChoice): string {
   return choice.proxy ? `through ${choice.url ?? `${choice.proxy.host}:${choice.proxy.port}`}` : 'directly';
 }
 
-function dockerArgs(req: RuntimeCheckRequest): string[] | string {
+/**
+ * `docker run` for the check: the entry's own options (mounts, -e, --network ...) and image, with
+ * `--rm --pull never` (nothing fetched), `sh` as entrypoint running whichever probe the image can,
+ * the probes passed by name from our env; -i/-t/-d/--name/--entrypoint and the server's own
+ * arguments dropped. A string says why no such command line can be made.
+ */
+export function dockerCheckArgs(req: Pick<RuntimeCheckRequest, 'command' | 'args'>): string[] | string {
   const { rest, offset } = launcherOf(req.command, req.args);
   const run = rest.indexOf('run');
   const image = detectRuntime(req.command, req.args).dockerImageIndex;
@@ -258,7 +264,7 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
   if (req.runtime === 'docker') {
     const docker = findExecutable(launcherOf(req.command, req.args).offset > 0 ? 'docker' : req.command, req.env, platform, req.cwd);
     if (!docker) return { by: null, ok: null, message: `not checked: ${req.command} is not on the server's PATH` };
-    const args = dockerArgs(req);
+    const args = dockerCheckArgs(req);
     if (typeof args === 'string') return { by: null, ok: null, message: `not checked: ${args}` };
     const env = { ...req.env, MCP_SSL_DOCTOR_PY: pythonProbe(params), MCP_SSL_DOCTOR_JS: nodeProbe(params) };
     const run = await runChild(docker, args, env, timeoutMs, req.cwd, req.signal);
