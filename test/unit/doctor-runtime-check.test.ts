@@ -80,10 +80,20 @@ describe('runtimeCheck: Python behind mitmproxy', () => {
     const result = await runtimeCheck(request(net.mitmproxy, 'python', 'uvx', ['--python', '3.11', '--from', 'mcp-server-fetch', 'mcp-server-fetch'], { SSL_CERT_FILE: mitmBundle }));
     assert.equal(result.ok, true, result.message);
     assert.match(result.by ?? '', /^python 3\.11\./);
-    // An interpreter uv would have to download: the check says which one stood in for it.
+    // An interpreter uv would have to download: the check says which one stood in for it, and verifies
+    // with 3.13+'s strict rules — which Debian's mitmproxy 8.1 fails: its re-signed leaves carry no
+    // Authority Key Identifier, so Python 3.13 rejects them even with the CA trusted.
     const newer = await runtimeCheck(request(net.mitmproxy, 'python', 'uv', ['run', '-p', '3.99', 'server.py'], { SSL_CERT_FILE: mitmBundle }));
-    assert.equal(newer.ok, true, newer.message);
-    assert.match(newer.message, /uv would run Python 3\.99 \(not found here\); checked with \/usr\/bin\/python3 instead/);
+    assert.equal(newer.ok, false);
+    assert.equal(newer.finding?.kind, 'strict-ca');
+    assert.match(newer.message, /Missing Authority Key Identifier/);
+    assert.match(newer.note ?? '', /^uv would run Python 3\.99 \(not found here\); checked with \/usr\/bin\/python3 instead, with the strict X\.509 rules of 3\.99$/);
+    // 3.12 is not strict: the same stand-in without the strict rules verifies.
+    if (!existsSync('/usr/bin/python3.12')) {
+      const older = await runtimeCheck(request(net.mitmproxy, 'python', 'uvx', ['--python=3.12', 'mcp-server-fetch'], { SSL_CERT_FILE: mitmBundle }));
+      assert.equal(older.ok, true, older.message);
+      assert.match(describeRuntimeCheck(older), /^verified by python 3\.\d+\.\d+: OK \(uv would run Python 3\.12 \(not found here\)/);
+    }
   });
 
   test('REQUESTS_CA_BUNDLE is checked as requests loads it: a bundle without the CA fails even when SSL_CERT_FILE is right', async (t) => {
@@ -167,6 +177,16 @@ describe('runtimeCheck: a CA that strict X.509 rules reject (Python 3.13+ defaul
       assert.equal(strict.finding?.kind, 'strict-ca');
       assert.match(strict.message, /Basic Constraints of CA cert not marked critical/);
       assert.doesNotMatch(strict.message, /ignores/);
+      // uvx --python 3.13 where no 3.13 is installed: the stand-in verifies with 3.13's strict rules,
+      // so the CA 3.13 would reject is not reported as OK; --python 3.12 is not strict.
+      const uv313 = await runtimeCheck(request(proxy, 'python', 'uvx', ['--python', '3.13', 'mcp-server-fetch'], { SSL_CERT_FILE: caFile }));
+      if (!existsSync('/usr/bin/python3.13')) {
+        assert.equal(uv313.ok, false);
+        assert.equal(uv313.finding?.kind, 'strict-ca');
+        assert.match(uv313.note ?? '', /strict X\.509 rules of 3\.13/);
+      }
+      const uv312 = await runtimeCheck(request(proxy, 'python', 'uvx', ['--python', '3.12', 'mcp-server-fetch'], { SSL_CERT_FILE: caFile }));
+      if (!existsSync('/usr/bin/python3.12')) assert.equal(uv312.ok, true, uv312.message);
     } finally {
       await proxy.close();
     }

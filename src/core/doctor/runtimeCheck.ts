@@ -9,7 +9,7 @@
 // one timeout for everything, the child killed on timeout or abort, its output read up to a cap.
 import { spawn } from 'node:child_process';
 import { scanText } from '../logs/scan';
-import { RUNTIME_VARIABLES, detectRuntime, launcherOf } from '../fix/runtimes';
+import { RUNTIME_VARIABLES, commandBaseName, detectRuntime, launcherOf } from '../fix/runtimes';
 import { ProbeParams, denoProbe, dockerShellProbe, nodeProbe, pythonProbe } from './runtimeProbes';
 import { ProbeKind, Resolution, envValue, findExecutable, resolveJavaScript, resolvePython } from './runtimeResolve';
 
@@ -37,6 +37,8 @@ export interface RuntimeCheckResult {
   message: string;
   /** The runtime's error, classified by the log scanner (`untrusted-ca`, `strict-ca`, ...; `unreachable` for a non-TLS failure). */
   finding?: { kind: string; message: string };
+  /** What the check stood in for, e.g. the Python uv would run was not here and another one was checked. */
+  note?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -172,6 +174,11 @@ function unresolved(resolution: Resolution): RuntimeCheckResult | null {
 }
 
 function interpret(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, via: string, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
+  const result = interpretRun(run, kind, executable, req, timeoutMs, via, note, platform);
+  return note ? { ...result, note } : result;
+}
+
+function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, via: string, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
   const { by, checks } = parseOutput(run.stdout);
   const withNote = (text: string): string => (note ? `${text} (${note})` : text);
   const target = `${req.target.host}:${req.target.port}`;
@@ -273,20 +280,23 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
 
   const resolution = req.runtime === 'python'
     ? resolvePython(req.command, req.args, req.env, platform, req.cwd)
-    : resolveJavaScript(req.runtime === 'deno' ? 'deno' : req.command, req.args, req.env, platform, req.cwd);
+    : resolveJavaScript(req.runtime === 'deno' && commandBaseName(req.command) !== 'deno' ? 'deno' : req.command, req.args, req.env, platform, req.cwd);
   const missing = unresolved(resolution);
   if (missing || 'missing' in resolution) return missing ?? { by: null, ok: null, message: 'not checked' };
-  const { kind, executable, preArgs, note } = resolution;
+  const { kind, executable, preArgs, note, emulateStrict } = resolution;
   const args = kind === 'python' ? [...preArgs, '-I', '-c', pythonProbe(params)]
     : kind === 'deno' ? ['eval', '--quiet', denoProbe(params)]
       : ['-e', nodeProbe(params)];
-  const run = await runChild(executable, args, req.env, timeoutMs, req.cwd, req.signal);
+  // The env exactly as the server gets it; the one addition is the probe's strict switch when an
+  // older Python stands in for a 3.13+ one (see runtimeProbes.pythonProbe).
+  const env = emulateStrict ? { ...req.env, MCP_SSL_DOCTOR_PY_STRICT: '1' } : req.env;
+  const run = await runChild(executable, args, env, timeoutMs, req.cwd, req.signal);
   return interpret(run, kind, executable, req, timeoutMs, via, note, platform);
 }
 
 /** One line for a person: "verified by python 3.11.2: OK", "python 3.11.2 still fails: <error>". */
 export function describeRuntimeCheck(result: RuntimeCheckResult): string {
-  if (result.ok === true) return `verified by ${result.by ?? 'the runtime'}: OK`;
+  if (result.ok === true) return `verified by ${result.by ?? 'the runtime'}: OK${result.note ? ` (${result.note})` : ''}`;
   if (result.ok === false) return `${result.by ?? 'the runtime'} still fails: ${result.message}`;
   return result.by ? `not verified by ${result.by}: ${result.message}` : `not verified: ${result.message}`;
 }

@@ -15,6 +15,12 @@ export interface ResolvedRuntime {
   preArgs: string[];
   /** Said alongside the result (e.g. the interpreter uv would pick is absent; another one checked). */
   note?: string;
+  /**
+   * The stand-in must verify as Python 3.13+ does (VERIFY_X509_STRICT): uv would run 3.13 or newer,
+   * which is not here, and an older interpreter checked without the strict rules would say OK for a
+   * CA that 3.13 rejects.
+   */
+  emulateStrict?: boolean;
 }
 
 /** Looks a variable up as the platform does (case-insensitively on Windows). */
@@ -138,11 +144,13 @@ export function resolvePython(command: string, args: string[], env: Record<strin
       if (exe) return { kind: 'python', executable: exe, preArgs: [] };
       const fallback = pythonOnPath(env, platform, cwd);
       if (!fallback) return { missing: `uv would run Python ${wanted}; neither python${wanted} nor python3 is on the server's PATH` };
+      const strict = Number(minor[2]) >= 13;
       return {
         kind: 'python',
         executable: fallback,
         preArgs: [],
-        note: `uv would run Python ${wanted} (not found here); checked with ${fallback} instead`,
+        note: `uv would run Python ${wanted} (not found here); checked with ${fallback} instead${strict ? `, with the strict X.509 rules of ${wanted}` : ''}`,
+        emulateStrict: strict,
       };
     }
   }
