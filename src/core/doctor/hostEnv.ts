@@ -2,6 +2,7 @@
 // Data, not code: one row per host (and platform where they differ), each with where it comes from.
 // Tags as in research/editors-and-mcp-hosts.md: [SRC] read in the host's source, [DOC] its docs,
 // [3P] issue threads / third-party evidence, [MEASURED] run here, [UNCONFIRMED] an assumption.
+// "not read here" marks a document known only through another's quote.
 //
 // Why it matters: a CA variable set in the user's shell (or machine-wide) reaches the server only
 // where the host passes its own environment on ('inherit'); under an allowlist or 'env-only' it must
@@ -73,8 +74,9 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
     {
       passing: sdkDefault,
       source:
-        `[DOC] modelcontextprotocol.io "Debugging" (Claude Desktop): servers "inherit only a subset of environment variables ` +
-        `automatically, like USER, HOME, and PATH"; ${SDK_SOURCE}; [3P] vm0-ai/vm0#20799 (the launchd PATH of a GUI app)`,
+        `[3P] smithery.ai/skills/outfitter-dev/claude-config (Claude Desktop: "Environment variables: Limited by default ` +
+        `(USER, HOME, PATH); set explicitly in env", the wording of modelcontextprotocol.io's debugging guide, not read here); ` +
+        `${SDK_SOURCE}; vm0-ai/vm0#20799 (an Electron host using the SDK allowlist gets launchd's PATH)`,
     },
   ],
   'claude-code': [
@@ -85,13 +87,14 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
       source:
         '[3P] anthropics/claude-code#90074 (Windows: stdio MCP servers get a ~16-variable sanitized allowlist; env values arrive), ' +
         'anthropics/claude-code#36565 (Windows native install: LOCALAPPDATA/APPDATA not inherited); plus ~/.claude/settings.json env ' +
-        '[DOC code.claude.com/docs/en/settings: env "applied to every session"]',
+        '(DESIGN.md host table)',
     },
     {
       passing: INHERIT,
       source:
-        '[DOC] code.claude.com/docs/en/settings: settings.json `env` is applied to every session and what it starts; DESIGN.md ' +
-        '("passed to Claude Code and every server it starts"); [3P] anthropics/claude-code#1254 (servers without env inherit process.env)',
+        'DESIGN.md host table: settings.json `env` is "passed to Claude Code and every server it starts" (docs ' +
+        'code.claude.com/docs/en/settings, not read here); [3P] anthropics/claude-code#67202 (settings.json env.SHELL reaches what Claude Code spawns); full inheritance ' +
+        'on macOS/Linux [UNCONFIRMED] in source',
     },
   ],
   windsurf: [
