@@ -8,6 +8,7 @@ const areas: Record<string, () => Promise<{ bench: () => Promise<BenchRow[]> }>>
   fix: () => import('./fix'),
   editor: () => import('./editor'),
   runtime: () => import('./runtime'),
+  doctor: () => import('./doctor'),
 };
 
 function format(value: number, unit: string): string {
