@@ -27,6 +27,8 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'trust-unknown-ca': { type: 'boolean' },
   'no-logs': { type: 'boolean' },
+  'no-runtime-check': { type: 'boolean' },
+  'verify-docker': { type: 'boolean' },
   fix: { type: 'boolean' },
   yes: { type: 'boolean' },
   check: { type: 'boolean' },
@@ -66,7 +68,10 @@ function human(result: DoctorResult, home: string): string {
     lines.push(`${server.hostApp}  ${where}  ${server.server}  ${server.transport === 'remote' ? 'remote' : server.runtime}  ${target(server)}  ${stateText(server)}${fix}`);
   }
   for (const bad of result.unreadable) lines.push(`cannot read ${short(bad.config)}: ${bad.message}`);
-  for (const change of result.changed) lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
+  for (const change of result.changed) {
+    lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
+    if (change.verified) lines.push(`    ${change.verified.message}`);
+  }
   for (const skip of result.skipped) lines.push(`skipped ${short(skip.config)} ${skip.server}: ${skip.reason}`);
   return `${lines.join('\n')}\n`;
 }
@@ -109,6 +114,8 @@ export const doctor: Command = async (argv, io) => {
     bundleDir: values['bundle-dir'] ? resolve(values['bundle-dir']) : undefined,
     publicPem: values['public-ca'] ? await fs.readFile(resolve(values['public-ca']), 'utf8') : undefined,
     readLogs: values['no-logs'] !== true,
+    noRuntimeCheck: values['no-runtime-check'] === true,
+    verifyDocker: values['verify-docker'] === true,
     onProgress: progress,
   });
   if (progress) io.stderr('\r\u001b[2K');

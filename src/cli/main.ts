@@ -13,7 +13,7 @@ const COMMAND_USAGE: Record<string, string> = {
   undo: `  mcp-ssl-doctor undo --config FILE [--json]`,
   doctor: `  mcp-ssl-doctor doctor [--workspace DIR]... [--home DIR]... [--ca PEM] [--proxy URL] [--probe-host HOST[:PORT]]
                      [--fix [--yes]] [--check] [--trust-unknown-ca] [--bundle-dir DIR] [--mode combined|ca-only]
-                     [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--no-logs] [--json]`,
+                     [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--no-logs] [--no-runtime-check] [--verify-docker] [--json]`,
 };
 
 const NOTES = `

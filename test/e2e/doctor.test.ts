@@ -17,7 +17,7 @@ let systemStore: string;
 interface Json {
   configs: { hostApp: string; path: string }[];
   servers: { hostApp: string; server: string; transport: string; runtime: string; state: string; reason: string; target: { host: string; port: number } | null; root: { subject: string } | null; fix: { kind: string; detail: string } }[];
-  changed: { config: string; server: string; env: Record<string, string> }[];
+  changed: { config: string; server: string; env: Record<string, string>; verified: { by: string; ok: boolean; message: string } | null }[];
   skipped: { server: string; reason: string }[];
 }
 
@@ -124,6 +124,12 @@ describe('doctor: the whole machine', () => {
     assert.equal(fixed.code, 0, fixed.stderr + fixed.stdout);
     const changes = (JSON.parse(fixed.stdout) as Json).changed;
     assert.deepEqual(changes.map((change) => change.server).sort(), ['dock', 'node-api', 'py-docs']);
+    const verified = Object.fromEntries(changes.map((change) => [change.server, change.verified]));
+    assert.match(verified['py-docs']?.by ?? '', /^python \d/, 'proved by the server\'s own Python');
+    assert.equal(verified['py-docs']?.ok, true);
+    assert.match(verified['node-api']?.by ?? '', /^node v\d/);
+    assert.equal(verified['node-api']?.ok, true);
+    assert.equal(verified.dock, null, 'docker is checked in the image only with --verify-docker');
     const claude = readFileSync(join(home, '.claude.json'), 'utf8');
     assert.match(claude, /"numStartups": 12/, 'the rest of ~/.claude.json is kept');
     assert.match(claude, /"node-api": \{[^}]*"NODE_EXTRA_CA_CERTS": "[^"]+\.pem"/);

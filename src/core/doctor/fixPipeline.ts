@@ -3,12 +3,17 @@
 import type { FixResult } from '../fix/apply';
 import { applyFix, describePlan } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
-import { planFix } from '../fix/plan';
+import { FixOptions, planFix } from '../fix/plan';
+import { writeBundle } from '../fix/bundle';
+import type { HostId } from '../fix/locations';
+import { readServers } from './inventory';
+import { describeRuntimeCheck } from './runtimeCheck';
+import { checkChangesInRuntime, RuntimeCheckOptions, verificationOf } from './runtimeVerify';
 import type { StrictProblem } from '../fix/strict';
 import { strictPathProblems } from '../fix/strict';
 import type { ChainReport } from '../types';
 import { casForFix } from './policy';
-import type { Analyzer, ServerTarget } from './types';
+import type { Analyzer, HostTarget, ServerTarget } from './types';
 
 /** Where the CAs come from: given by hand, or a chain report (policy applies). */
 export type CaSource = { kind: 'given'; pems: (string | Buffer)[] } | { kind: 'report'; report: ChainReport; trustUnknown: boolean };
@@ -29,6 +34,11 @@ export interface FixRequest {
   replace?: boolean;
   removeInsecure?: boolean;
   dryRun?: boolean;
+  /**
+   * Prove the change in each server's own runtime before writing (the host app decides what
+   * environment the server gets); a server whose runtime still fails is skipped, not written.
+   */
+  runtimeCheck?: Omit<RuntimeCheckOptions, 'target'> & { hostApp: HostId; target: HostTarget };
 }
 
 export interface CasToFix {
@@ -45,7 +55,7 @@ export function casOf(source: CaSource): CasToFix {
 export async function fixConfig(request: FixRequest): Promise<FixResult> {
   const cas = casOf(request.cas);
   const verify = request.verify;
-  const plan = await planFix({
+  const options: FixOptions = {
     configPath: request.configPath,
     serversPath: request.serversPath,
     servers: request.servers,
@@ -61,8 +71,32 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
     verify: verify && {
       host: verify.target.host,
       port: verify.target.port,
-      verifyTrust: (options) => verify.analyzer.verify({ ...verify.target, host: options.host, port: options.port }, options.caPem, verify.signal),
+      verifyTrust: (probe) => verify.analyzer.verify({ ...verify.target, host: probe.host, port: probe.port }, probe.caPem, verify.signal),
     },
-  });
-  return request.dryRun ? describePlan(plan) : applyFix(plan);
+  };
+  let plan = await planFix(options);
+  if (request.dryRun) return describePlan(plan);
+  const check = request.runtimeCheck;
+  if (!check || plan.changed.length === 0) return applyFix(plan);
+
+  // The runtime reads the bundle: write it first (content-named, so nothing is replaced).
+  await writeBundle(plan.bundle, plan.bundleDir);
+  const servers = await readServers({ hostApp: check.hostApp, path: request.configPath, scope: 'user', resolvesVariables: true, serversPath: request.serversPath });
+  const results = await checkChangesInRuntime(servers, plan.changed, check);
+  const failing = [...results.entries()].filter(([, result]) => result.ok === false);
+  const skipped = failing.map(([server, result]) => ({ server, reason: `runtime-check: ${describeRuntimeCheck(result)}` }));
+  if (failing.length > 0) {
+    const kept = plan.changed.map((change) => change.server).filter((name) => !failing.some(([server]) => server === name));
+    if (kept.length === 0) return { ...describePlan(plan), dryRun: false, changed: [], skipped: [...plan.skipped, ...skipped] };
+    plan = await planFix({ ...options, servers: kept });
+  }
+  const result = await applyFix(plan);
+  return {
+    ...result,
+    changed: result.changed.map((change) => {
+      const checked = results.get(change.server);
+      return { ...change, verified: checked ? verificationOf(checked) : null, ...(checked && checked.ok === null ? { note: describeRuntimeCheck(checked) } : {}) };
+    }),
+    skipped: [...result.skipped, ...skipped],
+  };
 }

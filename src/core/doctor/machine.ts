@@ -71,6 +71,9 @@ export interface DoctorOptions {
   bundleDir?: string;
   concurrency?: number;
   readLogs?: boolean;
+  /** Skip proving fixes in each server's own runtime (machines without the runtimes). */
+  noRuntimeCheck?: boolean;
+  verifyDocker?: boolean;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -80,6 +83,7 @@ export interface DoctorChange {
   server: string;
   env: Record<string, string>;
   bundle: string;
+  verified: { by: string; ok: boolean; message: string } | null;
 }
 
 export interface DoctorResult {
@@ -285,13 +289,28 @@ async function applyFixes(
         publicPem: options.publicPem,
         // The report found the variable pointing at a bundle without the root: the server fails as it is.
         replace: true,
+        runtimeCheck:
+          options.noRuntimeCheck || !first.target
+            ? undefined
+            : {
+                hostApp: first.server.config.hostApp,
+                target: first.target,
+                hostEnv: options.hostEnv,
+                context: { home: scope.home, workspaceFolder: scope.workspaceFolders[0], env: options.hostEnv },
+                verifyDocker: options.verifyDocker,
+                signal: options.signal,
+              },
       });
       await keepOwnership(config, owner, scope.home, outcome, options.bundleDir);
     } catch (error) {
       for (const { server } of group) result.skipped.push({ config, server: server.name, reason: describeError(error) });
       continue;
     }
-    for (const change of outcome.changed) result.changed.push({ config, server: change.server, env: change.env, bundle: outcome.bundle });
+    for (const change of outcome.changed) {
+      result.changed.push({ config, server: change.server, env: change.env, bundle: outcome.bundle, verified: change.verified ?? null });
+      const report = result.servers.find((server) => server.config === config && server.server === change.server);
+      if (report) report.verified = change.verified ?? null;
+    }
     for (const skip of outcome.skipped) result.skipped.push({ config, server: skip.server, reason: skip.reason });
   }
 }

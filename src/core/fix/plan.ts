@@ -68,6 +68,10 @@ export interface ChangedServer {
   env: Record<string, string>;
   /** docker: the arguments inserted before the image. */
   args?: string[];
+  /** The server's own runtime, run with the new environment (null: no runtime could be run). */
+  verified?: { by: string; ok: boolean; message: string } | null;
+  /** Why the runtime check could not run. */
+  note?: string;
 }
 
 export interface SkippedServer {
