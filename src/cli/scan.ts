@@ -1,15 +1,33 @@
 // `mcp-ssl-doctor scan [FILE...] [--json]`: TLS failures in log text, one finding per event.
+// Files and stdin are read in bounded pieces and findings are written as their events end: the memory a
+// scan takes does not grow with the input (a 2 GB line, `scan - < /dev/zero`, 130k failures).
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { scanFile, scanText } from '../core/logs/scan';
+import { MAX_LINE, scanFile, scanStream } from '../core/logs/scan';
 import { serverFromLogPath } from '../core/logs/discover';
 import type { Finding } from '../core/types';
 import { DoctorError } from '../core/types';
-import { Command, EXIT_OK } from './io';
+import { CliIO, Command, EXIT_OK } from './io';
+
+/**
+ * Stdin as a stream of bytes. An io may offer it as `stdinStream` (tests feed bounded streams that way);
+ * the process's own io (its env is process.env) reads process.stdin; any other io hands over a string.
+ */
+type StreamingIO = CliIO & { stdinStream?: () => AsyncIterable<Uint8Array | string> };
+
+async function* once(read: () => Promise<string>): AsyncIterable<string> {
+  yield await read();
+}
+
+function stdinOf(io: StreamingIO): AsyncIterable<Uint8Array | string> {
+  if (io.stdinStream) return io.stdinStream();
+  if (io.env === process.env) return process.stdin;
+  return once(io.readStdin);
+}
 
 /** The CLI contract's finding, exactly these keys in this order (DESIGN.md). */
-function contract(finding: Finding): Omit<Finding, 'server'> {
+function contract(finding: Finding): Omit<Finding, 'server' | 'detail'> {
   const { file, line, kind, runtime, host, port, fixable, message } = finding;
   return { file, line, kind, runtime, host, port, fixable, message };
 }
@@ -20,6 +38,9 @@ function human(finding: Finding): string {
   const server = finding.server ? `  [${finding.server}]` : '';
   return `${finding.file}:${finding.line}  ${finding.kind}  ${finding.runtime}  ${where}${server}  ${finding.message}\n`;
 }
+
+/** Output in pieces of about this many characters (one write per finding is slow to a pipe). */
+const FLUSH_AT = 64 * 1024;
 
 export const scan: Command = async (argv, io) => {
   let parsed;
@@ -41,28 +62,52 @@ export const scan: Command = async (argv, io) => {
     }
     if (!isFile) throw new DoctorError('io', `cannot read ${file}: not a file`);
   }
-  const findings: Finding[] = [];
-  for (const file of files) {
-    if (file === '-') findings.push(...scanText(await io.readStdin(), '-'));
-    else {
-      try {
-        findings.push(...scanFile(path.resolve(io.cwd, file), serverFromLogPath(file)?.server).map((finding) => ({ ...finding, file })));
-      } catch (error) {
-        throw new DoctorError('io', `cannot read ${file}: ${(error as Error).message}`);
-      }
+
+  const json = parsed.values.json === true;
+  let pending = '';
+  let count = 0;
+  let fixable = 0;
+  const write = (text: string): void => {
+    pending += text;
+    if (pending.length >= FLUSH_AT) {
+      io.stdout(pending);
+      pending = '';
     }
+  };
+  const onFinding = (finding: Finding): void => {
+    if (json) {
+      const element = JSON.stringify(contract(finding), null, 2).replace(/\n/g, '\n  ');
+      write(`${count === 0 ? '[\n' : ',\n'}  ${element}`);
+    } else write(human(finding));
+    count += 1;
+    if (finding.fixable) fixable += 1;
+  };
+
+  for (const file of files) {
+    if (file === '-') {
+      const { longLines } = await scanStream(stdinOf(io as StreamingIO), '-', onFinding);
+      if (longLines > 0) io.stderr(`mcp-ssl-doctor scan: ${longLines} line${longLines === 1 ? '' : 's'} of stdin longer than ${MAX_LINE} bytes: only the first ${MAX_LINE} bytes of each were read\n`);
+      continue;
+    }
+    const server = serverFromLogPath(file)?.server;
+    const long: number[] = [];
+    try {
+      scanFile(path.resolve(io.cwd, file), server, (finding) => onFinding({ ...finding, file }), undefined, { onLongLine: (line) => long.push(line) });
+    } catch (error) {
+      throw new DoctorError('io', `cannot read ${file}: ${(error as Error).message}`);
+    }
+    if (long.length > 0) io.stderr(`mcp-ssl-doctor scan: ${file}: line${long.length === 1 ? '' : 's'} ${long.slice(0, 5).join(', ')}${long.length > 5 ? ', …' : ''} longer than ${MAX_LINE} bytes: only the first ${MAX_LINE} bytes of each were read\n`);
   }
-  if (parsed.values.json) {
-    io.stdout(`${JSON.stringify(findings.map(contract), null, 2)}\n`);
-    return EXIT_OK;
+
+  if (json) write(count === 0 ? '[]\n' : '\n]\n');
+  else {
+    write(
+      count === 0
+        ? 'No TLS failures found.\n'
+        : `${count} TLS failure${count === 1 ? '' : 's'}, ${fixable} fixable by trusting the right CA` +
+            (fixable > 0 ? ' (`mcp-ssl-doctor chain HOST` shows who re-signs it; `mcp-ssl-doctor fix` points the server at it).\n' : '.\n'),
+    );
   }
-  for (const finding of findings) io.stdout(human(finding));
-  const fixable = findings.filter((finding) => finding.fixable).length;
-  io.stdout(
-    findings.length === 0
-      ? 'No TLS failures found.\n'
-      : `${findings.length} TLS failure${findings.length === 1 ? '' : 's'}, ${fixable} fixable by trusting the right CA` +
-          (fixable > 0 ? ' (`mcp-ssl-doctor chain HOST` shows who re-signs it; `mcp-ssl-doctor fix` points the server at it).\n' : '.\n'),
-  );
+  if (pending) io.stdout(pending);
   return EXIT_OK;
 };

@@ -28,6 +28,34 @@ export interface Finding {
   message: string;
   /** The MCP server the log belongs to, when the log's name or content says so. */
   server?: string;
+  /**
+   * What the finding says beyond its kind (not part of the `scan` JSON contract):
+   * `reason-unspecified` — the runtime gave no reason (.NET's "remote certificate is invalid according to
+   * the validation procedure", wget's "cannot verify"): the kind is the likely one, the chain analysis decides;
+   * `revocation-unchecked` — a revocation check that could not run (Schannel's CRYPT_E_NO_REVOCATION_CHECK,
+   * typical when a proxy blocks CRL/OCSP): not a revoked certificate.
+   */
+  detail?: FindingDetail;
+}
+
+/** See Finding.detail. */
+export type FindingDetail = 'reason-unspecified' | 'revocation-unchecked';
+
+/**
+ * Something in a log that is not a certificate finding by itself but may hide one: `fetch-failed` (Node's
+ * undici or an editor's MCP client said `fetch failed` and nothing more), `tls-protocol` (a TLS failure that
+ * is not about the certificate: wrong version number, handshake failure, EOF). The editor may probe the host;
+ * `scan` reports nothing for them.
+ */
+export interface ScanSignal {
+  file: string;
+  line: number;
+  reason: 'fetch-failed' | 'tls-protocol';
+  runtime: Runtime;
+  host: string | null;
+  port: number | null;
+  message: string;
+  server?: string;
 }
 
 /** Where a certificate of a built path came from. */
