@@ -102,7 +102,7 @@ export const doctor: Command = async (argv, io) => {
     const { checkGivenCa } = await import('../core/doctor/policy');
     checkGivenCa(await caTrustSource(givenCa.join(''), probe), false, `--ca ${values.ca}`);
   }
-  const progress = io.isTTY?.stderr && !values.json ? (message: string) => io.stderr(`\r\u001b[2K${message}`) : undefined;
+  const progress = io.isTTY?.stderr && !values.json ? (message: string) => io.stderr(`${message}\n`) : undefined;
   const run = await runDoctor({
     scopes: homes.map((home) => ({ home, workspaceFolders: workspaces, platform: process.platform, env: home === ownHome ? io.env : {} })),
     hostEnv: io.env,
@@ -118,7 +118,6 @@ export const doctor: Command = async (argv, io) => {
     verifyDocker: values['verify-docker'] === true,
     onProgress: progress,
   });
-  if (progress) io.stderr('\r\u001b[2K');
 
   if (values.fix && run.pending > 0) {
     let go = values.yes === true;

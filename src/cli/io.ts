@@ -41,11 +41,16 @@ export function exitCodeFor(error: unknown): number {
 
 export { describeError } from '../core/types';
 
+/** The longest delay Node's timers accept (2^31 - 1 ms). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** `--timeout MS`: a positive whole number of milliseconds, else a usage error. */
 export function parseTimeout(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(ms > 0)) throw new DoctorError('usage', `--timeout must be a positive number of milliseconds, not '${text}'`);
+  // Node's timers hold 32-bit signed milliseconds: a larger delay fires after 1 ms.
+  if (ms > MAX_TIMEOUT_MS) throw new DoctorError('usage', `--timeout must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days), not '${text}'`);
   return ms;
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { version } from '../../package.json';
+import { terminalSafe } from '../core/text';
 import { CliIO, Command, EXIT_USAGE, describeError, exitCodeFor } from './io';
 
 const COMMAND_USAGE: Record<string, string> = {
@@ -108,6 +109,19 @@ async function prompt(question: string): Promise<string> {
   }
 }
 
+/**
+ * The process's output for a person: ESC / OSC / CR sequences and bidi overrides from logs, configs
+ * and certificates are made visible (terminalSafe), here in one place for every command. JSON output
+ * (`--json`) is written byte for byte: JSON.stringify already escapes the C0 controls.
+ */
+export function processIO(argv: string[], write: { stdout: (text: string) => void; stderr: (text: string) => void }): Pick<CliIO, 'stdout' | 'stderr'> {
+  const json = argv.includes('--json');
+  return {
+    stdout: (text) => write.stdout(json ? text : terminalSafe(text)),
+    stderr: (text) => write.stderr(terminalSafe(text)),
+  };
+}
+
 if (require.main === module) {
   // `mcp-ssl-doctor scan … | head -1`: a reader that went away is no error.
   for (const stream of [process.stdout, process.stderr]) {
@@ -117,8 +131,10 @@ if (require.main === module) {
     });
   }
   const io: CliIO = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    ...processIO(process.argv.slice(2), {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    }),
     readStdin,
     env: process.env,
     cwd: process.cwd(),
@@ -130,7 +146,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`mcp-ssl-doctor: ${describeError(error)}\n`);
+      io.stderr(`mcp-ssl-doctor: ${describeError(error)}\n`);
       process.exitCode = EXIT_USAGE;
     },
   );

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { markdownSafe } from '../core/text';
 import type { Logger } from '../core/types';
 import type { FixFlow, FixTarget } from './fixFlow';
 import type { ServerFinding } from './logWatcher';
@@ -53,8 +54,9 @@ export class FindingNotifier {
     const server = finding.server;
     const key = `${server ?? finding.file}|${finding.kind}`;
     if (!this.shouldShow(key, server)) return;
-    const where = finding.host ? `${finding.host}${finding.port && finding.port !== 443 ? `:${finding.port}` : ''}` : undefined;
-    const name = server ?? vscode.l10n.t('An MCP server');
+    // Names and hosts come from logs and configs (possibly cloned from someone else): markdown-safe.
+    const where = finding.host ? markdownSafe(`${finding.host}${finding.port && finding.port !== 443 ? `:${finding.port}` : ''}`) : undefined;
+    const name = server !== undefined ? markdownSafe(server) : vscode.l10n.t('An MCP server');
     if (!finding.fixable) {
       const message = where
         ? vscode.l10n.t('MCP server {0} could not connect to {1}: {2}.', name, where, kindText(finding.kind))
@@ -81,12 +83,13 @@ export class FindingNotifier {
     const servers = problem.servers.filter((server) => this.shouldShow(`${server.name}|preflight`, server.name));
     if (servers.length === 0) return;
     const key = servers.map((server) => `${server.name}|preflight`).join('+');
-    const where = `${problem.host}${problem.port !== 443 ? `:${problem.port}` : ''}`;
-    const names = servers.map((server) => server.name).join(', ');
+    const where = markdownSafe(`${problem.host}${problem.port !== 443 ? `:${problem.port}` : ''}`);
+    const names = servers.map((server) => markdownSafe(server.name)).join(', ');
+    const caSubject = markdownSafe(problem.caSubject);
     const message =
       problem.verdict === 'intercepted'
-        ? vscode.l10n.t('TLS to {0} is intercepted by "{1}". MCP servers without a CA setting for it will fail with CERTIFICATE_VERIFY_FAILED: {2}.', where, problem.caSubject, names)
-        : vscode.l10n.t('TLS to {0} is signed by "{1}", a CA that no trust store knows. These MCP servers will fail: {2}. Check with IT before trusting it.', where, problem.caSubject, names);
+        ? vscode.l10n.t('TLS to {0} is intercepted by "{1}". MCP servers without a CA setting for it will fail with CERTIFICATE_VERIFY_FAILED: {2}.', where, caSubject, names)
+        : vscode.l10n.t('TLS to {0} is signed by "{1}", a CA that no trust store knows. These MCP servers will fail: {2}. Check with IT before trusting it.', where, caSubject, names);
     for (const server of servers) this.lastShown.set(`${server.name}|preflight`, Date.now());
     await this.offer(key, message, { servers, host: { host: problem.host, port: problem.port } }, servers.length === 1 ? servers[0].name : undefined, problem);
   }

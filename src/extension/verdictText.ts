@@ -1,36 +1,41 @@
 import * as vscode from 'vscode';
+import { commonNameOf, markdownSafe } from '../core/text';
 import type { ChainReport, FindingKind } from '../core/types';
 
-/** "CN=Corp Root, O=Corp" → "Corp Root". */
+/**
+ * "CN=Corp Root, O=Corp" → "Corp Root": the last CN of the parsed name (escaped commas honoured, so
+ * `O=Evil\, CN=Corporate CA, CN=Attacker Root` is "Attacker Root"). Raw text: markdownSafe it
+ * before it goes into a notification.
+ */
 export function commonName(subject: string): string {
-  const match = /(?:^|,\s*)CN=([^,]+)/.exec(subject);
-  return (match?.[1] ?? subject).trim();
+  return commonNameOf(subject);
 }
 
-/** The verdict in plain words, for tooltips, notifications and the chain viewer. */
+/** The verdict in plain words, for tooltips, notifications and the chain viewer (names markdown-safe). */
 export function verdictText(report: ChainReport): string {
-  const root = report.root ? commonName(report.root.subject) : '';
+  const root = report.root ? markdownSafe(commonName(report.root.subject)) : '';
+  const host = markdownSafe(report.host);
   switch (report.verdict) {
     case 'trusted':
-      return vscode.l10n.t('The certificate of {0} verifies to a public root ({1}). Nothing intercepts this connection.', report.host, root);
+      return vscode.l10n.t('The certificate of {0} verifies to a public root ({1}). Nothing intercepts this connection.', host, root);
     case 'intercepted':
       return vscode.l10n.t(
         'The connection to {0} is re-signed by "{1}", a CA your operating system trusts (typically a corporate TLS-inspecting proxy). Python, uv and Node do not read the OS store, so MCP servers fail until they are pointed at this CA.',
-        report.host,
+        host,
         root,
       );
     case 'untrusted':
       return vscode.l10n.t(
         'The certificate of {0} ends at "{1}", a root that neither the OS nor the public root list trusts. This may be an attack; only trust it if your IT department confirms its fingerprint.',
-        report.host,
+        host,
         root,
       );
     case 'incomplete':
-      return vscode.l10n.t('No issuer could be found for the certificate of {0}: the server or proxy sends an incomplete chain whose CA is in no store.', report.host);
+      return vscode.l10n.t('No issuer could be found for the certificate of {0}: the server or proxy sends an incomplete chain whose CA is in no store.', host);
     case 'expired':
-      return vscode.l10n.t('A certificate in the chain of {0} has expired. Trusting a CA does not fix this; the server or proxy must renew it.', report.host);
+      return vscode.l10n.t('A certificate in the chain of {0} has expired. Trusting a CA does not fix this; the server or proxy must renew it.', host);
     case 'hostname-mismatch':
-      return vscode.l10n.t('The certificate presented for {0} is for another name. Trusting a CA does not fix this; check the host name and the proxy.', report.host);
+      return vscode.l10n.t('The certificate presented for {0} is for another name. Trusting a CA does not fix this; check the host name and the proxy.', host);
   }
 }
 

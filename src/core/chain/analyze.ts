@@ -5,7 +5,7 @@ import { loadSystemStore } from '../trust/systemStore';
 import type { AnalyzeOptions } from './options';
 import type { Cert } from './cert';
 import { matchesHost } from './hostname';
-import { BuiltPath, Stores, buildPath } from './path';
+import { BuiltPath, MAX_DEPTH, Stores, buildPath } from './path';
 import { probeChain } from './probe';
 import { strictProblems, strictWarnings } from './strict';
 import { TrustIndex } from './trustIndex';
@@ -49,6 +49,16 @@ export function buildReport(
   const built = buildPath(presented, stores, now);
   const path: PathCert[] = built.entries.map((entry) => ({ ...entry.cert.info(), source: entry.source }));
   const warnings: ChainWarning[] = [];
+  if (!built.root && built.entries.length >= MAX_DEPTH) {
+    // Not "too little": too much. Say so plainly instead of suggesting a missing CA.
+    warnings.push({
+      code: 'chain-too-long',
+      message:
+        `The server sent a chain of ${presented.length} certificates; paths longer than ${MAX_DEPTH} are not followed ` +
+        '(clients limit the depth too: OpenSSL to 100, many far lower). No CA is missing: a chain this long is a misconfigured ' +
+        'or hostile server or proxy, and no bundle will make it verify.',
+    });
+  }
   if (built.root) {
     warnings.push(...strictWarnings(strictProblems(built.entries.map((e) => e.cert))));
     const fetched = built.entries.slice(1, -1).filter((e) => e.source !== 'presented');

@@ -22,7 +22,8 @@ export interface Stores {
   public: TrustIndex;
 }
 
-const MAX_DEPTH = 10;
+/** The longest path followed (leaf to root); a longer presented chain is reported as such. */
+export const MAX_DEPTH = 10;
 const MAX_PATHS = 64;
 
 export function buildPath(presented: Cert[], stores: Stores, now = new Date()): BuiltPath {

@@ -27,12 +27,21 @@ export function resolveProxy(host: string, port: number, explicit: string | null
   return parseProxyUrl(fromEnv);
 }
 
+/**
+ * A proxy URL as it may be shown: credentials (`user:password@`) replaced by `***@`, whether or not
+ * the text parses as a URL (an invalid one is echoed in the error that says so).
+ */
+export function redactProxyUrl(text: string): string {
+  // Everything up to the last `@` before the host part is userinfo (a password may hold `@`, `/` or `:`).
+  return text.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^\s]*@(?=[^@]*$)/i, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
+}
+
 export function parseProxyUrl(text: string): ProxyTarget {
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
   } catch {
-    throw new DoctorError('usage', `invalid proxy URL '${text}'`);
+    throw new DoctorError('usage', `invalid proxy URL '${redactProxyUrl(text)}'`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new DoctorError('proxy', `proxy scheme ${url.protocol} is not supported (only http:// and https:// CONNECT proxies)`);

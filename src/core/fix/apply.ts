@@ -1,9 +1,11 @@
 // Carries out a plan: verify (when a host is known), write the bundle, edit the config atomically
 // (re-planning if the file changed meanwhile), record the undo manifest.
 import { DoctorError } from '../types';
-import { realTarget, writeFileAtomic } from './atomic';
+import { readRegularFile, realTarget, writeFileAtomic } from './atomic';
 import { writeBundle } from './bundle';
 import { InsecureSetting } from './insecure';
+import { withLock } from './lock';
+import { ensurePrivateDir, trustedOwners } from './owner';
 import { manifestPath, readManifest, sha256, writeManifest } from './manifest';
 import { ChangedServer, FixPlan, FixWarning, planFix, SkippedServer } from './plan';
 
@@ -74,40 +76,63 @@ async function verify(plan: FixPlan): Promise<{ host: string; port: number } | n
   return { host: target.host, port: target.port };
 }
 
+/**
+ * Holds the config's lock (and the manifest's) from reading to writing, so parallel fixes queue:
+ * re-reads the file once the lock is held (re-planning if it changed), writes the bundle, then the
+ * undo record, then the config (a run killed in between leaves a record undo can resolve, never a
+ * change without one). What is reported is what the final plan wrote.
+ */
 export async function applyFix(first: FixPlan): Promise<FixResult> {
   const verified = await verify(first);
-  let plan = first;
-  for (let attempt = 1; ; attempt += 1) {
-    const configChanges = plan.steps.length > 0;
-    const bundle = await writeBundle(plan.bundle, plan.bundleDir);
-    if (!configChanges) {
-      return describePlan(plan, { bundleWritten: bundle.written, verified, dryRun: false });
-    }
-    const original = plan.original;
-    const wrote = await writeFileAtomic(plan.config, plan.newContent, {
-      stillExpected: (current) => current !== undefined && current.equals(original),
-    });
-    if (wrote) {
-      const real = await realTarget(plan.config);
+  const owners = await trustedOwners(first.options.home);
+  const real = await realTarget(first.config);
+  return withLock(real, async () => {
+    let plan = first;
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await readRegularFile(plan.config);
+      if (!current.equals(plan.original)) plan = await planFix(plan.options);
+      const bundle = await writeBundle(plan.bundle, plan.bundleDir, { owners });
+      if (plan.steps.length === 0) {
+        return describePlan(plan, { bundleWritten: bundle.written, verified, dryRun: false });
+      }
+      const original = plan.original;
+      const newContent = plan.newContent;
       const file = manifestPath(plan.undoDir, real);
-      const manifest = await readManifest(file, real);
-      manifest.fixes.push({
-        at: new Date().toISOString(),
-        bundle: plan.bundlePath,
-        priorHash: sha256(original),
-        postHash: sha256(Buffer.from(plan.newContent, 'utf8')),
-        serversPathLength: plan.parsed.serversPath.length,
-        steps: plan.steps,
+      await ensurePrivateDir(plan.undoDir, owners, 'the undo folder');
+      const wrote = await withLock(file, async () => {
+        const manifest = await readManifest(file, real, owners);
+        manifest.fixes.push({
+          at: new Date().toISOString(),
+          bundle: plan.bundlePath,
+          priorHash: sha256(original),
+          postHash: sha256(Buffer.from(newContent, 'utf8')),
+          serversPathLength: plan.parsed.serversPath.length,
+          steps: plan.steps,
+        });
+        await writeManifest(file, manifest, owners);
+        let done = false;
+        try {
+          done = await writeFileAtomic(plan.config, newContent, {
+            stillExpected: (bytes) => bytes !== undefined && bytes.equals(original),
+          });
+        } finally {
+          if (!done) {
+            manifest.fixes.pop();
+            await writeManifest(file, manifest, owners);
+          }
+        }
+        return done;
       });
-      await writeManifest(file, manifest);
-      return describePlan(plan, { bundleWritten: bundle.written, verified, dryRun: false, undoManifest: file });
+      if (wrote) {
+        return describePlan(plan, { bundleWritten: bundle.written, verified, dryRun: false, undoManifest: file });
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new DoctorError('io', 'the file kept changing while it was being edited; nothing was changed. Close other editors of it and run again', {
+          file: plan.config,
+        });
+      }
+      // Another program (an editor) saved the file between our read and our write: start over.
+      plan = await planFix(plan.options);
     }
-    if (attempt >= MAX_ATTEMPTS) {
-      throw new DoctorError('io', 'the file kept changing while it was being edited; nothing was changed. Close other editors of it and run again', {
-        file: plan.config,
-      });
-    }
-    // Someone saved the file between our read and our write: start over from its new content.
-    plan = await planFix(plan.options);
-  }
+  });
 }

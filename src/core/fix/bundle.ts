@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { derToPem, pemToDers, sha256Hex } from '../pem';
 import { DoctorError } from '../types';
-import { writeFileAtomic } from './atomic';
+import { readRegularFile, writeFileAtomic } from './atomic';
+import { checkOwned, ensurePrivateDir, trustedOwners } from './owner';
 
 export type BundleMode = 'combined' | 'ca-only';
 
@@ -116,15 +117,36 @@ export interface WrittenBundle {
   written: boolean;
 }
 
-export async function writeBundle(bundle: Bundle, bundleDir: string): Promise<WrittenBundle> {
+export interface WriteBundleOptions {
+  /** The uids trusted to own the folder and the file (default: this user). */
+  owners?: number[];
+}
+
+/**
+ * Writes the bundle into a private folder (created 0700; an existing one must be ours and not
+ * writable by others). The file's name is predictable, so what is there is never trusted blindly:
+ * a link is refused (never followed), a file of another user or writable by others is refused, and
+ * an existing file is reused only when its content is exactly this bundle.
+ */
+export async function writeBundle(bundle: Bundle, bundleDir: string, options: WriteBundleOptions = {}): Promise<WrittenBundle> {
+  const owners = options.owners ?? (await trustedOwners());
   const target = path.join(bundleDir, bundle.fileName);
+  await ensurePrivateDir(bundleDir, owners, 'the bundle folder');
+  let stat;
   try {
-    await fs.mkdir(bundleDir, { recursive: true, mode: 0o755 });
+    stat = await fs.lstat(target);
   } catch (error) {
-    throw new DoctorError('io', `cannot create the bundle folder ${bundleDir}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new DoctorError('io', `cannot read the bundle: ${(error as Error).message}`, { file: target });
   }
-  const existing = await fs.readFile(target, 'utf8').catch(() => undefined);
-  if (existing === bundle.pem) return { path: target, written: false };
-  await writeFileAtomic(target, bundle.pem, { mode: 0o644 });
+  if (stat) {
+    if (stat.isSymbolicLink()) {
+      throw new DoctorError('refused', 'the bundle path is a symbolic link: refusing to follow it (someone may have planted it). Remove it and run again', { file: target });
+    }
+    if (!stat.isFile()) throw new DoctorError('refused', 'the bundle path is not a regular file: remove it and run again', { file: target });
+    checkOwned(stat, target, owners, 'the bundle file');
+    const existing = await readRegularFile(target, { noFollow: true });
+    if (existing.equals(Buffer.from(bundle.pem, 'utf8'))) return { path: target, written: false };
+  }
+  await writeFileAtomic(target, bundle.pem, { mode: 0o644, noFollow: true });
   return { path: target, written: true };
 }

@@ -57,6 +57,15 @@ export function stripBom(text: string): { text: string; bom: boolean } {
 
 /** Parses JSONC (comments, trailing commas); a syntax error names file and line:column. */
 export function parseJsonc(file: string, text: string): Node {
+  try {
+    return parseJsoncText(file, text);
+  } catch (error) {
+    if (error instanceof RangeError) throw nestedTooDeeply(file);
+    throw error;
+  }
+}
+
+function parseJsoncText(file: string, text: string): Node {
   if (text.trim() === '') {
     throw new DoctorError('malformed-config', 'the file is empty: it holds no MCP servers', { file, line: 1, column: 1 });
   }
@@ -144,6 +153,20 @@ function findDuplicates(text: string, node: Node, path: (string | number)[], out
  * the servers object in a file that holds several (~/.claude.json's projects); else by content.
  */
 export function parseConfig(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
+  try {
+    return parseConfigText(file, rawText, serversPath);
+  } catch (error) {
+    // jsonc-parser and the walks here recurse: a hostile nesting depth overflows the stack.
+    if (error instanceof RangeError) throw nestedTooDeeply(file);
+    throw error;
+  }
+}
+
+export function nestedTooDeeply(file: string): DoctorError {
+  return new DoctorError('malformed-config', 'nested too deeply to be an MCP config: nothing was changed', { file });
+}
+
+function parseConfigText(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
   const { text, bom } = stripBom(rawText);
   const root = parseJsonc(file, text);
   const found = locate(root, serversPath);

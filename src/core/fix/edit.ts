@@ -3,6 +3,7 @@
 import { Node } from 'jsonc-parser';
 import { DoctorError } from '../types';
 import { parseConfig, ParsedConfig } from './config';
+import { detectRuntime } from './runtimes';
 import {
   appendMember,
   applyTextEdits,
@@ -109,7 +110,13 @@ export function editServers(parsed: ParsedConfig, changes: ServerChange[]): Edit
   let text = parsed.text;
   const steps: UndoStep[] = [];
   // Removals first, one at a time (they may touch the same object as each other).
+  const insertAt = new Map<string, number>();
   for (const change of changes) {
+    if (change.insertArgs) {
+      // Args taken out before the docker image move it left: insert where the image is then.
+      const removedBefore = new Set(change.removeArgs.filter((index) => index < (change.insertArgs?.index ?? 0))).size;
+      insertAt.set(change.server, change.insertArgs.index - removedBefore);
+    }
     const base: JsonPath = [...parsed.serversPath, change.server];
     for (const name of change.removeEnv) {
       const tree = parseConfig(parsed.file, text).root;
@@ -120,7 +127,7 @@ export function editServers(parsed: ParsedConfig, changes: ServerChange[]): Edit
       steps.push({ op: 'remove-member', path: [...base, 'env'], index, raw: text.slice(found.offset, found.offset + found.length) });
       text = applyTextEdits(text, removeMember(text, env, found, undefined));
     }
-    for (const index of [...change.removeArgs].sort((a, b) => b - a)) {
+    for (const index of [...new Set(change.removeArgs)].sort((a, b) => b - a)) {
       const tree = parseConfig(parsed.file, text).root;
       const args = nodeAt(tree, [...base, 'args']).value;
       const item = args?.children?.[index];
@@ -138,8 +145,12 @@ export function editServers(parsed: ParsedConfig, changes: ServerChange[]): Edit
     if (change.insertArgs && change.insertArgs.values.length > 0) {
       const args = nodeAt(root, [...base, 'args']).value;
       if (args?.type !== 'array') throw new DoctorError('unknown-config', `server "${change.server}" has no args array`, { file: parsed.file });
-      edits.push(...insertBefore(text, args, change.insertArgs.index, change.insertArgs.values.map(json)));
-      steps.push({ op: 'insert-items', path: [...base, 'args'], index: change.insertArgs.index, values: change.insertArgs.values });
+      const index = insertAt.get(change.server) ?? change.insertArgs.index;
+      if (index >= (args.children ?? []).length) {
+        throw new DoctorError('unknown-config', `server "${change.server}": could not find the docker image among the arguments; nothing was changed`, { file: parsed.file });
+      }
+      edits.push(...insertBefore(text, args, index, change.insertArgs.values.map(json)));
+      steps.push({ op: 'insert-items', path: [...base, 'args'], index, values: change.insertArgs.values });
     }
     const envFound = nodeAt(root, [...base, 'env']);
     for (const [name, value] of Object.entries(change.replace)) {
@@ -169,7 +180,26 @@ export function editServers(parsed: ParsedConfig, changes: ServerChange[]): Edit
       steps.push({ op: 'add-member', path: [...base, 'env'], value: Object.fromEntries(additions), record });
     }
   }
-  return { text: applyTextEdits(text, edits), steps };
+  const result = applyTextEdits(text, edits);
+  checkDockerOrder(parsed.file, result, changes, insertAt);
+  return { text: result, steps };
+}
+
+/** After the edits: every docker option inserted must come before the image (else it goes to the container's command). */
+function checkDockerOrder(file: string, text: string, changes: ServerChange[], insertAt: Map<string, number>): void {
+  const docker = changes.filter((change) => change.insertArgs && change.insertArgs.values.length > 0);
+  if (docker.length === 0) return;
+  const servers = parseConfig(file, text).servers;
+  for (const change of docker) {
+    const values = change.insertArgs?.values ?? [];
+    const index = insertAt.get(change.server) ?? change.insertArgs?.index ?? 0;
+    const server = servers.find((entry) => entry.name === change.server);
+    const guess = server ? detectRuntime(server.command, server.args) : undefined;
+    const inPlace = server !== undefined && values.every((value, i) => server.args[index + i] === value);
+    if (!inPlace || guess?.runtime !== 'docker' || guess.dockerImageIndex !== index + values.length) {
+      throw new DoctorError('refused', `server "${change.server}": the docker options would not come before the image (they would go to the container's command); nothing was changed`, { file });
+    }
+  }
 }
 
 function sameValue(node: Node | undefined, value: unknown, text: string): boolean {

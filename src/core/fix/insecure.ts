@@ -1,15 +1,25 @@
 // Settings that switch TLS verification off: the copy-paste "fixes" found in configs. Reported,
 // removed only on request once the proper fix is verified; never written.
 import type { EnvValue, ServerEntry } from './config';
+import { detectRuntime, launcherOf } from './runtimes';
 
 export interface InsecureSetting {
   server: string;
   /** `env.NAME` or `args[i]`. */
   where: string;
   setting: string;
-  /** How to take it out: an env key, or args indexes (flag plus its value). */
-  removal: { env: string } | { args: number[] };
+  /**
+   * How to take it out: an env key, a new value for it (NODE_OPTIONS keeps its other flags), or
+   * args indexes (flag plus its value; none: reported only, never cut).
+   */
+  removal: { env: string } | { envValue: { name: string; value: string } } | { args: number[] };
 }
+
+/** The flags inside NODE_OPTIONS that switch verification off. */
+const INSECURE_NODE_OPTIONS = /(^|\s+)(--tls-reject-unauthorized=false|--no-check-certificate)(?=\s|$)/g;
+
+/** `-k` means "insecure" only to curl; to any other program (a server's own args) it means something else. */
+const CURL_LIKE = new Set(['curl']);
 
 const FALSY = /^(0|false|no|off)$/i;
 const ANY = /.*/;
@@ -53,16 +63,44 @@ export function findInsecure(server: ServerEntry): InsecureSetting[] {
     if (value === null) continue;
     if (INSECURE_ENV.some((row) => row.name.test(name) && row.value.test(envText(value)))) {
       found.push({ server: server.name, where: `env.${name}`, setting: `${name}=${envText(value)}`, removal: { env: name } });
-    } else if (name === 'NODE_OPTIONS' && /--tls-reject-unauthorized=false|--no-check-certificate/.test(envText(value))) {
-      found.push({ server: server.name, where: `env.${name}`, setting: `${name}=${envText(value)}`, removal: { env: name } });
+    } else if (name === 'NODE_OPTIONS' && new RegExp(INSECURE_NODE_OPTIONS.source).test(envText(value))) {
+      // Only the flag goes: `--max-old-space-size=...` and the rest stay.
+      const rest = envText(value).replace(INSECURE_NODE_OPTIONS, '').trim();
+      found.push({
+        server: server.name,
+        where: `env.${name}`,
+        setting: `${name}=${envText(value)}`,
+        removal: rest === '' ? { env: name } : { envValue: { name, value: rest } },
+      });
     }
   }
+  const { base, offset } = launcherOf(server.command ?? '', server.args);
+  const guess = detectRuntime(server.command, server.args);
+  const dockerImage = guess.runtime === 'docker' ? guess.dockerImageIndex : undefined;
+  let skipNext = false;
   server.args.forEach((arg, index) => {
+    if (skipNext) {
+      skipNext = false;
+      return;
+    }
     const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    if (dockerImage !== undefined && index < dockerImage && (arg === '-e' || arg === '--env') && index + 1 < dockerImage) {
+      // docker's own `-e NAME=VALUE` (before the image): the container's environment.
+      const pair = server.args[index + 1] ?? '';
+      const [name, envValue] = [pair.split('=', 1)[0] ?? '', pair.includes('=') ? pair.slice(pair.indexOf('=') + 1) : undefined];
+      if (envValue !== undefined && INSECURE_ENV.some((row) => row.name.test(name) && row.value.test(envValue))) {
+        found.push({ server: server.name, where: `args[${index}]`, setting: `${arg} ${pair}`, removal: { args: [index, index + 1] } });
+      }
+      skipNext = true;
+      return;
+    }
     if (flag in INSECURE_FLAGS) {
       const takesValue = INSECURE_FLAGS[flag] === true && inline === undefined && index + 1 < server.args.length;
       const indexes = takesValue ? [index, index + 1] : [index];
-      found.push({ server: server.name, where: `args[${index}]`, setting: indexes.map((i) => server.args[i]).join(' '), removal: { args: indexes } });
+      // `-k` is cut only where it is curl's: elsewhere it is reported, never removed.
+      const removable = flag !== '-k' || (CURL_LIKE.has(base) && index >= offset);
+      found.push({ server: server.name, where: `args[${index}]`, setting: indexes.map((i) => server.args[i]).join(' '), removal: { args: removable ? indexes : [] } });
+      if (takesValue) skipNext = true;
     } else if (INSECURE_TEXT.test(arg)) {
       // Inside a code string (python -c "...verify=False..."): report only, never cut into it.
       found.push({ server: server.name, where: `args[${index}]`, setting: arg, removal: { args: [] } });

@@ -250,7 +250,8 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
     }
     if (canRemoveInsecure) {
       for (const setting of found) {
-        if ('env' in setting.removal) change.removeEnv.push(setting.removal.env);
+        if ('envValue' in setting.removal) change.replace[setting.removal.envValue.name] = setting.removal.envValue.value;
+        else if ('env' in setting.removal) change.removeEnv.push(setting.removal.env);
         else if (setting.removal.args.length > 0) change.removeArgs.push(...setting.removal.args);
         else continue;
         removedInsecure.push(setting);
