@@ -61,7 +61,7 @@ const targets = [
   {
     // One bundle per CLI command, required by dist/cli.js on use.
     ...common,
-    entryPoints: { 'cli-scan': 'src/cli/scan.ts', 'cli-chain': 'src/cli/chain.ts', 'cli-fix': 'src/cli/fix.ts', 'cli-undo': 'src/cli/undo.ts' },
+    entryPoints: { 'cli-scan': 'src/cli/scan.ts', 'cli-chain': 'src/cli/chain.ts', 'cli-fix': 'src/cli/fix.ts', 'cli-undo': 'src/cli/undo.ts', 'cli-doctor': 'src/cli/doctor.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyzeHost, parseHostPort } from '../core/chain/index';
 import type { CertInfo, ChainReport, PathCert, Verdict } from '../core/types';
 import { DoctorError } from '../core/types';
-import { Command, EXIT_OK, analyzeOptions } from './io';
+import { Command, EXIT_OK, analyzerOptions } from './io';
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   trusted: 'trusted: the chain verifies to a public root; nothing to fix.',
@@ -40,7 +40,7 @@ export const chain: Command = async (argv, io) => {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new DoctorError('usage', 'expected exactly one HOST[:PORT]');
   const { host, port } = parseHostPort(positionals[0]!);
-  const report = await analyzeHost(analyzeOptions(host, port, values, io));
+  const report = await analyzeHost({ ...analyzerOptions(values, io), host, port });
   io.stdout(values.json ? `${JSON.stringify(toContract(report), null, 2)}\n` : humanReport(report));
   return EXIT_OK;
 };

@@ -3,14 +3,15 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChainReport } from '../core/types';
-import { DoctorError } from '../core/types';
+import { parseHostPort } from '../core/chain/hostPort';
+import { inProcessAnalyzer } from '../core/doctor/analyzer';
+import { CaSource, fixConfig } from '../core/doctor/fixPipeline';
+import { checkGivenCa } from '../core/doctor/policy';
+import type { HostTarget } from '../core/doctor/types';
 import type { FixResult } from '../core/fix/apply';
-import type { VerifyTarget } from '../core/fix/plan';
-import type { BundleMode } from '../core/fix/bundle';
-import type { StrictProblem } from '../core/fix/strict';
-import { casToTrust } from '../core/fix/cas';
-import { CliIO, Command, EXIT_OK, EXIT_USAGE, analyzeOptions, parseTimeout } from './io';
+import { BundleMode, readCertificates } from '../core/fix/bundle';
+import { DoctorError } from '../core/types';
+import { CliIO, Command, EXIT_OK, EXIT_USAGE, analyzerOptions } from './io';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -35,13 +36,6 @@ export function homeOf(io: CliIO): string {
   return io.env.HOME || io.env.USERPROFILE || os.homedir();
 }
 
-export function parseHostPort(value: string): { host: string; port: number } {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s/]+))(?::(\d{1,5}))?$/.exec(value.trim());
-  const port = match?.[3] ? Number(match[3]) : 443;
-  if (!match || port < 1 || port > 65535) throw new DoctorError('usage', `--host ${value}: expected HOST or HOST:PORT`);
-  return { host: match[1] ?? match[2] ?? '', port };
-}
-
 async function readInput(file: string, what: string): Promise<Buffer> {
   try {
     return await fs.readFile(file);
@@ -50,31 +44,6 @@ async function readInput(file: string, what: string): Promise<Buffer> {
   }
 }
 
-/** Verdicts a fix may act on: only an interception root (or an unknown one, when the user says so). */
-function checkVerdict(report: ChainReport, trustUnknown: boolean): void {
-  const where = `${report.host}:${report.port}`;
-  switch (report.verdict) {
-    case 'intercepted':
-      return;
-    case 'untrusted':
-      if (trustUnknown) return;
-      throw new DoctorError(
-        'refused',
-        `${where} ends at a root that neither the OS store nor the public roots trust (${report.root?.subject ?? 'unknown'}, sha256 ${report.root?.sha256 ?? '?'}). ` +
-          'This may be an attack rather than your company\'s proxy. If IT confirms this CA, run again with --trust-unknown-ca. Nothing was written.',
-      );
-    case 'trusted':
-      throw new DoctorError('refused', `${where} already verifies to a public root: there is nothing to fix with a CA bundle. Nothing was written.`);
-    case 'expired':
-      throw new DoctorError('refused', `${where} presents an expired certificate: trusting a CA will not fix that; the server's owner must renew it. Nothing was written.`);
-    case 'hostname-mismatch':
-      throw new DoctorError('refused', `${where} presents a certificate for another name: trusting a CA will not fix that (check the host name, or --servername). Nothing was written.`);
-    case 'incomplete':
-      throw new DoctorError('refused', `${where}: no certificate path could be built (a missing intermediate or root), so there is no CA to trust. Nothing was written.`);
-  }
-}
-
-/** The CAs a bundle needs for the chain: every CA of the path (root and intermediates). */
 function human(result: FixResult): string {
   const lines: string[] = [];
   if (result.dryRun) lines.push('Dry run: nothing was written. This is what a fix would do:', '');
@@ -120,46 +89,36 @@ export const fix: Command = async (argv, io) => {
   if (!values.ca && !values.host) return usage('give the CA (--ca PEM) or a host to find it from (--host HOST[:PORT])');
   const mode = (values.mode ?? 'combined') as BundleMode;
   if (mode !== 'combined' && mode !== 'ca-only') return usage(`--mode ${values.mode}: expected combined or ca-only`);
-  const timeoutMs = parseTimeout(values.timeout);
   const resolve = (file: string): string => path.resolve(io.cwd, file);
   const configPath = resolve(values.config);
   const publicPem = values['public-ca'] ? (await readInput(resolve(values['public-ca']), '--public-ca')).toString('utf8') : undefined;
 
-  const caPems: (string | Buffer)[] = [];
-  if (values.ca) caPems.push(await readInput(resolve(values.ca), '--ca'));
-  let verify: VerifyTarget | undefined;
-  let strictProblems: StrictProblem[] | undefined;
-  if (values.host) {
-    const { host, port } = parseHostPort(values.host);
-    const chain = await import('../core/chain/index');
-    if (caPems.length === 0) {
-      const report = await chain.analyzeHost(analyzeOptions(host, port, values, io));
-      checkVerdict(report, values['trust-unknown-ca'] === true);
-      const cas = casToTrust(report);
-      if (cas.length === 0) throw new DoctorError('refused', `${host}:${port}: the chain has no CA certificate to trust. Nothing was written.`);
-      caPems.push(...cas);
-      // The whole path (the proxy's leaf too): the plan words its advice by which certificate fails.
-      strictProblems = (await import('../core/fix/strict')).strictPathProblems(report.path);
-    }
-    verify = { host, port, proxy: values.proxy, servername: values.servername, timeoutMs, verifyTrust: chain.verifyTrust };
+  const trustUnknown = values['trust-unknown-ca'] === true;
+  const probeFlags = analyzerOptions(values, io);
+  const analyzer = inProcessAnalyzer(probeFlags);
+  const target = values.host ? parseHostPort(values.host) : undefined;
+  let cas: CaSource;
+  if (values.ca) {
+    const given = readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem);
+    const { caTrustSource } = await import('../core/chain/index');
+    checkGivenCa(await caTrustSource(given.join(''), probeFlags), trustUnknown, `--ca ${values.ca}`);
+    cas = { kind: 'given', pems: given };
+  } else {
+    cas = { kind: 'report', report: await analyzer.analyze(target as HostTarget), trustUnknown };
   }
-
-  const { planFix } = await import('../core/fix/plan');
-  const { applyFix, describePlan } = await import('../core/fix/apply');
-  const plan = await planFix({
+  const result = await fixConfig({
     configPath,
     servers: values.server,
-    caPems,
+    cas,
+    verify: target && { target, analyzer },
     mode,
     bundleDir: values['bundle-dir'] ? resolve(values['bundle-dir']) : undefined,
     home: homeOf(io),
     publicPem,
     replace: values.replace === true,
     removeInsecure: values['remove-insecure'] === true,
-    verify,
-    strictProblems,
+    dryRun: values['dry-run'] === true,
   });
-  const result = values['dry-run'] ? describePlan(plan) : await applyFix(plan);
   io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : human(result));
   return EXIT_OK;
 };

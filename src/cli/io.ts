@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { AnalyzeOptions } from '../core/chain/index';
+import type { AnalyzerOptions } from '../core/doctor/types';
 import { DoctorError } from '../core/types';
 
 /** What a CLI command needs from the process, injected so tests can run commands in-process. */
@@ -9,6 +9,10 @@ export interface CliIO {
   readStdin: () => Promise<string>;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Which standard streams are terminals (progress, prompts, reading logs instead of stdin). */
+  isTTY?: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** Asks one question in the terminal. */
+  prompt?: (question: string) => Promise<string>;
 }
 
 export type Command = (argv: string[], io: CliIO) => Promise<number>;
@@ -55,11 +59,9 @@ export interface ProbeFlags {
 }
 
 /** Analysis options from the shared flags; CA files are resolved against the working directory. */
-export function analyzeOptions(host: string, port: number, flags: ProbeFlags, io: CliIO): AnalyzeOptions {
+export function analyzerOptions(flags: ProbeFlags, io: CliIO): AnalyzerOptions {
   const file = (value: string | undefined): string | undefined => (value ? path.resolve(io.cwd, value) : undefined);
   return {
-    host,
-    port,
     servername: flags.servername,
     proxy: flags.proxy,
     env: io.env,

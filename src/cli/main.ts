@@ -1,47 +1,70 @@
 import * as path from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { version } from '../../package.json';
 import { CliIO, Command, EXIT_USAGE, describeError, exitCodeFor } from './io';
+
+const COMMAND_USAGE: Record<string, string> = {
+  scan: `  mcp-ssl-doctor scan [FILE...] [--json]
+                     (no FILE: standard input, or the editors' MCP logs when it is a terminal)`,
+  chain: `  mcp-ssl-doctor chain HOST[:PORT] [--proxy URL] [--servername NAME] [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--json]`,
+  fix: `  mcp-ssl-doctor fix --config FILE [--server NAME]... (--ca PEM | --host HOST[:PORT] [--proxy URL] [--servername NAME])
+                     [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
+                     [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--dry-run] [--json]`,
+  undo: `  mcp-ssl-doctor undo --config FILE [--json]`,
+  doctor: `  mcp-ssl-doctor doctor [--workspace DIR]... [--home DIR]... [--ca PEM] [--proxy URL] [--probe-host HOST[:PORT]]
+                     [--fix [--yes]] [--check] [--trust-unknown-ca] [--bundle-dir DIR] [--mode combined|ca-only]
+                     [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--no-logs] [--json]`,
+};
+
+const NOTES = `
+  --system-ca FILE        a PEM file standing in for the OS trust store (also: MCP_SSL_DOCTOR_SYSTEM_CA)
+  --trust-unknown-ca      trust a root that no store knows (only when IT confirms its fingerprint)
+  --replace               point an existing, different CA variable at the new bundle
+  --remove-insecure       take out settings that disable verification, once the fix is verified
+  doctor --check          change nothing; exit 1 when a fix would change something (fleet detection scripts)
+  doctor --home DIR       as root: the MCP configs of other users' homes (files keep their owner and mode)
+
+Exit codes: 0 done, 1 doctor --check found something to fix (or doctor --fix could not fix all),
+2 bad input or usage, 3 a host could not be probed.
+`;
 
 const USAGE = `mcp-ssl-doctor — find the CA a TLS-inspecting proxy signs with and point MCP servers at it
 
 Usage:
-  mcp-ssl-doctor scan [FILE...] [--json]
-  mcp-ssl-doctor chain HOST[:PORT] [--proxy URL] [--servername NAME] [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--json]
-  mcp-ssl-doctor fix --config FILE [--server NAME]... (--ca PEM | --host HOST[:PORT] [--proxy URL] [--servername NAME])
-                     [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
-                     [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--dry-run] [--json]
-  mcp-ssl-doctor undo --config FILE [--json]
-
-  --system-ca FILE        a PEM file standing in for the OS trust store (also: MCP_SSL_DOCTOR_SYSTEM_CA)
-  --replace               point an existing, different CA variable at the new bundle
-  --remove-insecure       take out settings that disable verification, once the fix is verified
-
-Exit codes: 0 done, 2 bad input or usage, 3 the host could not be probed.
-`;
+${Object.values(COMMAND_USAGE).join('\n')}
+${NOTES}`;
 
 /** Set by the build: each command is a bundle of its own beside dist/cli.js. */
 declare const CLI_COMMAND_BUNDLES: boolean | undefined;
 
+const NAMES = ['scan', 'chain', 'fix', 'undo', 'doctor'] as const;
+
 /** A command's bundle (dist/cli-<name>.js), so `chain` loads the prober and nothing of the fix. */
 function bundled(name: string): Command {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(path.join(__dirname, `cli-${name}.js`)) as Record<string, Command>)[name];
+  return (require(path.join(__dirname, `cli-${name}.js`)) as Record<string, Command>)[name] as Command;
 }
 
 /** Commands load lazily: each pays only for its own code. */
 const commands: Record<string, () => Promise<Command>> =
   typeof CLI_COMMAND_BUNDLES !== 'undefined' && CLI_COMMAND_BUNDLES
-    ? { scan: async () => bundled('scan'), chain: async () => bundled('chain'), fix: async () => bundled('fix'), undo: async () => bundled('undo') }
+    ? Object.fromEntries(NAMES.map((name) => [name, async () => bundled(name)]))
     : {
         scan: async () => (await import('./scan')).scan,
         chain: async () => (await import('./chain')).chain,
         fix: async () => (await import('./fix')).fix,
         undo: async () => (await import('./undo')).undo,
+        doctor: async () => (await import('./doctor')).doctor,
       };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic && COMMAND_USAGE[topic]) {
+      io.stdout(`Usage:\n${COMMAND_USAGE[topic]}\n${NOTES}`);
+      return 0;
+    }
     (name === undefined ? io.stderr : io.stdout)(USAGE);
     return name === undefined ? EXIT_USAGE : 0;
   }
@@ -53,6 +76,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (!load) {
     io.stderr(`mcp-ssl-doctor: unknown command '${name}'\n\n${USAGE}`);
     return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`Usage:\n${COMMAND_USAGE[name]}\n${NOTES}`);
+    return 0;
   }
   try {
     const command = await load();
@@ -72,13 +99,31 @@ function readStdin(): Promise<string> {
   });
 }
 
+async function prompt(question: string): Promise<string> {
+  const readline = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await readline.question(question);
+  } finally {
+    readline.close();
+  }
+}
+
 if (require.main === module) {
+  // `mcp-ssl-doctor scan … | head -1`: a reader that went away is no error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const io: CliIO = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readStdin,
     env: process.env,
     cwd: process.cwd(),
+    isTTY: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
+    prompt,
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -87,14 +87,25 @@ export type DoctorErrorKind =
   | 'cancelled'
   | 'refused';
 
+/**
+ * Marks a DoctorError across bundles: each CLI command and the extension's lazy bundles carry their
+ * own copy of this class, so `instanceof` checks the brand, not the constructor.
+ */
+const DOCTOR_ERROR = Symbol.for('mcp-ssl-doctor.DoctorError');
+
 export class DoctorError extends Error {
+  static override [Symbol.hasInstance](value: unknown): value is DoctorError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DOCTOR_ERROR] === true;
+  }
+
   constructor(
     readonly kind: DoctorErrorKind,
     message: string,
-    readonly detail?: { file?: string; line?: number; column?: number },
+    readonly detail?: { file?: string; line?: number; column?: number; reason?: string },
   ) {
     super(message);
     this.name = 'DoctorError';
+    Object.defineProperty(this, DOCTOR_ERROR, { value: true });
   }
 }
 

@@ -2,7 +2,7 @@
 import type { ChainReport, ChainWarning, PathCert, Verdict } from '../types';
 import { loadPublicRoots } from '../trust/publicRoots';
 import { loadSystemStore } from '../trust/systemStore';
-import type { AnalyzeOptions } from './index';
+import type { AnalyzeOptions } from './options';
 import type { Cert } from './cert';
 import { matchesHost } from './hostname';
 import { BuiltPath, Stores, buildPath } from './path';

@@ -2,7 +2,7 @@
 // X509Certificate (OpenSSL) on demand for signatures, names, validity and host checks.
 import { X509Certificate, createHash } from 'node:crypto';
 import type { CertInfo } from '../types';
-import { derToPem } from '../trust/pem';
+import { derToPem } from '../pem';
 import { CertSkeleton, OID, parseSkeleton, readAuthorityKeyId, readBasicConstraints, readSubjectKeyId } from './der';
 
 const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, secp256k1: 256 };

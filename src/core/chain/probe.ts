@@ -12,7 +12,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { DoctorError } from '../types';
-import type { ProbeOptions } from './index';
+import type { ProbeOptions } from './options';
 import { Cert } from './cert';
 import { formatHostPort, ipFamily } from './hostPort';
 import { ProxyTarget, resolveProxy } from './proxy';

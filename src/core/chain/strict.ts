@@ -9,7 +9,7 @@
 //  - AKI and SKI must not be critical; pathLen only on a CA; an empty SAN is an error; the inner
 //    and outer signature algorithms must match; v1/v2 certificates carry no extensions.
 import type { ChainWarning } from '../types';
-import { pemToDers } from '../trust/pem';
+import { pemToDers } from '../pem';
 import { Cert } from './cert';
 import { KEY_CERT_SIGN, OID, countGeneralNames, readBasicConstraints, readKeyUsage } from './der';
 

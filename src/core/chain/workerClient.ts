@@ -4,7 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ChainReport } from '../types';
 import { DoctorError } from '../types';
-import type { AnalyzeOptions, ProbeOptions, VerifyResult } from './index';
+import type { AnalyzeOptions, ProbeOptions, VerifyResult } from './options';
 import type { WireError, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 interface Pending {

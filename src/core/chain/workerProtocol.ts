@@ -1,6 +1,6 @@
 // Messages between the extension host and the chain worker (structured-clone safe: no signals, no classes).
 import type { ChainReport, DoctorErrorKind } from '../types';
-import type { AnalyzeOptions, ProbeOptions, VerifyResult } from './index';
+import type { AnalyzeOptions, ProbeOptions, VerifyResult } from './options';
 
 export type WireAnalyzeOptions = Omit<AnalyzeOptions, 'signal'>;
 export type WireVerifyOptions = Omit<ProbeOptions, 'signal'> & { caPem: string };

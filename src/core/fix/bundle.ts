@@ -4,6 +4,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { rootCertificates } from 'node:tls';
+import { derToPem, pemToDers, sha256Hex } from '../pem';
 import { DoctorError } from '../types';
 import { writeFileAtomic } from './atomic';
 
@@ -25,32 +26,21 @@ export interface Bundle {
   count: number;
 }
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
-
-function toPem(der: Buffer): string {
-  const body = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
-}
-
-function derOf(pemBlock: string): Buffer {
-  return Buffer.from(pemBlock.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''), 'base64');
-}
-
 function describe(der: Buffer): BundleCert {
   const cert = new X509Certificate(der);
   return {
     subject: cert.subject.split('\n').join(', '),
-    sha256: createHash('sha256').update(der).digest('hex'),
-    pem: toPem(der),
+    sha256: sha256Hex(der),
+    pem: derToPem(der),
   };
 }
 
 /** Certificates of a PEM text (or one DER certificate); `source` names it in errors. */
 export function readCertificates(data: string | Buffer, source: string): BundleCert[] {
   const text = typeof data === 'string' ? data : data.toString('latin1');
-  const blocks = text.match(PEM_BLOCK);
+  const ders = pemToDers(text);
   try {
-    if (blocks) return blocks.map((block) => describe(derOf(block)));
+    if (ders.length > 0) return ders.map(describe);
     if (typeof data !== 'string' && data.length > 0 && data[0] === 0x30) return [describe(data)];
   } catch (error) {
     throw new DoctorError('usage', `${source}: not a readable certificate (${error instanceof Error ? error.message : String(error)})`);
@@ -73,10 +63,7 @@ export function checkCaCertificates(cas: BundleCert[], now = new Date()): void {
 
 function publicRoots(publicPem: string | undefined): BundleCert[] {
   if (publicPem !== undefined) return readCertificates(publicPem, 'public roots');
-  return rootCertificates.map((pem) => {
-    const der = derOf(pem);
-    return { subject: '', sha256: createHash('sha256').update(der).digest('hex'), pem: toPem(der) };
-  });
+  return rootCertificates.flatMap(pemToDers).map((der) => ({ subject: '', sha256: sha256Hex(der), pem: derToPem(der) }));
 }
 
 /** Subjects of public roots, parsed once per process (the extension builds bundles repeatedly). */

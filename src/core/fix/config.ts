@@ -9,7 +9,8 @@ export type ConfigFormat =
   | 'mcpServers' // .mcp.json, Cursor, Claude Desktop, Windsurf, Cline, Roo, Kiro
   | 'settings' // VS Code 1.99–1.101 settings.json: "mcp": { "servers": ... }
   | 'settings-dotted' // settings.json written as "mcp.servers": ...
-  | 'code-workspace'; // .code-workspace: "settings": { "mcp": { "servers": ... } }
+  | 'code-workspace' // .code-workspace: "settings": { "mcp": { "servers": ... } }
+  | 'claude-local'; // ~/.claude.json: "projects": { "<dir>": { "mcpServers": ... } } (Claude Code's local scope)
 
 export type EnvValue = string | number | null;
 
@@ -70,9 +71,11 @@ export function parseJsonc(file: string, text: string): Node {
   return root;
 }
 
-function locate(root: Node): { format: ConfigFormat; path: string[]; node: Node } | undefined {
+function locate(root: Node, explicit?: string[]): { format: ConfigFormat; path: string[]; node: Node } | undefined {
   if (root.type !== 'object') return undefined;
-  const candidates: { format: ConfigFormat; path: string[] }[] = [
+  const candidates: { format: ConfigFormat; path: string[] }[] = explicit
+    ? [{ format: explicit[0] === 'projects' ? 'claude-local' : explicit.length === 1 && explicit[0] === 'mcpServers' ? 'mcpServers' : 'servers', path: explicit }]
+    : [
     { format: 'servers', path: ['servers'] },
     { format: 'mcpServers', path: ['mcpServers'] },
     { format: 'settings-dotted', path: ['mcp.servers'] },
@@ -136,15 +139,20 @@ function findDuplicates(text: string, node: Node, path: (string | number)[], out
   }
 }
 
-/** Parses an MCP config; throws DoctorError malformed-config / unknown-config. */
-export function parseConfig(file: string, rawText: string): ParsedConfig {
+/**
+ * Parses an MCP config; throws DoctorError malformed-config / unknown-config. `serversPath` picks
+ * the servers object in a file that holds several (~/.claude.json's projects); else by content.
+ */
+export function parseConfig(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
   const { text, bom } = stripBom(rawText);
   const root = parseJsonc(file, text);
-  const found = locate(root);
+  const found = locate(root, serversPath);
   if (!found) {
     throw new DoctorError(
       'unknown-config',
-      'not an MCP config: no "servers", "mcpServers" or "mcp": {"servers"} object at the top; nothing was changed',
+      serversPath
+        ? `no servers object at ${serversPath.map((key) => JSON.stringify(key)).join(' → ')}; nothing was changed`
+        : 'not an MCP config: no "servers", "mcpServers" or "mcp": {"servers"} object at the top; nothing was changed',
       { file, line: 1, column: 1 },
     );
   }
@@ -165,5 +173,5 @@ export function parseConfig(file: string, rawText: string): ParsedConfig {
 
 /** VS Code resolves `${userHome}` in mcp.json and settings; other hosts are not known to (be conservative). */
 export function formatResolvesVariables(format: ConfigFormat): boolean {
-  return format !== 'mcpServers';
+  return format !== 'mcpServers' && format !== 'claude-local';
 }

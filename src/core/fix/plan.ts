@@ -1,18 +1,19 @@
 // What a fix would change (a dry run): per server, the variables by runtime, what is skipped and why.
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { VerifyResult } from '../chain/index';
+import type { VerifyResult } from '../chain/options';
 import { DoctorError } from '../types';
 import { buildBundle, Bundle, BundleMode, checkCaCertificates, readCertificates } from './bundle';
-import { formatResolvesVariables, parseConfig, ParsedConfig, ServerEntry } from './config';
+import { formatResolvesVariables, parseConfig, ParsedConfig } from './config';
 import { editServers, ServerChange, UndoStep } from './edit';
 import { isTrackedByGit } from './git';
 import { atomicSafeRead } from './read';
 import { findInsecure, InsecureSetting } from './insecure';
 import { configPathOf, defaultBundleDir, undoDir } from './paths';
 import { pinExample, pythonVersionOf } from './python-version';
-import { CA_VARIABLES, CONTAINER_BUNDLE_PATH, detectRuntime, launcherOf, RUNTIME_VARIABLES, ServerRuntime } from './runtimes';
+import { CA_VARIABLES, CONTAINER_BUNDLE_PATH, detectRuntime, dockerBundleMount, dockerMountValue, launcherOf, RUNTIME_VARIABLES, ServerRuntime } from './runtimes';
 import { strictCaProblems, StrictProblem } from './strict';
+import { transportOf } from './transport';
 import { strictFixedWarning, strictMaybePythonWarning, strictSkipReason } from './strict-advice';
 
 export interface VerifyTarget {
@@ -27,6 +28,8 @@ export interface VerifyTarget {
 
 export interface FixOptions {
   configPath: string;
+  /** The servers object inside the file, when it holds several (~/.claude.json's projects). */
+  serversPath?: string[];
   /** Only these servers (by name); default every stdio server. */
   servers?: string[];
   /** The corporate CA(s): PEM text (several certificates allowed) or DER. */
@@ -101,9 +104,6 @@ const REMOTE_REASON =
   'In VS Code it trusts the OS certificate store (setting http.systemCertificates, on by default): have the CA installed there. ' +
   'Other hosts: their own proxy / certificate settings.';
 
-function isRemote(server: ServerEntry): boolean {
-  return server.url !== undefined || (server.type !== undefined && server.type !== 'stdio' && !server.command);
-}
 
 export async function planFix(options: FixOptions): Promise<FixPlan> {
   const home = options.home ?? os.homedir();
@@ -118,7 +118,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
 
   const tracked = isTrackedByGit(options.configPath);
   const { bytes: original, text: rawText } = await atomicSafeRead(options.configPath);
-  const parsed = parseConfig(options.configPath, rawText);
+  const parsed = parseConfig(options.configPath, rawText, options.serversPath);
   const resolvesVariables = options.resolvesVariables ?? formatResolvesVariables(parsed.format);
   const bundleConfigPath = configPathOf(bundlePath, home, resolvesVariables, platform);
   const warnings: FixWarning[] = [];
@@ -157,11 +157,12 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
     if (wanted && !wanted.includes(server.name)) continue;
     const found = findInsecure(server);
     insecure.push(...found);
-    if (isRemote(server)) {
+    const transport = transportOf(server);
+    if (transport === 'remote') {
       skipped.push({ server: server.name, reason: REMOTE_REASON });
       continue;
     }
-    if (!server.command) {
+    if (transport === 'invalid' || !server.command) {
       skipped.push({ server: server.name, reason: 'no command: not a stdio server' });
       continue;
     }
@@ -200,8 +201,8 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         skipped.push({ server: server.name, reason: 'docker run: could not find the image among the arguments' });
         continue;
       }
-      const mount = `type=bind,source=${bundleConfigPath},target=${CONTAINER_BUNDLE_PATH},readonly`;
-      const existing = server.args.find((arg) => arg.includes(`target=${CONTAINER_BUNDLE_PATH}`));
+      const mount = dockerMountValue(bundleConfigPath);
+      const existing = dockerBundleMount(server.args);
       if (existing === mount) {
         skipped.push({ server: server.name, reason: 'already mounts this bundle: nothing to change' });
         continue;

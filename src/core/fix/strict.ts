@@ -5,7 +5,7 @@
 // The rules are the chain area's (one rule set for `chain`, `fix --host` and `fix --ca`): with
 // --host on the whole built path, with --ca on each given CA as its path's trust anchor.
 import { X509Certificate } from 'node:crypto';
-import { strictAnchorProblems, strictProblems } from '../chain/index';
+import { strictAnchorProblems, strictProblems } from '../chain/strict';
 import type { PathCert } from '../types';
 
 /** Which certificate of the path has the problem. */

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { DoctorError } from '../types';
-import { pemToDers } from './pem';
+import { pemToDers } from '../pem';
 
 export async function loadPublicRoots(file?: string): Promise<Buffer[]> {
   if (file) return readCaFile(file);

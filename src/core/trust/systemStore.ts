@@ -7,7 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
-import { pemToDers } from './pem';
+import { pemToDers } from '../pem';
 import { readCaFile } from './publicRoots';
 import { LINUX_BUNDLE_FILES, LINUX_CERT_DIRS, MACOS_KEYCHAINS, WINDOWS_STORES } from './locations';
 

@@ -1,0 +1,313 @@
+// `doctor`: every MCP server of a machine (or of the given homes), its state, and the fixes that
+// would make it work — applied with `fix`. The CLI's `doctor` is input and output around this.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { FixResult } from '../fix/apply';
+import type { BundleMode } from '../fix/bundle';
+import { readCertificates } from '../fix/bundle';
+import { defaultBundleDir, undoDir } from '../fix/paths';
+import { pythonVersionOf } from '../fix/python-version';
+import { launcherOf, RUNTIME_VARIABLES } from '../fix/runtimes';
+import { strictCaProblems, strictPathProblems } from '../fix/strict';
+import { scanFile } from '../logs/scan';
+import type { ChainReport, Finding } from '../types';
+import { describeError } from '../types';
+import { discoverConfigRefs, discoverMachineLogs, MachineScope } from './discover';
+import { CaSource, fixConfig } from './fixPipeline';
+import { readInventory } from './inventory';
+import { decideFix } from './policy';
+import { mapLimit } from './pool';
+import { effectiveEnvOf } from './serverEnv';
+import { probeTargetOf } from './targets';
+import { serverTrustsRoot } from './trust';
+import type { Analyzer, ConfigRef, HostTarget, McpServer } from './types';
+
+export type ServerState = 'ok' | 'will-fail' | 'failing' | 'remote-host-trust' | 'strict-ca' | 'unreachable' | 'unknown';
+
+/** Why a server is in its state: a code each front end words (the CLI's words: doctorText). */
+export type StateReason =
+  | 'public-root' // nothing intercepts its target
+  | 'trusts-root' // its environment already trusts the intercepting root
+  | 'root-not-trusted' // it will meet a root its runtime does not trust
+  | 'unknown-root' // the root is in no store: fixed only when the user says so
+  | 'log-failure' // its log shows the failure now
+  | 'strict-python' // Python 3.13+ rejects this CA whatever is trusted
+  | 'remote' // the host connects itself: trust is the host's
+  | 'probe-failed'
+  | 'not-fixable-verdict' // expired, hostname-mismatch, incomplete
+  | 'invalid-entry';
+
+export interface ServerReport {
+  hostApp: string;
+  config: string;
+  /** Claude Code's local scope: the project folder whose servers these are. */
+  project?: string;
+  server: string;
+  transport: McpServer['transport'];
+  runtime: McpServer['runtime'];
+  target: HostTarget | null;
+  state: ServerState;
+  reason: StateReason;
+  root: { subject: string; sha256: string } | null;
+  fix: { kind: 'env' | 'host-level' | 'none'; detail: string };
+  verified: { by: string; ok: boolean; message: string } | null;
+  /** The log line of a failure, the probe error, the verdict: one line for a person. */
+  message: string;
+}
+
+export interface DoctorOptions {
+  /** One per home (admin mode: several). */
+  scopes: MachineScope[];
+  /** The environment MCP hosts pass on to the servers they start (the CLI's own). */
+  hostEnv: NodeJS.ProcessEnv;
+  analyzer: Analyzer;
+  /** A CA given by hand (IT knows it): no probe is needed for stdio servers. */
+  givenCa?: string[];
+  trustUnknown?: boolean;
+  probeHost?: string;
+  mode?: BundleMode;
+  publicPem?: string;
+  /** A bundle folder for every home instead of each home's own. */
+  bundleDir?: string;
+  concurrency?: number;
+  readLogs?: boolean;
+  onProgress?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface DoctorChange {
+  config: string;
+  server: string;
+  env: Record<string, string>;
+  bundle: string;
+}
+
+export interface DoctorResult {
+  configs: { hostApp: string; path: string; project?: string }[];
+  unreadable: { config: string; message: string }[];
+  servers: ServerReport[];
+  changed: DoctorChange[];
+  skipped: { config: string; server: string; reason: string }[];
+}
+
+interface Probed {
+  report?: ChainReport;
+  error?: string;
+}
+
+const targetKey = (target: HostTarget): string => `${target.host}:${target.port}`;
+
+function hostLevelDetail(hostApp: string): string {
+  switch (hostApp) {
+    case 'claude-code':
+      return 'set env.NODE_EXTRA_CA_CERTS in ~/.claude/settings.json to the bundle';
+    case 'claude-desktop':
+      return 'connectors added in Claude Desktop connect from the vendor cloud: nothing to fix on this machine';
+    default:
+      return `trust belongs to ${hostApp}: put the CA in the OS store and keep http.systemCertificates on`;
+  }
+}
+
+/** The latest failure each server's own log shows (by server name). */
+async function logFailures(options: DoctorOptions): Promise<Map<string, Finding>> {
+  const failures = new Map<string, Finding>();
+  if (options.readLogs === false) return failures;
+  for (const scope of options.scopes) {
+    for (const log of await discoverMachineLogs(scope).catch(() => [])) {
+      if (!log.server) continue;
+      try {
+        for (const finding of scanFile(log.path, log.server)) if (finding.kind === 'untrusted-ca' || finding.kind === 'strict-ca') failures.set(log.server, finding);
+      } catch {
+        // An unreadable log says nothing about the server.
+      }
+    }
+  }
+  return failures;
+}
+
+function isStrictPython(server: McpServer, report: ChainReport | undefined, givenCa: string[] | undefined): boolean {
+  if (server.runtime !== 'python') return false;
+  const problems = report ? strictPathProblems(report.path) : strictCaProblems((givenCa ?? []).map((pem) => ({ pem })));
+  if (problems.length === 0) return false;
+  const { base, rest } = launcherOf(server.command, server.args);
+  return pythonVersionOf(base, rest, server.env)?.strict === true;
+}
+
+export interface DoctorRun {
+  result: DoctorResult;
+  /** How many servers a fix would change (`--check` fails when this is not 0). */
+  pending: number;
+  /** Applies every fixable change (fills result.changed and result.skipped). */
+  applyFixes(): Promise<void>;
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
+  const progress = options.onProgress ?? (() => {});
+  const refs: { ref: ConfigRef; scope: MachineScope }[] = [];
+  for (const scope of options.scopes) for (const ref of await discoverConfigRefs(scope)) refs.push({ ref, scope });
+  progress(`${refs.length} MCP config(s) found`);
+  const inventory = await readInventory(refs.map(({ ref }) => ref));
+  const scopeOf = (server: McpServer): MachineScope => refs.find(({ ref }) => ref === server.config)?.scope ?? (options.scopes[0] as MachineScope);
+  const failures = await logFailures(options);
+
+  const given = options.givenCa ? readCertificates(options.givenCa.join(''), '--ca') : undefined;
+  // A PEM bundle lists a chain leaf first: the last CA given is the root the servers must trust.
+  const givenRoot = given?.[given.length - 1];
+
+  // Each distinct target once, a few at a time.
+  const targets = new Map<string, HostTarget>();
+  const targetOf = new Map<McpServer, HostTarget | null>();
+  for (const server of inventory.servers) {
+    const target = server.transport === 'invalid' ? null : probeTargetOf(server, { probeHost: options.probeHost });
+    targetOf.set(server, target);
+    const needsProbe = server.transport === 'remote' || !given;
+    if (target && needsProbe) targets.set(targetKey(target), target);
+  }
+  progress(`probing ${targets.size} host(s)`);
+  const probed = new Map<string, Probed>();
+  await mapLimit([...targets.values()], options.concurrency ?? 6, async (target) => {
+    try {
+      probed.set(targetKey(target), { report: await options.analyzer.analyze(target, options.signal) });
+    } catch (error) {
+      probed.set(targetKey(target), { error: describeError(error) });
+    }
+    progress(`probed ${targetKey(target)}`);
+  });
+
+  const servers: ServerReport[] = [];
+  const fixable: { server: McpServer; target: HostTarget | null; report?: ChainReport }[] = [];
+  for (const server of inventory.servers) {
+    const target = targetOf.get(server) ?? null;
+    const probe = target ? probed.get(targetKey(target)) : undefined;
+    const base = {
+      hostApp: server.config.hostApp,
+      config: server.config.path,
+      ...(server.config.project ? { project: server.config.project } : {}),
+      server: server.name,
+      transport: server.transport,
+      runtime: server.runtime,
+      target,
+      verified: null,
+    };
+    const report = probe?.report;
+    const rootOfReport = report?.root && (report.verdict === 'intercepted' || report.verdict === 'untrusted') ? { subject: report.root.subject, sha256: report.root.sha256 } : null;
+    const none = { kind: 'none' as const, detail: '' };
+    if (server.transport === 'invalid') {
+      servers.push({ ...base, state: 'unknown', reason: 'invalid-entry', root: null, fix: none, message: 'neither a command nor a url: the host cannot start it' });
+      continue;
+    }
+    if (probe?.error && (server.transport === 'remote' || !given)) {
+      servers.push({ ...base, state: 'unreachable', reason: 'probe-failed', root: null, fix: none, message: probe.error });
+      continue;
+    }
+    if (server.transport === 'remote') {
+      if (!report || report.verdict === 'trusted') servers.push({ ...base, state: 'ok', reason: 'public-root', root: null, fix: none, message: report ? 'verifies to a public root' : 'no https url to probe' });
+      else if (rootOfReport) servers.push({ ...base, state: 'remote-host-trust', reason: 'remote', root: rootOfReport, fix: { kind: 'host-level', detail: hostLevelDetail(server.config.hostApp) }, message: `the host connects itself to a target re-signed by ${rootOfReport.subject}` });
+      else servers.push({ ...base, state: 'unknown', reason: 'not-fixable-verdict', root: null, fix: none, message: `verdict ${report.verdict}` });
+      continue;
+    }
+    const root = given && givenRoot ? { subject: givenRoot.subject, sha256: givenRoot.sha256 } : rootOfReport;
+    if (!root) {
+      const verdict = report?.verdict ?? 'unknown';
+      const failure = failures.get(server.name);
+      if (verdict === 'trusted') servers.push({ ...base, state: failure ? 'failing' : 'ok', reason: 'public-root', root: null, fix: none, message: failure ? `${failure.message} (but nothing intercepts ${report?.host}: another cause)` : 'verifies to a public root' });
+      else servers.push({ ...base, state: 'unknown', reason: 'not-fixable-verdict', root: null, fix: none, message: `verdict ${verdict}` });
+      continue;
+    }
+    const scope = scopeOf(server);
+    const env = effectiveEnvOf(server, options.hostEnv);
+    const trust = await serverTrustsRoot(server, root.sha256, env, { home: scope.home, workspaceFolder: scope.workspaceFolders[0], env: options.hostEnv });
+    if (trust.trusted) {
+      servers.push({ ...base, state: 'ok', reason: 'trusts-root', root, fix: none, message: `trusts ${root.subject} through ${trust.via}` });
+      continue;
+    }
+    if (isStrictPython(server, report, options.givenCa)) {
+      servers.push({ ...base, state: 'strict-ca', reason: 'strict-python', root, fix: none, message: 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12' });
+      continue;
+    }
+    const failure = failures.get(server.name);
+    const unknownRoot = !given && report !== undefined && decideFix(report).action === 'confirm' && !options.trustUnknown;
+    const variables = RUNTIME_VARIABLES[server.runtime].join(', ');
+    servers.push({
+      ...base,
+      state: failure ? 'failing' : 'will-fail',
+      reason: unknownRoot ? 'unknown-root' : failure ? 'log-failure' : 'root-not-trusted',
+      root,
+      fix: unknownRoot ? { kind: 'none', detail: 'a root no store trusts: confirm its fingerprint with IT, then --trust-unknown-ca' } : { kind: 'env', detail: `set ${variables} to the bundle` },
+      message: failure ? failure.message : `runtime does not trust ${root.subject}`,
+    });
+    if (!unknownRoot) fixable.push({ server, target, report });
+  }
+
+  const result: DoctorResult = {
+    configs: refs.map(({ ref }) => ({ hostApp: ref.hostApp, path: ref.path, ...(ref.project ? { project: ref.project } : {}) })),
+    unreadable: inventory.unreadable.map(({ config, message }) => ({ config: config.path, message })),
+    servers,
+    changed: [],
+    skipped: [],
+  };
+  return { result, pending: fixable.length, applyFixes: () => applyFixes(fixable, options, scopeOf, result) };
+}
+
+async function applyFixes(
+  fixable: { server: McpServer; target: HostTarget | null; report?: ChainReport }[],
+  options: DoctorOptions,
+  scopeOf: (server: McpServer) => MachineScope,
+  result: DoctorResult,
+): Promise<void> {
+  // One fix per config (and servers object) and CA source.
+  const groups = new Map<string, typeof fixable>();
+  for (const item of fixable) {
+    const key = JSON.stringify([item.server.config.path, item.server.config.serversPath ?? null, options.givenCa ? 'given' : item.target && targetKey(item.target)]);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  for (const group of groups.values()) {
+    const first = group[0] as (typeof fixable)[number];
+    const scope = scopeOf(first.server);
+    const cas: CaSource = options.givenCa ? { kind: 'given', pems: options.givenCa } : { kind: 'report', report: first.report as ChainReport, trustUnknown: options.trustUnknown === true };
+    const config = first.server.config.path;
+    options.onProgress?.(`fixing ${config}`);
+    let outcome: FixResult;
+    try {
+      const owner = await fs.stat(config);
+      outcome = await fixConfig({
+        configPath: config,
+        serversPath: first.server.config.serversPath,
+        servers: group.map(({ server }) => server.name),
+        cas,
+        verify: first.target && !options.givenCa ? { target: first.target, analyzer: options.analyzer, signal: options.signal } : undefined,
+        mode: options.mode,
+        bundleDir: options.bundleDir,
+        home: scope.home,
+        publicPem: options.publicPem,
+        // The report found the variable pointing at a bundle without the root: the server fails as it is.
+        replace: true,
+      });
+      await keepOwnership(config, owner, scope.home, outcome, options.bundleDir);
+    } catch (error) {
+      for (const { server } of group) result.skipped.push({ config, server: server.name, reason: describeError(error) });
+      continue;
+    }
+    for (const change of outcome.changed) result.changed.push({ config, server: change.server, env: change.env, bundle: outcome.bundle });
+    for (const skip of outcome.skipped) result.skipped.push({ config, server: skip.server, reason: skip.reason });
+  }
+}
+
+/**
+ * Admin mode (root fixing other users' homes): the config keeps its owner and mode, and what the fix
+ * created in the home (bundle folder, bundle, undo records) belongs to the home's owner.
+ */
+async function keepOwnership(config: string, before: { uid: number; gid: number; mode: number }, home: string, outcome: FixResult, bundleDir: string | undefined): Promise<void> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  const after = await fs.stat(config);
+  if (after.uid !== before.uid || after.gid !== before.gid) await fs.chown(config, before.uid, before.gid);
+  if ((after.mode & 0o7777) !== (before.mode & 0o7777)) await fs.chmod(config, before.mode & 0o7777);
+  if (bundleDir) return;
+  const owner = await fs.stat(home);
+  const folder = defaultBundleDir(home);
+  const created = [folder, outcome.bundle, undoDir(home), ...(outcome.undoManifest ? [outcome.undoManifest] : [])];
+  for (const file of created) {
+    if (!file.startsWith(folder + path.sep) && file !== folder) continue;
+    await fs.lchown(file, owner.uid, owner.gid).catch(() => undefined);
+  }
+}

@@ -1,0 +1,79 @@
+// The verdict policy: which chain verdicts a fix may act on, which need the user's explicit word
+// (a root no store knows), which get an explanation. Reason codes, worded by each front end.
+import type { ChainReport } from '../types';
+import { DoctorError } from '../types';
+import { casToTrust } from '../fix/cas';
+
+export type FixReason =
+  | 'intercepted' // the corporate case: a root the OS trusts
+  | 'unknown-root' // a root no store trusts: possibly an attack
+  | 'public-root' // nothing intercepts: the failure has another cause
+  | 'expired'
+  | 'hostname-mismatch'
+  | 'incomplete'
+  | 'no-ca';
+
+export interface FixDecision {
+  action: 'fix' | 'confirm' | 'refuse';
+  reason: FixReason;
+}
+
+export function decideFix(report: ChainReport): FixDecision {
+  switch (report.verdict) {
+    case 'intercepted':
+      return casToTrust(report).length > 0 ? { action: 'fix', reason: 'intercepted' } : { action: 'refuse', reason: 'no-ca' };
+    case 'untrusted':
+      return casToTrust(report).length > 0 ? { action: 'confirm', reason: 'unknown-root' } : { action: 'refuse', reason: 'no-ca' };
+    case 'trusted':
+      return { action: 'refuse', reason: 'public-root' };
+    case 'expired':
+    case 'hostname-mismatch':
+    case 'incomplete':
+      return { action: 'refuse', reason: report.verdict };
+  }
+}
+
+/** English wording of a refusal (the CLI's; the editor words the codes through l10n). */
+export function refusalText(reason: FixReason, report: Pick<ChainReport, 'host' | 'port' | 'root'>): string {
+  const where = `${report.host}:${report.port}`;
+  switch (reason) {
+    case 'unknown-root':
+      return (
+        `${where} ends at a root that neither the OS store nor the public roots trust (${report.root?.subject ?? 'unknown'}, sha256 ${report.root?.sha256 ?? '?'}). ` +
+        "This may be an attack rather than your company's proxy. If IT confirms this CA, run again with --trust-unknown-ca."
+      );
+    case 'public-root':
+      return `${where} already verifies to a public root: there is nothing to fix with a CA bundle.`;
+    case 'expired':
+      return `${where} presents an expired certificate: trusting a CA will not fix that; the server's owner must renew it.`;
+    case 'hostname-mismatch':
+      return `${where} presents a certificate for another name: trusting a CA will not fix that (check the host name, or --servername).`;
+    case 'incomplete':
+      return `${where}: no certificate path could be built (a missing intermediate or root), so there is no CA to trust.`;
+    case 'no-ca':
+      return `${where}: the chain has no CA certificate to trust.`;
+    case 'intercepted':
+      return `${where} is intercepted by a root the OS trusts.`;
+  }
+}
+
+/**
+ * The CAs to trust for a report, or a DoctorError('refused') carrying the reason code. A root no
+ * store knows passes only with `trustUnknown` (the CLI's flag, the editor's modal warning).
+ */
+export function casForFix(report: ChainReport, trustUnknown: boolean): string[] {
+  const decision = decideFix(report);
+  if (decision.action === 'fix' || (decision.action === 'confirm' && trustUnknown)) return casToTrust(report);
+  throw new DoctorError('refused', `${refusalText(decision.reason, report)} Nothing was written.`, { reason: decision.reason });
+}
+
+/** The same rule for a CA given by hand: known to a store, or explicitly trusted. */
+export function checkGivenCa(source: 'system' | 'public' | null, trustUnknown: boolean, what: string): void {
+  if (source !== null || trustUnknown) return;
+  throw new DoctorError(
+    'refused',
+    `${what}: neither the OS store nor the public roots hold this CA or its issuer. This may be an attack rather than your company's proxy. ` +
+      'If IT confirms its fingerprint, run again with --trust-unknown-ca. Nothing was written.',
+    { reason: 'unknown-root' },
+  );
+}
