@@ -14,7 +14,8 @@ describe('host trust: remote targets', () => {
   it('anything else gives null and says why', () => {
     assert.equal(remoteTarget('http://localhost:3000/mcp'), null);
     assert.equal(remoteUrlProblem('http://localhost:3000/mcp'), 'plain-http');
-    assert.equal(remoteUrlProblem('ws://host/mcp'), 'unsupported-scheme');
+    assert.equal(remoteUrlProblem('ws://host/mcp'), 'plain-http');
+    assert.equal(remoteUrlProblem('file:///etc/passwd'), 'unsupported-scheme');
     assert.equal(remoteUrlProblem('${input:url}'), 'not-a-url');
     assert.equal(remoteUrlProblem(''), 'not-a-url');
   });

@@ -6,13 +6,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DoctorError } from '../types';
 import { readFileChecked, realTarget, writeFileAtomic } from '../fix/atomic';
-import type { ServerEntry } from '../fix/config';
-import { findInsecure } from '../fix/insecure';
 import { sha256 } from '../fix/manifest';
 import { undoDir } from '../fix/paths';
 import { atomicSafeRead } from '../fix/read';
-import { editSettings, SettingEdit, SettingsUndoStep, undoSettingsSteps } from './settingsFile';
 import { parseJsonc, stripBom } from '../fix/config';
+import { envOfNode, insecureInEnv } from './insecure';
+import { editSettings, nodeAtPath, SettingEdit, SettingsUndoStep, undoSettingsSteps } from './settingsFile';
 import type { ClaudeCodeEnvStep, EditorSettingStep, HostTrustPlan, HostTrustStep, OsStoreStep } from './types';
 
 export interface CommandResult {
@@ -204,20 +203,8 @@ async function applyFile(
 }
 
 function reportInsecure(file: string, text: string, result: HostTrustResult): void {
-  const root = parseJsonc(file, stripBom(text).text);
-  const envNode = root.children?.find((p) => p.children?.[0]?.value === 'env')?.children?.[1];
-  if (envNode?.type !== 'object') return;
-  const env: ServerEntry['env'] = {};
-  for (const property of envNode.children ?? []) {
-    const key = property.children?.[0]?.value;
-    const value = property.children?.[1];
-    if (typeof key !== 'string' || !value) continue;
-    env[key] = value.type === 'null' ? null : typeof value.value === 'string' || typeof value.value === 'number' ? value.value : String(value.value);
-  }
-  // The same catalogue as for server entries: Claude Code passes this env to every server it starts.
-  for (const found of findInsecure({ name: 'claude-code', args: [], env, node: envNode })) {
-    result.insecure.push({ file, where: found.where, setting: found.setting });
-  }
+  const env = envOfNode(nodeAtPath(file, parseJsonc(file, stripBom(text).text), ['env']).value);
+  for (const found of insecureInEnv(env)) result.insecure.push({ file, ...found });
 }
 
 // ---- the OS store ----

@@ -1,44 +1,33 @@
 // Remote MCP servers: which TLS endpoint the host connects to, and whether the host trusts the root.
 import type { HostId } from '../fix/locations';
-import { findInsecure } from '../fix/insecure';
-import type { Node } from 'jsonc-parser';
+import { httpsTarget } from '../doctor/targets';
+import type { HostTarget } from '../doctor/types';
 import { HOST_TRUST } from './hosts';
+import { insecureInEnv } from './insecure';
 
-export interface RemoteTarget {
-  host: string;
-  port: number;
-}
+export type RemoteTarget = HostTarget;
 
 export type RemoteUrlProblem =
-  /** `http://`: no TLS, nothing to trust (and the token travels in the clear). */
+  /** `http://` (or `ws://`): no TLS, nothing to trust (and the token travels in the clear). */
   | 'plain-http'
   | 'not-a-url'
   | 'unsupported-scheme';
 
-function parse(url: string): { target: RemoteTarget } | { problem: RemoteUrlProblem } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return { problem: 'not-a-url' };
-  }
-  if (parsed.protocol === 'http:') return { problem: 'plain-http' };
-  if (parsed.protocol !== 'https:' || parsed.hostname === '') return { problem: 'unsupported-scheme' };
-  // URL keeps IPv6 literals in brackets; a TLS probe wants the bare address.
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { target: { host, port: parsed.port === '' ? 443 : Number(parsed.port) } };
-}
-
-/** The TLS endpoint of a remote server's `url` (https only), or null. */
+/** The TLS endpoint of a remote server's `url` (https only), or null: the doctor's one URL rule. */
 export function remoteTarget(url: string): RemoteTarget | null {
-  const result = parse(url);
-  return 'target' in result ? result.target : null;
+  return httpsTarget(url.trim());
 }
 
 /** Why remoteTarget gave null for this url (null when it gave a target). */
 export function remoteUrlProblem(url: string): RemoteUrlProblem | null {
-  const result = parse(url);
-  return 'problem' in result ? result.problem : null;
+  if (remoteTarget(url)) return null;
+  let protocol: string;
+  try {
+    protocol = new URL(url.trim()).protocol;
+  } catch {
+    return 'not-a-url';
+  }
+  return protocol === 'http:' || protocol === 'ws:' ? 'plain-http' : 'unsupported-scheme';
 }
 
 export type HostTrustState = 'trusted' | 'needs-setting' | 'needs-os-store' | 'cloud' | 'unknown';
@@ -77,7 +66,7 @@ export async function hostTrustState(hostApp: HostId, input: HostTrustInput): Pr
   if (row.hostClass === 'cloud') return { state: 'cloud', reason: 'cloud-connector', insecure: [] };
   if (row.hostClass === 'claude-code') {
     const env = input.claudeSettingsEnv ?? {};
-    const insecure = findInsecure({ name: 'claude-code', args: [], env, node: { type: 'object', offset: 0, length: 0 } as Node }).map((f) => f.setting);
+    const insecure = insecureInEnv(env).map((found) => found.setting);
     const file = env.NODE_EXTRA_CA_CERTS;
     if (!file) return { state: 'needs-setting', reason: 'claude-env-missing', insecure };
     return (await input.bundleHasRoot(file))
