@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { undoFix } from '../../src/core/fix/undo';
@@ -257,6 +257,28 @@ describe('host trust: apply and undo, byte-exact', () => {
     assert.match(readFileSync(real, 'utf8'), /NODE_EXTRA_CA_CERTS/);
     await undoHostTrust(link, { home: h });
     assert.equal(readFileSync(real, 'utf8'), fixture('claude-settings.json'));
+  });
+
+  it("as root for another user's home: created files and folders, the manifest and edited files stay that user's", { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+    const h = home();
+    const uid = 4242;
+    const gid = 4343;
+    chownSync(h, uid, gid);
+    chownSync(path.join(h, '.mcp-ssl-doctor'), uid, gid);
+    const p = plan(h, { hostApp: 'claude-code' });
+    const file = path.join(h, '.claude', 'settings.json');
+    await applyHostTrust(p);
+    for (const made of [path.join(h, '.claude'), file, path.join(h, '.mcp-ssl-doctor', 'undo'), path.join(h, '.mcp-ssl-doctor', 'undo', manifests(h)[0] ?? '')]) {
+      assert.deepEqual([statSync(made).uid, statSync(made).gid], [uid, gid], made);
+    }
+    // An existing file of theirs keeps its owner through the edit and the undo.
+    const q = plan(h);
+    const settings = write((q.steps[0] as { file: string }).file, '{}');
+    chownSync(settings, uid, gid);
+    await applyHostTrust(q);
+    assert.equal(statSync(settings).uid, uid);
+    await undoHostTrust(settings, { home: h });
+    assert.deepEqual([statSync(settings).uid, readFileSync(settings, 'utf8')], [uid, '{}']);
   });
 
   it('core/fix undo does not take a host-trust manifest for its own', async () => {

@@ -110,13 +110,50 @@ async function readHostManifest(file: string, realFile: string): Promise<HostTru
   return { version: 1, kind: 'host-trust', file: realFile, records: [] };
 }
 
-async function writeHostManifest(file: string, manifest: HostTrustManifest): Promise<void> {
+async function writeHostManifest(file: string, manifest: HostTrustManifest, home: string): Promise<void> {
   if (manifest.records.length === 0) {
     await fs.rm(file, { force: true });
     return;
   }
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  // The user must be able to read it to undo as themselves.
+  const owner = await ownerToKeep(file, home);
+  await makeFolders(path.dirname(file), owner);
   await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+  await keepOwner(file, owner);
+}
+
+// ---- ownership: run as root for another user (`doctor --home`), what we write stays theirs ----
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** The owner written files must keep: the file's own, else the home folder's. Null unless we are root. */
+async function ownerToKeep(file: string, home: string): Promise<Owner | null> {
+  if (process.getuid?.() !== 0) return null;
+  const stat = (await fs.stat(file).catch(() => undefined)) ?? (await fs.stat(home).catch(() => undefined));
+  return stat && stat.uid !== 0 ? { uid: stat.uid, gid: stat.gid } : null;
+}
+
+/** Folders mkdir -p would create for `dir`, outermost first. */
+async function missingFolders(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let at = dir; (await fs.stat(at).catch(() => undefined)) === undefined; at = path.dirname(at)) {
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  return missing;
+}
+
+async function makeFolders(dir: string, owner: Owner | null): Promise<void> {
+  const missing = await missingFolders(dir);
+  await fs.mkdir(dir, { recursive: true });
+  if (owner) for (const folder of missing) await fs.chown(folder, owner.uid, owner.gid);
+}
+
+async function keepOwner(file: string, owner: Owner | null): Promise<void> {
+  if (owner) await fs.chown(await realTarget(file), owner.uid, owner.gid);
 }
 
 // ---- file steps ----
@@ -174,13 +211,15 @@ async function applyFile(
       return;
     }
     const content = edited.content;
-    if (bytes === undefined) await fs.mkdir(path.dirname(file), { recursive: true });
+    const owner = await ownerToKeep(file, plan.home);
+    if (bytes === undefined) await makeFolders(path.dirname(file), owner);
     const wrote = await writeFileAtomic(file, content, {
       // A new settings file may come to hold tokens (Claude Code's env often does): owner only.
       mode: 0o600,
       stillExpected: (current) => (bytes === undefined ? current === undefined : current !== undefined && current.equals(bytes)),
     });
     if (wrote) {
+      await keepOwner(file, owner);
       const real = await realTarget(file);
       const manifestFile = hostTrustManifestPath(plan.home, plan.platform, real);
       const manifest = await readHostManifest(manifestFile, real);
@@ -191,7 +230,7 @@ async function applyFile(
         before: edited.before,
         steps: edited.steps,
       });
-      await writeHostManifest(manifestFile, manifest);
+      await writeHostManifest(manifestFile, manifest, plan.home);
       record();
       result.files.push({ file, changed: true, created: bytes === undefined, undoManifest: manifestFile });
       return;
@@ -209,20 +248,23 @@ function reportInsecure(file: string, text: string, result: HostTrustResult): vo
 
 // ---- the OS store ----
 
-async function writeRootFile(step: OsStoreStep): Promise<void> {
-  await fs.mkdir(path.dirname(step.certFile), { recursive: true, mode: 0o755 });
+async function writeRootFile(step: OsStoreStep, home: string): Promise<void> {
+  const owner = await ownerToKeep(step.certFile, home);
+  await makeFolders(path.dirname(step.certFile), owner);
   const existing = await fs.readFile(step.certFile, 'utf8').catch(() => undefined);
-  if (existing !== step.certPem) await writeFileAtomic(step.certFile, step.certPem, { mode: 0o644 });
+  if (existing === step.certPem) return;
+  await writeFileAtomic(step.certFile, step.certPem, { mode: 0o644 });
+  await keepOwner(step.certFile, owner);
 }
 
-async function applyOsStore(step: OsStoreStep, options: ApplyHostTrustOptions): Promise<AppliedStep> {
+async function applyOsStore(step: OsStoreStep, home: string, options: ApplyHostTrustOptions): Promise<AppliedStep> {
   if (!step.runsHere) {
     // Linux: an administrator runs the command; the file it names must exist for them.
-    await writeRootFile(step);
+    await writeRootFile(step, home);
     return { step, outcome: 'shown' };
   }
   if (options.confirmedOsStore !== true) return { step, outcome: 'needs-confirmation' };
-  await writeRootFile(step);
+  await writeRootFile(step, home);
   const outcome = await (options.run ?? runCommand)(step.argv);
   return outcome.code === 0 ? { step, outcome: 'ran' } : { step, outcome: 'failed', detail: outcome.stderr.trim() || `exit code ${outcome.code}` };
 }
@@ -247,7 +289,7 @@ export async function applyHostTrust(plan: HostTrustPlan, options: ApplyHostTrus
   const result: HostTrustResult = { steps: [], files: [], insecure: [] };
   // The store first: the settings only help once the root is there.
   for (const step of plan.steps) {
-    if (step.kind === 'os-store') result.steps.push(await applyOsStore(step, options));
+    if (step.kind === 'os-store') result.steps.push(await applyOsStore(step, plan.home, options));
   }
   const byFile = new Map<string, (EditorSettingStep | ClaudeCodeEnvStep)[]>();
   for (const step of plan.steps) {
@@ -300,11 +342,13 @@ export async function undoHostTrust(file: string, options: { home: string; platf
   if (content === null) {
     await fs.rm(file);
   } else if (!Buffer.from(content, 'utf8').equals(bytes)) {
+    const owner = await ownerToKeep(file, options.home);
     const wrote = await writeFileAtomic(file, content, { stillExpected: (current) => current !== undefined && current.equals(bytes) });
     if (!wrote) throw new DoctorError('io', 'the file changed while undo was writing it; nothing was changed. Run undo again', { file });
+    await keepOwner(file, owner);
   }
   manifest.records.pop();
-  await writeHostManifest(manifestFile, manifest);
+  await writeHostManifest(manifestFile, manifest, options.home);
   const identical = content === null ? last.before.kind === 'absent' : last.priorHash !== '' && sha256(Buffer.from(content, 'utf8')) === last.priorHash;
   return { file, removed, kept, identical, remaining: manifest.records.length };
 }
