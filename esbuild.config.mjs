@@ -33,7 +33,7 @@ const targets = [
   {
     // Loaded on the first fix only (config editing, bundle writing): kept out of activation.
     ...common,
-    entryPoints: { fixer: 'src/extension/fixer.ts' },
+    entryPoints: { useCases: 'src/extension/useCases.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -7,6 +7,7 @@ const areas: Record<string, () => Promise<{ bench: () => Promise<BenchRow[]> }>>
   activation: () => import('./activation'),
   fix: () => import('./fix'),
   editor: () => import('./editor'),
+  runtime: () => import('./runtime'),
 };
 
 function format(value: number, unit: string): string {

@@ -10,7 +10,12 @@ import type { Settings } from './settings';
 import type { TlsStatusItem } from './statusBar';
 import type { UndoStore } from './undoStore';
 import { commonName, verdictText } from './verdictText';
-import * as fixCore from './fixCore';
+import { decideFix, type FixReason } from '../core/doctor/policy';
+import { DEFAULT_PROBE, probeTargetOf, tryParseHostPort } from '../core/doctor/targets';
+import type { FixResult } from '../core/fix/apply';
+import { describeError } from '../core/types';
+import { useCases } from './lazyUseCases';
+import * as os from 'node:os';
 
 export interface ServerRef {
   name: string;
@@ -82,10 +87,10 @@ export class FixFlow {
       title: vscode.l10n.t('Analyze Host'),
       prompt: vscode.l10n.t('The host (and port) whose certificate chain to analyse, as an MCP server would reach it'),
       placeHolder: 'pypi.org:443',
-      value: this.settings.probeHost || fixCore.DEFAULT_PROBE.python.host,
-      validateInput: (value) => (fixCore.parseHostPort(value) ? undefined : vscode.l10n.t('Enter a host name or address, optionally followed by :port')),
+      value: this.settings.probeHost || DEFAULT_PROBE.python.host,
+      validateInput: (value) => (tryParseHostPort(value) ? undefined : vscode.l10n.t('Enter a host name or address, optionally followed by :port')),
     });
-    const target = input ? fixCore.parseHostPort(input) : undefined;
+    const target = input ? tryParseHostPort(input) : undefined;
     if (target) await this.showChain(target.host, target.port);
   }
 
@@ -93,7 +98,7 @@ export class FixFlow {
     try {
       await this.runUnsafe(target);
     } catch (error) {
-      const message = error instanceof DoctorError ? fixCore.describe(error) : error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       this.logger.error(`fix failed: ${message}`);
       void vscode.window.showErrorMessage(vscode.l10n.t('MCP SSL fix failed: {0}', message));
     }
@@ -104,7 +109,7 @@ export class FixFlow {
     const all = await listServers(folders, this.logger);
     let servers: ServerEntry[] = [];
     if (target.servers) {
-      servers = all.filter((entry) => target.servers?.some((ref) => ref.name === entry.name && ref.configPath === entry.configPath));
+      servers = all.filter((entry) => target.servers?.some((ref) => ref.name === entry.name && ref.configPath === entry.config.path));
     } else if (target.finding?.server) {
       servers = all.filter((entry) => entry.name === target.finding?.server);
       if (servers.length > 1 && target.finding.definitionId) {
@@ -120,20 +125,15 @@ export class FixFlow {
 
     const host = target.report
       ? { host: target.report.host, port: target.report.port }
-      : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : fixCore.probeTargetFor(servers[0], this.settings.probeHost));
+      : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : (probeTargetOf(servers[0] as ServerEntry, { probeHost: this.settings.probeHost, fromConfig: vscode.workspace.isTrusted }) ?? DEFAULT_PROBE.python));
     const report = target.report ?? (await this.analyze(host.host, host.port, true));
     if (!report) return;
 
     if (!(await this.acceptVerdict(report))) return;
-    const ca = fixCore.casToTrust(report);
-    if (ca.length === 0) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The chain of {0} names no CA that could be trusted.', report.host));
-      return;
-    }
 
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(
-        vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it. Trust the workspace, or run the CLI: {0}', fixCore.cliCommand(servers, report)),
+        vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it. Trust the workspace, or run the CLI: {0}', cliCommand(servers, report)),
       );
       this.view?.show(report);
       return;
@@ -148,16 +148,20 @@ export class FixFlow {
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fixing MCP SSL…') },
       async (progress) => {
         progress.report({ message: vscode.l10n.t('Verifying that the new bundle makes {0} trusted…', report.host) });
-        const outcomes: fixCore.ApplyOutcome[] = [];
-        for (const [configPath, entries] of groupByConfig(servers)) {
-          const outcome = await fixCore.applyForConfig({
+        const outcomes: FixResult[] = [];
+        const target = { host: report.host, port: report.port };
+        for (const entries of groupByConfig(servers).values()) {
+          const first = entries[0] as ServerEntry;
+          const configPath = first.config.path;
+          // The user confirmed the root in the modal (the unknown-root warning included).
+          const outcome = await useCases().fixConfig({
             configPath,
+            serversPath: first.config.serversPath,
             servers: entries.map((entry) => entry.name),
-            caPems: ca,
+            cas: { kind: 'report', report, trustUnknown: true },
+            verify: { target, analyzer: { verify: (host, caPem) => this.analysis.verify(host.host, host.port, caPem) } },
             mode: this.settings.bundleMode,
             bundleDir: this.settings.bundleDirectory,
-            verify: { host: report.host, port: report.port, run: (bundlePem) => this.analysis.verify(report.host, report.port, bundlePem) },
-            path: report.path,
           });
           outcomes.push(outcome);
           if (outcome.changed.length === 0) continue;
@@ -171,11 +175,13 @@ export class FixFlow {
   }
 
   private async acceptVerdict(report: ChainReport): Promise<boolean> {
-    switch (report.verdict) {
-      case 'intercepted':
-      case 'untrusted':
-        return true;
-      case 'trusted': {
+    const decision = decideFix(report);
+    if (decision.action !== 'refuse') return true;
+    switch (decision.reason as FixReason) {
+      case 'no-ca':
+        void vscode.window.showErrorMessage(vscode.l10n.t('The chain of {0} names no CA that could be trusted.', report.host));
+        return false;
+      case 'public-root': {
         const show = vscode.l10n.t('Show chain');
         const choice = await vscode.window.showInformationMessage(
           vscode.l10n.t('Nothing intercepts TLS to {0}: its certificate verifies to a public root. The failure has another cause (an old CA bundle in SSL_CERT_FILE, or another host).', report.host),
@@ -194,7 +200,7 @@ export class FixFlow {
   }
 
   private async confirm(report: ChainReport, root: NonNullable<ChainReport['root']>, servers: ServerEntry[]): Promise<boolean> {
-    const list = servers.map((server) => `• ${server.name} (${server.runtime}) — ${vscode.workspace.asRelativePath(server.configPath)}`).join('\n');
+    const list = servers.map((server) => `• ${server.name} (${server.runtime}) — ${vscode.workspace.asRelativePath(server.config.path)}`).join('\n');
     const fingerprint = (root.sha256.match(/.{2}/g) ?? []).join(':').toUpperCase();
     if (report.verdict === 'untrusted') {
       const trust = vscode.l10n.t('Trust this CA anyway');
@@ -223,7 +229,7 @@ export class FixFlow {
           report.host,
           root.subject,
           fingerprint,
-          fixCore.bundleFolder(this.settings.bundleDirectory),
+          this.settings.bundleDirectory || useCases().defaultBundleDir(os.homedir()),
           list,
         ),
       },
@@ -232,7 +238,7 @@ export class FixFlow {
     return choice === trust;
   }
 
-  private async reportResults(outcomes: fixCore.ApplyOutcome[], servers: ServerEntry[], caName: string, reread: Promise<void>): Promise<void> {
+  private async reportResults(outcomes: FixResult[], servers: ServerEntry[], caName: string, reread: Promise<void>): Promise<void> {
     const changed = outcomes.flatMap((outcome) => outcome.changed.map((change) => ({ ...change, configPath: outcome.config })));
     const skipped = outcomes.flatMap((outcome) => outcome.skipped);
     for (const outcome of outcomes) {
@@ -255,7 +261,7 @@ export class FixFlow {
     const open = vscode.l10n.t('Open config');
     const choice = await vscode.window.showInformationMessage(message, restart, undo, open);
     if (choice === restart) {
-      for (const server of servers.filter((entry) => changed.some((change) => change.server === entry.name && change.configPath === entry.configPath))) {
+      for (const server of servers.filter((entry) => changed.some((change) => change.server === entry.name && change.configPath === entry.config.path))) {
         await restartServer(server, this.logger, reread);
       }
     } else if (choice === undo) {
@@ -276,20 +282,34 @@ export class FixFlow {
       return;
     }
     try {
-      const result = await fixCore.undo(last.configPath, this.settings.bundleDirectory);
+      const result = await useCases().undoFix({ configPath: last.configPath, bundleDir: this.settings.bundleDirectory });
       await this.undoStore.remove(last);
       this.logger.info(`undo ${last.configPath}: removed ${result.removed.map((entry) => `${entry.server} ${entry.what}`).join(', ')}${result.identical ? ' (file restored byte for byte)' : ''}`);
       for (const kept of result.kept) this.logger.warn(`undo kept ${kept.server} ${kept.what}: ${kept.reason}`);
       void vscode.window.showInformationMessage(vscode.l10n.t('Removed the CA settings of {0} from {1}. Restart the server for it to take effect.', last.servers.join(', '), vscode.workspace.asRelativePath(last.configPath)));
     } catch (error) {
-      const message = error instanceof DoctorError ? fixCore.describe(error) : error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not undo the fix in {0}: {1}', last.configPath, message));
     }
   }
 }
 
+/** One fix per servers object: a file, or one of ~/.claude.json's projects. */
 function groupByConfig(servers: ServerEntry[]): Map<string, ServerEntry[]> {
   const groups = new Map<string, ServerEntry[]>();
-  for (const server of servers) groups.set(server.configPath, [...(groups.get(server.configPath) ?? []), server]);
+  for (const server of servers) {
+    const key = JSON.stringify([server.config.path, server.config.serversPath ?? null]);
+    groups.set(key, [...(groups.get(key) ?? []), server]);
+  }
   return groups;
+}
+
+/** The same fix from a terminal, for untrusted workspaces and scripts. */
+function cliCommand(servers: ServerEntry[], report: ChainReport): string {
+  const quote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+  const byConfig = new Map<string, string[]>();
+  for (const server of servers) byConfig.set(server.config.path, [...(byConfig.get(server.config.path) ?? []), server.name]);
+  return [...byConfig.entries()]
+    .map(([config, names]) => `mcp-ssl-doctor fix --config ${quote(config)} ${names.map((name) => `--server ${quote(name)}`).join(' ')} --host ${quote(`${report.host}:${report.port}`)}`)
+    .join(' && ');
 }

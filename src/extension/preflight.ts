@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { decideFix } from '../core/doctor/policy';
+import { probeTargetOf } from '../core/doctor/targets';
 import type { ChainReport, Logger } from '../core/types';
-import { pemFingerprints } from '../core/pem';
 import type { ChainAnalysis } from './analysis';
 import type { FindingNotifier } from './notifier';
 import { listServers, type ServerEntry } from './servers';
 import type { Settings } from './settings';
 import { commonName } from './verdictText';
-import * as fixCore from './fixCore';
+import { useCases } from './lazyUseCases';
 
 const CONFIG_GLOB = '{**/.vscode/mcp.json,**/.cursor/mcp.json,**/.mcp.json,**/.kiro/settings/mcp.json,**/.roo/mcp.json}';
 const DEBOUNCE_MS = 1500;
@@ -53,15 +52,19 @@ export class Preflight implements vscode.Disposable {
     this.running = true;
     try {
       const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+      // An untrusted workspace names no host to probe and no file to read (Workspace Trust).
+      const trusted = vscode.workspace.isTrusted;
       const servers = (await listServers(folders, this.logger)).filter(
-        (server) => server.stdio && !this.settings.ignoredServers.includes(server.name),
+        (server) => server.transport === 'stdio' && !this.settings.ignoredServers.includes(server.name),
       );
       if (servers.length === 0) return;
       const byHost = new Map<string, { host: string; port: number; servers: ServerEntry[] }>();
       for (const server of servers) {
-        const target = fixCore.probeTargetFor(server, this.settings.probeHost);
+        const fromWorkspace = server.config.scope === 'workspace';
+        const target = probeTargetOf(server, { probeHost: this.settings.probeHost, fromConfig: trusted || !fromWorkspace });
+        if (!target) continue;
         const key = `${target.host}:${target.port}`;
-        const group = byHost.get(key) ?? { ...target, servers: [] };
+        const group = byHost.get(key) ?? { host: target.host, port: target.port, servers: [] };
         group.servers.push(server);
         byHost.set(key, group);
       }
@@ -73,19 +76,28 @@ export class Preflight implements vscode.Disposable {
           this.logger.info(`preflight: ${host}:${port} not reachable (${error instanceof Error ? error.message : String(error)}); nothing to say`);
           continue;
         }
-        if ((report.verdict !== 'intercepted' && report.verdict !== 'untrusted') || !report.root) continue;
+        const root = report.root;
+        const verdict = report.verdict;
+        if (decideFix(report).action === 'refuse' || !root || (verdict !== 'intercepted' && verdict !== 'untrusted')) continue;
         const untrusting: ServerEntry[] = [];
         for (const server of group) {
-          if (await this.trustsRoot(server, report.root.sha256, folders)) this.logger.info(`preflight: ${server.name} already trusts ${report.root.subject}`);
+          if (!trusted && server.config.scope === 'workspace') {
+            untrusting.push(server);
+            continue;
+          }
+          const env = useCases().effectiveEnvOf(server, process.env);
+          const check = await useCases().serverTrustsRoot(server, root.sha256, env, { home: os.homedir(), workspaceFolder: folders[0], env: process.env });
+          for (const bad of check.unreadable) this.logger.warn(`preflight: ${server.name} sets ${bad.variable}=${bad.value}, which cannot be read (${bad.message})`);
+          if (check.trusted) this.logger.info(`preflight: ${server.name} already trusts ${root.subject} through ${check.via ?? '?'}`);
           else untrusting.push(server);
         }
         if (untrusting.length > 0) {
           void this.notifier.onPreflight({
-            servers: untrusting.map((server) => ({ name: server.name, configPath: server.configPath })),
+            servers: untrusting.map((server) => ({ name: server.name, configPath: server.config.path })),
             host,
             port,
-            caSubject: commonName(report.root.subject),
-            verdict: report.verdict,
+            caSubject: commonName(root.subject),
+            verdict,
           });
         }
       }
@@ -96,43 +108,8 @@ export class Preflight implements vscode.Disposable {
     }
   }
 
-  /**
-   * The server's effective environment trusts the root when one of its runtime's CA variables,
-   * from the entry's env or (VS Code passes its own environment to servers) the editor's,
-   * names a file that holds it.
-   */
-  private async trustsRoot(server: ServerEntry, rootSha256: string, folders: string[]): Promise<boolean> {
-    const inherited = server.configHost === 'vscode' ? process.env : {};
-    const candidates = fixCore.variablesFor(server.runtime).map((variable) => ({ variable, raw: server.env[variable] ?? inherited[variable] }));
-    // A container reads the bundle through the read-only mount a fix adds to its args.
-    const mount = server.runtime === 'docker' ? server.args.find((arg) => arg.includes(`target=${fixCore.CONTAINER_BUNDLE_PATH}`)) : undefined;
-    const mountSource = mount ? /(?:^|,)(?:source|src)=([^,]+)/.exec(mount)?.[1] : undefined;
-    if (mountSource) candidates.unshift({ variable: '--mount', raw: mountSource });
-    for (const { variable, raw } of candidates) {
-      if (typeof raw !== 'string' || raw === '') continue;
-      const file = resolveVariables(raw, folders[0]);
-      try {
-        if (pemFingerprints(await readFile(file, 'utf8')).has(rootSha256)) return true;
-      } catch {
-        this.logger.warn(`preflight: ${server.name} sets ${variable}=${raw}, which cannot be read`);
-      }
-    }
-    return false;
-  }
-
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     for (const disposable of this.disposables) disposable.dispose();
   }
-}
-
-/** The variables VS Code resolves in an MCP server's env values (measured in 1.139). */
-function resolveVariables(value: string, workspaceFolder: string | undefined): string {
-  return value.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
-    if (name === 'userHome') return os.homedir();
-    if (name === '/') return path.sep;
-    if (name === 'workspaceFolder' && workspaceFolder) return workspaceFolder;
-    if (name.startsWith('env:')) return process.env[name.slice(4)] ?? '';
-    return whole;
-  });
 }

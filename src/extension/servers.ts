@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import type { McpServer } from '../core/doctor/types';
 import type { Logger } from '../core/types';
-import * as fixCore from './fixCore';
+import { useCases } from './lazyUseCases';
 
-/** One MCP server as configured somewhere, with what the editor needs to fix and restart it. */
-export interface ServerEntry extends fixCore.ConfiguredServer {
-  configPath: string;
-  /** Which MCP host reads that file (vscode, cursor, claude-desktop, ...). */
-  configHost: string;
+/** One MCP server as configured somewhere, with VS Code's id for it (to restart it). */
+export interface ServerEntry extends McpServer {
   /** VS Code's definition id (for the restart command), when the file is one VS Code reads. */
   definitionId: string | null;
 }
@@ -29,17 +28,11 @@ export function definitionIdFor(configPath: string, name: string, folders: strin
 
 /** Every server of every config found for this window: workspace folders first, then the user's. */
 export async function listServers(folders: string[], logger: Logger): Promise<ServerEntry[]> {
-  const entries: ServerEntry[] = [];
-  for (const location of await fixCore.discover(folders)) {
-    try {
-      for (const server of await fixCore.readServers(location.path)) {
-        entries.push({ ...server, configPath: location.path, configHost: location.host, definitionId: definitionIdFor(location.path, server.name, folders) });
-      }
-    } catch (error) {
-      logger.warn(`cannot read ${location.path}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return entries;
+  const core = useCases();
+  const refs = await core.discoverConfigRefs({ workspaceFolders: folders, home: os.homedir(), platform: process.platform, env: process.env });
+  const inventory = await core.readInventory(refs);
+  for (const { config, message } of inventory.unreadable) logger.warn(`cannot read ${config.path}: ${message}`);
+  return inventory.servers.map((server) => ({ ...server, definitionId: definitionIdFor(server.config.path, server.name, folders) }));
 }
 
 interface ServerItem extends vscode.QuickPickItem {
@@ -56,20 +49,21 @@ export async function pickServers(entries: ServerEntry[]): Promise<ServerEntry[]
   }
   const items: ServerItem[] = [];
   let lastConfig = '';
-  for (const entry of entries.filter((candidate) => candidate.stdio)) {
-    if (entry.configPath !== lastConfig) {
-      items.push({ label: vscode.workspace.asRelativePath(entry.configPath), kind: vscode.QuickPickItemKind.Separator });
-      lastConfig = entry.configPath;
+  const stdio = entries.filter((candidate) => candidate.transport === 'stdio');
+  for (const entry of stdio) {
+    if (entry.config.path !== lastConfig) {
+      items.push({ label: vscode.workspace.asRelativePath(entry.config.path), kind: vscode.QuickPickItemKind.Separator });
+      lastConfig = entry.config.path;
     }
     items.push({
       label: entry.name,
       description: `${entry.runtime} · ${[entry.command, ...entry.args].join(' ')}`.slice(0, 120),
       detail: entry.caVariables.length > 0 ? vscode.l10n.t('already sets {0}', entry.caVariables.join(', ')) : undefined,
-      picked: entries.length === 1,
+      picked: stdio.length === 1,
       entry,
     });
   }
-  const remote = entries.filter((candidate) => !candidate.stdio);
+  const remote = entries.filter((candidate) => candidate.transport !== 'stdio');
   if (remote.length > 0) {
     items.push({ label: vscode.l10n.t('Cannot be fixed here'), kind: vscode.QuickPickItemKind.Separator });
     for (const entry of remote) {
@@ -85,5 +79,6 @@ export async function pickServers(entries: ServerEntry[]): Promise<ServerEntry[]
     canPickMany: true,
     matchOnDescription: true,
   });
+  if (picked && picked.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('No server was selected: nothing was changed.'));
   return picked?.map((item) => item.entry).filter((entry): entry is ServerEntry => entry !== undefined);
 }

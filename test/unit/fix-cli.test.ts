@@ -34,7 +34,8 @@ function config(content: string): string {
   return file;
 }
 
-const common = (): string[] => ['--bundle-dir', path.join(dir, 'bundles'), '--public-ca', publicFile];
+// The OS store (IT's) holds the corporate CA: `--ca` trusts only a CA some store knows.
+const common = (): string[] => ['--bundle-dir', path.join(dir, 'bundles'), '--public-ca', publicFile, '--system-ca', caFile];
 
 describe('fix CLI', () => {
   it('fix --ca --json, then undo restores the file byte for byte', async () => {
@@ -55,6 +56,17 @@ describe('fix CLI', () => {
     assert.equal(readFileSync(file, 'utf8'), fixture('vscode-mcp.json'));
   });
 
+  it('--ca naming a root that no store knows: refused (exit 2, nothing written) unless --trust-unknown-ca', async () => {
+    const file = config(fixture('dot-mcp.json'));
+    const store = ['--bundle-dir', path.join(dir, 'bundles'), '--public-ca', publicFile, '--system-ca', publicFile];
+    const refused = await runCli(['fix', '--config', file, '--ca', caFile, ...store], { env });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /neither the OS store nor the public roots hold this CA.*--trust-unknown-ca/);
+    assert.equal(readFileSync(file, 'utf8'), fixture('dot-mcp.json'));
+    const allowed = await runCli(['fix', '--config', file, '--ca', caFile, '--trust-unknown-ca', ...store], { env });
+    assert.equal(allowed.code, 0, allowed.stderr);
+  });
+
   it('human output says what was written where and to restart; --server limits the change', async () => {
     const file = config(fixture('vscode-mcp.json'));
     const result = await runCli(['fix', '--config', path.basename(file), '--server', 'github', '--ca', 'corp.pem', ...common()], { env, cwd: dir });
@@ -70,7 +82,7 @@ describe('fix CLI', () => {
   it('--dry-run writes nothing', async () => {
     const file = config(fixture('dot-mcp.json'));
     const bundleDir = path.join(dir, 'dry-bundles');
-    const result = await runCli(['fix', '--config', file, '--ca', caFile, '--dry-run', '--json', '--bundle-dir', bundleDir, '--public-ca', publicFile], { env });
+    const result = await runCli(['fix', '--config', file, '--ca', caFile, '--dry-run', '--json', '--bundle-dir', bundleDir, '--public-ca', publicFile, '--system-ca', caFile], { env });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).dryRun, true);
     assert.equal(readFileSync(file, 'utf8'), fixture('dot-mcp.json'));
@@ -160,7 +172,7 @@ describe('fix CLI --host (real chain analysis through a local intercepting proxy
 
   it('--ca that does not match the intercepted chain fails verification: nothing written', async () => {
     const file = config(fixture('dot-mcp.json'));
-    const result = await runCli(['fix', '--config', file, ...hostArgs(), '--proxy', proxy.url, '--ca', caFile], { env });
+    const result = await runCli(['fix', '--config', file, ...hostArgs(), '--proxy', proxy.url, '--ca', caFile, '--system-ca', caFile], { env });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /verification failed/);
     assert.equal(readFileSync(file, 'utf8'), fixture('dot-mcp.json'));
@@ -178,7 +190,7 @@ describe('fix CLI --host (real chain analysis through a local intercepting proxy
       type Json = { changed: { server: string }[]; skipped: { server: string; reason: string }[]; warnings: { code: string; server?: string; message: string }[] };
       const byHost = await runCli(['fix', '--config', config(text), ...hostArgs(), '--proxy', laxProxy.url, '--system-ca', laxSystem, '--json'], { env });
       assert.equal(byHost.code, 0, byHost.stderr);
-      const byCa = await runCli(['fix', '--config', config(text), '--ca', laxFile, '--public-ca', publicFile, '--bundle-dir', path.join(dir, 'host-bundles'), '--json'], { env });
+      const byCa = await runCli(['fix', '--config', config(text), '--ca', laxFile, '--public-ca', publicFile, '--system-ca', laxSystem, '--bundle-dir', path.join(dir, 'host-bundles'), '--json'], { env });
       assert.equal(byCa.code, 0, byCa.stderr);
       for (const result of [byHost, byCa]) {
         const json = JSON.parse(result.stdout) as Json;

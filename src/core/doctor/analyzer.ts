@@ -1,12 +1,20 @@
 // The in-process analyser (the CLI's); the editor provides one over its worker thread instead.
-import type { Analyzer, AnalyzerOptions } from './types';
+import { PROXY_VARIABLES } from './serverEnv';
+import type { Analyzer, AnalyzerOptions, ServerTarget } from './types';
+
+/** Host, port, and the environment whose proxy variables are the server's own when it has them. */
+function where(target: ServerTarget, env: NodeJS.ProcessEnv | undefined): { host: string; port: number; env?: NodeJS.ProcessEnv } {
+  if (!target.proxyEnv) return { host: target.host, port: target.port, env };
+  const base = Object.fromEntries(Object.entries(env ?? process.env).filter(([name]) => !PROXY_VARIABLES.includes(name)));
+  return { host: target.host, port: target.port, env: { ...base, ...target.proxyEnv } };
+}
 
 export function inProcessAnalyzer(options: AnalyzerOptions): Analyzer {
   return {
-    analyze: async (target, signal) => (await import('../chain/index')).analyzeHost({ ...options, ...target, signal }),
+    analyze: async (target, signal) => (await import('../chain/index')).analyzeHost({ ...options, ...where(target, options.env), signal }),
     verify: async (target, caPem, signal) => {
-      const { systemCaFile: _system, publicCaFile: _public, ...probe } = options;
-      return (await import('../chain/index')).verifyTrust({ ...probe, ...target, caPem, signal });
+      const { proxy, servername, env, timeoutMs } = options;
+      return (await import('../chain/index')).verifyTrust({ proxy, servername, timeoutMs, ...where(target, env), caPem, signal });
     },
   };
 }

@@ -8,7 +8,7 @@ import type { StrictProblem } from '../fix/strict';
 import { strictPathProblems } from '../fix/strict';
 import type { ChainReport } from '../types';
 import { casForFix } from './policy';
-import type { Analyzer, HostTarget } from './types';
+import type { Analyzer, ServerTarget } from './types';
 
 /** Where the CAs come from: given by hand, or a chain report (policy applies). */
 export type CaSource = { kind: 'given'; pems: (string | Buffer)[] } | { kind: 'report'; report: ChainReport; trustUnknown: boolean };
@@ -20,7 +20,7 @@ export interface FixRequest {
   servers?: string[];
   cas: CaSource;
   /** Proof before writing: a handshake to this target trusting only the new bundle. */
-  verify?: { target: HostTarget; analyzer: Pick<Analyzer, 'verify'>; signal?: AbortSignal };
+  verify?: { target: ServerTarget; analyzer: Pick<Analyzer, 'verify'>; signal?: AbortSignal };
   mode?: BundleMode;
   bundleDir?: string;
   home?: string;
@@ -61,7 +61,7 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
     verify: verify && {
       host: verify.target.host,
       port: verify.target.port,
-      verifyTrust: (options) => verify.analyzer.verify({ host: options.host, port: options.port }, options.caPem, verify.signal),
+      verifyTrust: (options) => verify.analyzer.verify({ ...verify.target, host: options.host, port: options.port }, options.caPem, verify.signal),
     },
   });
   return request.dryRun ? describePlan(plan) : applyFix(plan);

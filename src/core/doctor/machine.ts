@@ -17,10 +17,10 @@ import { CaSource, fixConfig } from './fixPipeline';
 import { readInventory } from './inventory';
 import { decideFix } from './policy';
 import { mapLimit } from './pool';
-import { effectiveEnvOf } from './serverEnv';
+import { effectiveEnvOf, proxyEnvOf } from './serverEnv';
 import { probeTargetOf } from './targets';
 import { serverTrustsRoot } from './trust';
-import type { Analyzer, ConfigRef, HostTarget, McpServer } from './types';
+import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from './types';
 
 export type ServerState = 'ok' | 'will-fail' | 'failing' | 'remote-host-trust' | 'strict-ca' | 'unreachable' | 'unknown';
 
@@ -95,7 +95,7 @@ interface Probed {
   error?: string;
 }
 
-const targetKey = (target: HostTarget): string => `${target.host}:${target.port}`;
+const targetKey = (target: ServerTarget): string => JSON.stringify([target.host, target.port, target.proxyEnv ?? null]);
 
 function hostLevelDetail(hostApp: string): string {
   switch (hostApp) {
@@ -155,10 +155,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const givenRoot = given?.[given.length - 1];
 
   // Each distinct target once, a few at a time.
-  const targets = new Map<string, HostTarget>();
-  const targetOf = new Map<McpServer, HostTarget | null>();
+  const targets = new Map<string, ServerTarget>();
+  const targetOf = new Map<McpServer, ServerTarget | null>();
   for (const server of inventory.servers) {
-    const target = server.transport === 'invalid' ? null : probeTargetOf(server, { probeHost: options.probeHost });
+    const where = server.transport === 'invalid' ? null : probeTargetOf(server, { probeHost: options.probeHost });
+    // A stdio server reaches its target through the proxy its own environment names; the host connects for a remote one.
+    const proxyEnv = server.transport === 'stdio' ? proxyEnvOf(effectiveEnvOf(server, options.hostEnv)) : undefined;
+    const target = where && { host: where.host, port: where.port, proxyEnv };
     targetOf.set(server, target);
     const needsProbe = server.transport === 'remote' || !given;
     if (target && needsProbe) targets.set(targetKey(target), target);
@@ -171,11 +174,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     } catch (error) {
       probed.set(targetKey(target), { error: describeError(error) });
     }
-    progress(`probed ${targetKey(target)}`);
+    progress(`probed ${target.host}:${target.port}`);
   });
 
   const servers: ServerReport[] = [];
-  const fixable: { server: McpServer; target: HostTarget | null; report?: ChainReport }[] = [];
+  const fixable: { server: McpServer; target: ServerTarget | null; report?: ChainReport }[] = [];
   for (const server of inventory.servers) {
     const target = targetOf.get(server) ?? null;
     const probe = target ? probed.get(targetKey(target)) : undefined;
@@ -186,7 +189,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       server: server.name,
       transport: server.transport,
       runtime: server.runtime,
-      target,
+      target: target && { host: target.host, port: target.port },
       verified: null,
     };
     const report = probe?.report;
@@ -250,7 +253,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
 }
 
 async function applyFixes(
-  fixable: { server: McpServer; target: HostTarget | null; report?: ChainReport }[],
+  fixable: { server: McpServer; target: ServerTarget | null; report?: ChainReport }[],
   options: DoctorOptions,
   scopeOf: (server: McpServer) => MachineScope,
   result: DoctorResult,

@@ -16,3 +16,11 @@ export function effectiveEnvOf(server: Pick<McpServer, 'config' | 'env'>, hostPr
   }
   return env;
 }
+
+/** The variables that choose a proxy (both spellings: Python, curl and Node's libraries read either). */
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+
+/** The proxy variables of an environment. */
+export function proxyEnvOf(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => PROXY_VARIABLES.includes(name)));
+}

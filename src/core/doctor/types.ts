@@ -14,6 +14,12 @@ export interface HostTarget {
   port: number;
 }
 
+/** A target as one server reaches it: through the proxy its own environment names. */
+export interface ServerTarget extends HostTarget {
+  /** The proxy variables of the server's environment (HTTPS_PROXY, NO_PROXY...), in place of the analyser's. */
+  proxyEnv?: Record<string, string>;
+}
+
 /** One MCP config file (or, in ~/.claude.json, one project's servers inside it). */
 export interface ConfigRef {
   hostApp: HostId;
@@ -45,9 +51,9 @@ export interface McpServer {
 
 /** The chain analysis a front end provides: the CLI in-process, the editor in its worker thread. */
 export interface Analyzer {
-  analyze(target: HostTarget, signal?: AbortSignal): Promise<ChainReport>;
+  analyze(target: ServerTarget, signal?: AbortSignal): Promise<ChainReport>;
   /** A handshake to the target trusting only caPem. */
-  verify(target: HostTarget, caPem: string, signal?: AbortSignal): Promise<VerifyResult>;
+  verify(target: ServerTarget, caPem: string, signal?: AbortSignal): Promise<VerifyResult>;
 }
 
 /** Analysis options a front end fixes once (proxy, stores, timeout); host and port come per call. */

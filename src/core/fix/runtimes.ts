@@ -71,13 +71,17 @@ function csvFields(record: string): string[] {
   let quoted = false;
   for (let i = 0; i < record.length; i += 1) {
     const char = record[i];
-    if (quoted) {
-      if (char === '"' && record[i + 1] === '"') (field += '"'), (i += 1);
-      else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') fields.push(field), (field = '');
-    else field += char;
+    if (quoted && char === '"' && record[i + 1] === '"') {
+      field += '"';
+      i += 1;
+    } else if (char === '"') {
+      quoted = !quoted;
+    } else if (char === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else {
+      field += char;
+    }
   }
   fields.push(field);
   return fields;
