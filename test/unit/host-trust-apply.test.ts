@@ -281,6 +281,17 @@ describe('host trust: apply and undo, byte-exact', () => {
     assert.deepEqual([statSync(settings).uid, readFileSync(settings, 'utf8')], [uid, '{}']);
   });
 
+  it('as root for another user: a settings path that a symlink sends outside their home is refused, nothing written there', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+    const h = home();
+    chownSync(h, 4242, 4343);
+    const outside = path.join(dir, `outside${n}`);
+    mkdirSync(outside);
+    symlinkSync(outside, path.join(h, '.claude'));
+    await assert.rejects(applyHostTrust(plan(h, { hostApp: 'claude-code' })), (error: unknown) => error instanceof DoctorError && error.kind === 'refused' && /outside that home/.test(error.message));
+    assert.deepEqual(readdirSync(outside), []);
+    assert.deepEqual(manifests(h), []);
+  });
+
   it('core/fix undo does not take a host-trust manifest for its own', async () => {
     const h = home();
     const p = plan(h);

@@ -129,11 +129,36 @@ interface Owner {
   gid: number;
 }
 
-/** The owner written files must keep: the file's own, else the home folder's. Null unless we are root. */
+/** Where a path really lands: symlinks of the file and of its folders resolved, missing tail kept. */
+async function realLocation(file: string): Promise<string> {
+  const tail: string[] = [];
+  for (let at = path.resolve(file); ; at = path.dirname(at)) {
+    try {
+      return path.join(await fs.realpath(at), ...tail);
+    } catch {
+      if (path.dirname(at) === at) return path.resolve(file);
+      tail.unshift(path.basename(at));
+    }
+  }
+}
+
+/**
+ * The owner written files must keep: the file's own, else the home folder's. Null unless we are root
+ * writing for another user. Then the file must really lie inside that home: a symlinked file or folder
+ * pointing elsewhere (/etc/sudoers.d) would otherwise get a root-written file handed to the user.
+ */
 async function ownerToKeep(file: string, home: string): Promise<Owner | null> {
   if (process.getuid?.() !== 0) return null;
-  const stat = (await fs.stat(file).catch(() => undefined)) ?? (await fs.stat(home).catch(() => undefined));
-  return stat && stat.uid !== 0 ? { uid: stat.uid, gid: stat.gid } : null;
+  const homeStat = await fs.stat(home).catch(() => undefined);
+  if (!homeStat || homeStat.uid === 0) return null;
+  const realHome = await fs.realpath(home);
+  const real = await realLocation(file);
+  const relative = path.relative(realHome, real);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new DoctorError('refused', `running as root for ${home}: ${file} resolves to ${real}, outside that home folder (a symlink?); nothing was written`, { file });
+  }
+  const stat = (await fs.stat(file).catch(() => undefined)) ?? homeStat;
+  return { uid: stat.uid, gid: stat.gid };
 }
 
 /** Folders mkdir -p would create for `dir`, outermost first. */
@@ -193,12 +218,11 @@ async function applyFile(
   for (let attempt = 1; ; attempt += 1) {
     const { bytes, text } = await readOptional(file);
     const edited = editSettings(file, text, edits);
-    if (fileSteps.some((step) => step.kind === 'claude-code-env') && text !== null && edited.before.kind === 'object') {
-      reportInsecure(file, text, result);
-    }
+    const insecure = fileSteps.some((step) => step.kind === 'claude-code-env') && text !== null && edited.before.kind === 'object' ? insecureIn(file, text) : [];
     const outcomeOf = (edit: SettingEdit): AppliedStep['outcome'] =>
       edited.unchanged.some((e) => sameEdit(e, edit)) ? 'unchanged' : edited.kept.some((k) => sameEdit(k.edit, edit)) ? 'kept-existing' : 'changed';
     const record = (): void => {
+      result.insecure.push(...insecure);
       fileSteps.forEach((step, i) => {
         const edit = edits[i] as SettingEdit;
         const kept = edited.kept.find((k) => sameEdit(k.edit, edit));
@@ -241,9 +265,9 @@ async function applyFile(
   }
 }
 
-function reportInsecure(file: string, text: string, result: HostTrustResult): void {
+function insecureIn(file: string, text: string): HostTrustResult['insecure'] {
   const env = envOfNode(nodeAtPath(file, parseJsonc(file, stripBom(text).text), ['env']).value);
-  for (const found of insecureInEnv(env)) result.insecure.push({ file, ...found });
+  return insecureInEnv(env).map((found) => ({ file, ...found }));
 }
 
 // ---- the OS store ----
