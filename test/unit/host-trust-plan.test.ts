@@ -3,14 +3,14 @@ import { before, describe, it } from 'node:test';
 import type { HostId } from '../../src/core/fix/locations';
 import { HostTrustOptions, planHostTrust, settingsToSet } from '../../src/core/hostTrust/plan';
 import type { OsStoreStep } from '../../src/core/hostTrust/types';
-import { createCa } from '../fixtures/pki';
+import { createHash, X509Certificate } from 'node:crypto';
+import { createCa, createLeaf } from '../fixtures/pki';
 
 let root: HostTrustOptions['root'];
 let sha1: string;
 
 before(async () => {
   const ca = await createCa('Corporate Inspection Root');
-  const { X509Certificate, createHash } = await import('node:crypto');
   const cert = new X509Certificate(ca.pem);
   root = { pem: ca.pem, subject: ca.subject, sha256: createHash('sha256').update(cert.raw).digest('hex') };
   sha1 = cert.fingerprint.replace(/:/g, '');
@@ -157,5 +157,15 @@ describe('host trust: plan', () => {
 
   it('refuses a malformed fingerprint (it names files and commands)', () => {
     assert.throws(() => planHostTrust(options({ root: { ...root, sha256: '../../etc/x' } })), /64 lower-case hex/);
+  });
+
+  it('installs only what was shown: one CA certificate whose sha256 is the one given', async () => {
+    const other = await createCa('Someone Else');
+    assert.throws(() => planHostTrust(options({ root: { ...root, sha256: 'a'.repeat(64) } })), /exactly the one certificate/);
+    assert.throws(() => planHostTrust(options({ root: { ...root, pem: root.pem + other.pem } })), /exactly the one certificate/);
+    assert.throws(() => planHostTrust(options({ root: { ...root, pem: 'not a pem' } })), /no certificate/);
+    const leaf = await createLeaf(['example.test'], other);
+    const leafSha = createHash('sha256').update(new X509Certificate(leaf.pem).raw).digest('hex');
+    assert.throws(() => planHostTrust(options({ root: { pem: leaf.pem, subject: leaf.subject, sha256: leafSha } })), /not a CA certificate/);
   });
 });

@@ -4,6 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import * as path from 'node:path';
 import { DoctorError } from '../types';
 import { appDataDir, HostId } from '../fix/locations';
+import { checkCaCertificates, readCertificates } from '../fix/bundle';
 import { BUNDLE_FOLDER, configPathOf } from '../fix/paths';
 import { HOST_TRUST } from './hosts';
 import type {
@@ -130,6 +131,12 @@ export function planHostTrust(options: HostTrustOptions): HostTrustPlan {
   const row = HOST_TRUST[options.hostApp];
   if (!row) throw new DoctorError('usage', `unknown host "${String(options.hostApp)}"`);
   if (!/^[0-9a-f]{64}$/.test(options.root.sha256)) throw new DoctorError('usage', 'the root sha256 must be 64 lower-case hex digits');
+  // What is installed must be exactly what the person was shown: one CA certificate with that fingerprint.
+  const certs = readCertificates(options.root.pem, 'the root');
+  if (certs.length !== 1 || certs[0]?.sha256 !== options.root.sha256) {
+    throw new DoctorError('usage', `the root PEM must hold exactly the one certificate with sha256 ${options.root.sha256}`);
+  }
+  checkCaCertificates(certs);
   const steps: HostTrustStep[] = [];
   const reasons: HostTrustReason[] = [];
   const plan: HostTrustPlan = {
