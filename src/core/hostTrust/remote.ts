@@ -1,11 +1,12 @@
 // Remote MCP servers: which TLS endpoint the host connects to, and whether the host trusts the root.
+// Below core/doctor (which calls this, never the reverse: docs/ARCHITECTURE.md); the same URL rule as
+// its `httpsTarget`, which could call remoteTarget.
+import { HostPort, parseHostPort } from '../chain/hostPort';
 import type { HostId } from '../fix/locations';
-import { httpsTarget } from '../doctor/targets';
-import type { HostTarget } from '../doctor/types';
 import { HOST_TRUST } from './hosts';
 import { insecureInEnv } from './insecure';
 
-export type RemoteTarget = HostTarget;
+export type RemoteTarget = HostPort;
 
 export type RemoteUrlProblem =
   /** `http://` (or `ws://`): no TLS, nothing to trust (and the token travels in the clear). */
@@ -13,21 +14,33 @@ export type RemoteUrlProblem =
   | 'not-a-url'
   | 'unsupported-scheme';
 
-/** The TLS endpoint of a remote server's `url` (https only), or null: the doctor's one URL rule. */
+function parse(url: string): { target: RemoteTarget } | { problem: RemoteUrlProblem } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return { problem: 'not-a-url' };
+  }
+  if (parsed.protocol === 'http:' || parsed.protocol === 'ws:') return { problem: 'plain-http' };
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'wss:') return { problem: 'unsupported-scheme' };
+  try {
+    // URL.host is `name[:port]` or `[v6][:port]`: the project's one host:port parser reads it.
+    return { target: parseHostPort(parsed.host, 443) };
+  } catch {
+    return { problem: 'not-a-url' };
+  }
+}
+
+/** The TLS endpoint of a remote server's `url` (https/wss), or null. */
 export function remoteTarget(url: string): RemoteTarget | null {
-  return httpsTarget(url.trim());
+  const result = parse(url);
+  return 'target' in result ? result.target : null;
 }
 
 /** Why remoteTarget gave null for this url (null when it gave a target). */
 export function remoteUrlProblem(url: string): RemoteUrlProblem | null {
-  if (remoteTarget(url)) return null;
-  let protocol: string;
-  try {
-    protocol = new URL(url.trim()).protocol;
-  } catch {
-    return 'not-a-url';
-  }
-  return protocol === 'http:' || protocol === 'ws:' ? 'plain-http' : 'unsupported-scheme';
+  const result = parse(url);
+  return 'problem' in result ? result.problem : null;
 }
 
 export type HostTrustState = 'trusted' | 'needs-setting' | 'needs-os-store' | 'cloud' | 'unknown';
