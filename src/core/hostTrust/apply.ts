@@ -1,0 +1,378 @@
+// Carries out a host-trust plan: the file steps as byte-exact JSONC edits written atomically with an
+// undo record; the OS-store step only when the caller confirmed it and it can run here. A second
+// apply of the same plan changes no byte.
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DoctorError } from '../types';
+import { readFileChecked, realTarget, writeFileAtomic } from '../fix/atomic';
+import { sha256 } from '../fix/manifest';
+import { undoDir } from '../fix/paths';
+import { atomicSafeRead } from '../fix/read';
+import { parseJsonc, stripBom } from '../fix/config';
+import { envOfNode, insecureInEnv } from './insecure';
+import { editSettings, nodeAtPath, SettingEdit, SettingsUndoStep, undoSettingsSteps } from './settingsFile';
+import type { ClaudeCodeEnvStep, EditorSettingStep, HostTrustPlan, HostTrustStep, OsStoreStep } from './types';
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one argv without a shell. Injected by tests (the store commands are never run there). */
+export type CommandRunner = (argv: string[]) => Promise<CommandResult>;
+
+export const runCommand: CommandRunner = (argv) =>
+  new Promise((resolve) => {
+    const [command, ...args] = argv;
+    if (!command) {
+      resolve({ code: 2, stdout: '', stderr: 'empty command' });
+      return;
+    }
+    execFile(command, args, { windowsHide: true }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr || (error && typeof error.code !== 'number' ? error.message : '')) });
+    });
+  });
+
+export interface ApplyHostTrustOptions {
+  /** The person confirmed adding the root to their OS store (subject and SHA-256 shown). */
+  confirmedOsStore?: boolean;
+  /** Replace an existing, different NODE_EXTRA_CA_CERTS in Claude Code's settings (it takes one file). */
+  replaceExisting?: boolean;
+  run?: CommandRunner;
+}
+
+export type StepOutcome =
+  | 'changed'
+  | 'unchanged'
+  /** Another value is there and was kept (`replaceExisting` not given). */
+  | 'kept-existing'
+  | 'ran'
+  | 'failed'
+  | 'needs-confirmation'
+  /** For a person to do (admin command, process environment, explanation). */
+  | 'shown';
+
+export interface AppliedStep {
+  step: HostTrustStep;
+  outcome: StepOutcome;
+  /** The value found (kept-existing) or the command's stderr (failed). */
+  detail?: string;
+}
+
+export interface AppliedFile {
+  file: string;
+  changed: boolean;
+  created: boolean;
+  undoManifest: string | null;
+}
+
+export interface HostTrustResult {
+  steps: AppliedStep[];
+  files: AppliedFile[];
+  /** Settings already in the file that turn verification off (reported, never written, not removed here). */
+  insecure: { file: string; where: string; setting: string }[];
+}
+
+// ---- undo manifests: in the same per-user folder as core/fix's, under a prefix of their own ----
+
+export const HOST_TRUST_MANIFEST_PREFIX = 'host-trust-';
+
+export interface HostTrustRecord {
+  at: string;
+  priorHash: string;
+  postHash: string;
+  /** What the file was before the first write: undo restores it when nothing changed since. */
+  before: { kind: 'absent' } | { kind: 'blank'; text: string } | { kind: 'object' };
+  steps: SettingsUndoStep[];
+}
+
+export interface HostTrustManifest {
+  version: 1;
+  kind: 'host-trust';
+  file: string;
+  records: HostTrustRecord[];
+}
+
+export function hostTrustManifestPath(home: string, platform: NodeJS.Platform, realFile: string): string {
+  return path.join(undoDir(home, platform), `${HOST_TRUST_MANIFEST_PREFIX}${sha256(realFile).slice(0, 16)}.json`);
+}
+
+async function readHostManifest(file: string, realFile: string): Promise<HostTrustManifest> {
+  try {
+    const data = JSON.parse(await fs.readFile(file, 'utf8')) as HostTrustManifest;
+    if (data.version === 1 && data.kind === 'host-trust' && Array.isArray(data.records)) return data;
+  } catch {
+    // missing or unreadable: start afresh
+  }
+  return { version: 1, kind: 'host-trust', file: realFile, records: [] };
+}
+
+async function writeHostManifest(file: string, manifest: HostTrustManifest, home: string): Promise<void> {
+  if (manifest.records.length === 0) {
+    await fs.rm(file, { force: true });
+    return;
+  }
+  // The user must be able to read it to undo as themselves.
+  const owner = await ownerToKeep(file, home);
+  await makeFolders(path.dirname(file), owner);
+  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+  await keepOwner(file, owner);
+}
+
+// ---- ownership: run as root for another user (`doctor --home`), what we write stays theirs ----
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** Where a path really lands: symlinks of the file and of its folders resolved, missing tail kept. */
+async function realLocation(file: string): Promise<string> {
+  const tail: string[] = [];
+  for (let at = path.resolve(file); ; at = path.dirname(at)) {
+    try {
+      return path.join(await fs.realpath(at), ...tail);
+    } catch {
+      if (path.dirname(at) === at) return path.resolve(file);
+      tail.unshift(path.basename(at));
+    }
+  }
+}
+
+/**
+ * The owner written files must keep: the file's own, else the home folder's. Null unless we are root
+ * writing for another user. Then the file must really lie inside that home: a symlinked file or folder
+ * pointing elsewhere (/etc/sudoers.d) would otherwise get a root-written file handed to the user.
+ */
+async function ownerToKeep(file: string, home: string): Promise<Owner | null> {
+  if (process.getuid?.() !== 0) return null;
+  const homeStat = await fs.stat(home).catch(() => undefined);
+  if (!homeStat || homeStat.uid === 0) return null;
+  const realHome = await fs.realpath(home);
+  const real = await realLocation(file);
+  const relative = path.relative(realHome, real);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new DoctorError('refused', `running as root for ${home}: ${file} resolves to ${real}, outside that home folder (a symlink?); nothing was written`, { file });
+  }
+  const stat = (await fs.stat(file).catch(() => undefined)) ?? homeStat;
+  return { uid: stat.uid, gid: stat.gid };
+}
+
+/** Folders mkdir -p would create for `dir`, outermost first. */
+async function missingFolders(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let at = dir; (await fs.stat(at).catch(() => undefined)) === undefined; at = path.dirname(at)) {
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  return missing;
+}
+
+async function makeFolders(dir: string, owner: Owner | null): Promise<void> {
+  const missing = await missingFolders(dir);
+  await fs.mkdir(dir, { recursive: true });
+  if (owner) for (const folder of missing) await fs.chown(folder, owner.uid, owner.gid);
+}
+
+async function keepOwner(file: string, owner: Owner | null): Promise<void> {
+  if (owner) await fs.chown(await realTarget(file), owner.uid, owner.gid);
+}
+
+// ---- file steps ----
+
+async function readOptional(file: string): Promise<{ bytes: Buffer | undefined; text: string | null }> {
+  try {
+    const { bytes, text } = await atomicSafeRead(file);
+    return { bytes, text };
+  } catch (error) {
+    if (error instanceof DoctorError && error.kind === 'io' && (await fs.stat(file).catch(() => undefined)) === undefined) {
+      return { bytes: undefined, text: null };
+    }
+    throw error;
+  }
+}
+
+function editOf(step: EditorSettingStep | ClaudeCodeEnvStep, replaceExisting: boolean): SettingEdit {
+  if (step.kind === 'editor-setting') return { path: [step.key], value: step.value, replace: true };
+  return { path: ['env', step.variable], value: step.value, replace: replaceExisting };
+}
+
+function sameEdit(a: SettingEdit, b: SettingEdit): boolean {
+  return a.path.join('\u0000') === b.path.join('\u0000');
+}
+
+const MAX_ATTEMPTS = 3;
+
+/** Applies all edits of one file in one write; returns each step's outcome. */
+async function applyFile(
+  plan: HostTrustPlan,
+  file: string,
+  fileSteps: (EditorSettingStep | ClaudeCodeEnvStep)[],
+  options: ApplyHostTrustOptions,
+  result: HostTrustResult,
+): Promise<void> {
+  const edits = fileSteps.map((step) => editOf(step, options.replaceExisting === true));
+  for (let attempt = 1; ; attempt += 1) {
+    const { bytes, text } = await readOptional(file);
+    const edited = editSettings(file, text, edits);
+    const insecure = fileSteps.some((step) => step.kind === 'claude-code-env') && text !== null && edited.before.kind === 'object' ? insecureIn(file, text) : [];
+    const outcomeOf = (edit: SettingEdit): AppliedStep['outcome'] =>
+      edited.unchanged.some((e) => sameEdit(e, edit)) ? 'unchanged' : edited.kept.some((k) => sameEdit(k.edit, edit)) ? 'kept-existing' : 'changed';
+    const record = (): void => {
+      result.insecure.push(...insecure);
+      fileSteps.forEach((step, i) => {
+        const edit = edits[i] as SettingEdit;
+        const kept = edited.kept.find((k) => sameEdit(k.edit, edit));
+        result.steps.push({ step, outcome: outcomeOf(edit), ...(kept ? { detail: kept.current } : {}) });
+      });
+    };
+    if (edited.content === null) {
+      record();
+      result.files.push({ file, changed: false, created: false, undoManifest: null });
+      return;
+    }
+    const content = edited.content;
+    const owner = await ownerToKeep(file, plan.home);
+    if (bytes === undefined) await makeFolders(path.dirname(file), owner);
+    const wrote = await writeFileAtomic(file, content, {
+      // A new settings file may come to hold tokens (Claude Code's env often does): owner only.
+      mode: 0o600,
+      stillExpected: (current) => (bytes === undefined ? current === undefined : current !== undefined && current.equals(bytes)),
+    });
+    if (wrote) {
+      await keepOwner(file, owner);
+      const real = await realTarget(file);
+      const manifestFile = hostTrustManifestPath(plan.home, plan.platform, real);
+      const manifest = await readHostManifest(manifestFile, real);
+      manifest.records.push({
+        at: new Date().toISOString(),
+        priorHash: bytes === undefined ? '' : sha256(bytes),
+        postHash: sha256(Buffer.from(content, 'utf8')),
+        before: edited.before,
+        steps: edited.steps,
+      });
+      await writeHostManifest(manifestFile, manifest, plan.home);
+      record();
+      result.files.push({ file, changed: true, created: bytes === undefined, undoManifest: manifestFile });
+      return;
+    }
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new DoctorError('io', 'the file kept changing while it was being edited; nothing was changed. Close other editors of it and run again', { file });
+    }
+  }
+}
+
+function insecureIn(file: string, text: string): HostTrustResult['insecure'] {
+  const env = envOfNode(nodeAtPath(file, parseJsonc(file, stripBom(text).text), ['env']).value);
+  return insecureInEnv(env).map((found) => ({ file, ...found }));
+}
+
+// ---- the OS store ----
+
+async function writeRootFile(step: OsStoreStep, home: string): Promise<void> {
+  const owner = await ownerToKeep(step.certFile, home);
+  await makeFolders(path.dirname(step.certFile), owner);
+  const existing = await fs.readFile(step.certFile, 'utf8').catch(() => undefined);
+  if (existing === step.certPem) return;
+  await writeFileAtomic(step.certFile, step.certPem, { mode: 0o644 });
+  await keepOwner(step.certFile, owner);
+}
+
+async function applyOsStore(step: OsStoreStep, home: string, options: ApplyHostTrustOptions): Promise<AppliedStep> {
+  if (!step.runsHere) {
+    // Linux: an administrator runs the command; the file it names must exist for them.
+    await writeRootFile(step, home);
+    return { step, outcome: 'shown' };
+  }
+  if (options.confirmedOsStore !== true) return { step, outcome: 'needs-confirmation' };
+  await writeRootFile(step, home);
+  const outcome = await (options.run ?? runCommand)(step.argv);
+  return outcome.code === 0 ? { step, outcome: 'ran' } : { step, outcome: 'failed', detail: outcome.stderr.trim() || `exit code ${outcome.code}` };
+}
+
+/** Takes the root out of the per-user store again (macOS: its trust setting, then the certificate). */
+export async function undoOsStore(step: OsStoreStep, options: { confirmed: boolean; run?: CommandRunner }): Promise<AppliedStep> {
+  if (!step.runsHere) return { step, outcome: 'shown' };
+  if (!options.confirmed) return { step, outcome: 'needs-confirmation' };
+  const run = options.run ?? runCommand;
+  const first = await run(step.undoArgv);
+  if (first.code !== 0) return { step, outcome: 'failed', detail: first.stderr.trim() || `exit code ${first.code}` };
+  if (step.undoCleanupArgv) {
+    const second = await run(step.undoCleanupArgv);
+    if (second.code !== 0) return { step, outcome: 'failed', detail: second.stderr.trim() || `exit code ${second.code}` };
+  }
+  return { step, outcome: 'ran' };
+}
+
+// ---- entry points ----
+
+export async function applyHostTrust(plan: HostTrustPlan, options: ApplyHostTrustOptions = {}): Promise<HostTrustResult> {
+  const result: HostTrustResult = { steps: [], files: [], insecure: [] };
+  // The store first: the settings only help once the root is there.
+  for (const step of plan.steps) {
+    if (step.kind === 'os-store') result.steps.push(await applyOsStore(step, plan.home, options));
+  }
+  const byFile = new Map<string, (EditorSettingStep | ClaudeCodeEnvStep)[]>();
+  for (const step of plan.steps) {
+    if (step.kind !== 'editor-setting' && step.kind !== 'claude-code-env') continue;
+    byFile.set(step.file, [...(byFile.get(step.file) ?? []), step]);
+  }
+  for (const [file, steps] of byFile) await applyFile(plan, file, steps, options, result);
+  for (const step of plan.steps) {
+    if (step.kind === 'editor-process-env' || step.kind === 'explain') result.steps.push({ step, outcome: 'shown' });
+  }
+  // Report in the plan's order.
+  result.steps.sort((a, b) => plan.steps.indexOf(a.step) - plan.steps.indexOf(b.step));
+  return result;
+}
+
+export interface HostTrustUndoResult {
+  file: string;
+  /** `env.NODE_EXTRA_CA_CERTS`, `http.systemCertificates`... */
+  removed: string[];
+  kept: { what: string; reason: 'already-gone' | 'changed-since' }[];
+  /** The file is byte-for-byte what it was before (or gone again, when the fix created it). */
+  identical: boolean;
+  remaining: number;
+}
+
+/** Takes back the last recorded host-trust edit of `file`: exactly what it added, later edits stay. */
+export async function undoHostTrust(file: string, options: { home: string; platform?: NodeJS.Platform }): Promise<HostTrustUndoResult> {
+  const platform = options.platform ?? process.platform;
+  const real = await realTarget(file);
+  const manifestFile = hostTrustManifestPath(options.home, platform, real);
+  const manifest = await readHostManifest(manifestFile, real);
+  const last = manifest.records[manifest.records.length - 1];
+  if (!last) throw new DoctorError('usage', `nothing to undo: no host-trust change of this file is recorded in ${path.dirname(manifestFile)}`, { file });
+  const bytes = await readFileChecked(file);
+  const name = (step: SettingsUndoStep): string => step.path.join('.');
+  let content: string | null;
+  let removed: string[];
+  let kept: HostTrustUndoResult['kept'] = [];
+  if (sha256(bytes) === last.postHash && last.before.kind !== 'object') {
+    // Untouched since we created or filled it: give back exactly what was there.
+    content = last.before.kind === 'blank' ? last.before.text : null;
+    removed = last.steps.map(name);
+  } else {
+    const { text } = await atomicSafeRead(file);
+    const outcome = undoSettingsSteps(file, text, last.steps);
+    content = outcome.text;
+    removed = outcome.undone.map(name);
+    kept = outcome.kept.map(({ step, reason }) => ({ what: name(step), reason }));
+  }
+  if (content === null) {
+    await fs.rm(file);
+  } else if (!Buffer.from(content, 'utf8').equals(bytes)) {
+    const owner = await ownerToKeep(file, options.home);
+    const wrote = await writeFileAtomic(file, content, { stillExpected: (current) => current !== undefined && current.equals(bytes) });
+    if (!wrote) throw new DoctorError('io', 'the file changed while undo was writing it; nothing was changed. Run undo again', { file });
+    await keepOwner(file, owner);
+  }
+  manifest.records.pop();
+  await writeHostManifest(manifestFile, manifest, options.home);
+  const identical = content === null ? last.before.kind === 'absent' : last.priorHash !== '' && sha256(Buffer.from(content, 'utf8')) === last.priorHash;
+  return { file, removed, kept, identical, remaining: manifest.records.length };
+}
