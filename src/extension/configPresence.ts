@@ -10,6 +10,12 @@ import { USER_LOCATIONS } from '../core/fix/locations';
  * The same list as preflight's watcher (src/extension/preflight.ts CONFIG_GLOB).
  */
 export const WORKSPACE_CONFIG_GLOB = '{**/.vscode/mcp.json,**/.cursor/mcp.json,**/.mcp.json,**/.kiro/settings/mcp.json,**/.roo/mcp.json}';
+/**
+ * Their folders: a folder created (or deleted) with the config in it is reported as the folder
+ * alone (measured in code-server 4.139.1: `mkdir .cursor && write .cursor/mcp.json` fired nothing
+ * for the config glob).
+ */
+const WORKSPACE_CONFIG_FOLDERS_GLOB = '{**/.vscode,**/.cursor,**/.kiro,**/.kiro/settings,**/.roo}';
 const RECHECK_MS = 1000;
 
 /** The minimal part of VS Code 1.101+'s `vscode.lm` MCP API this uses (absent in older builds and Cursor). */
@@ -40,12 +46,16 @@ export class McpConfigPresence implements vscode.Disposable {
 
   start(): void {
     const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_CONFIG_GLOB, false, true, false);
+    const folderWatcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_CONFIG_FOLDERS_GLOB, false, true, false);
     const userWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(this.userConfig, '..'), path.basename(this.userConfig.path)), false, true, false);
     const lm = (vscode as unknown as { lm?: McpDefinitionsApi }).lm;
     this.disposables.push(
       watcher,
       watcher.onDidCreate(() => this.schedule()),
       watcher.onDidDelete(() => this.schedule()),
+      folderWatcher,
+      folderWatcher.onDidCreate(() => this.schedule()),
+      folderWatcher.onDidDelete(() => this.schedule()),
       userWatcher,
       userWatcher.onDidCreate(() => this.schedule()),
       userWatcher.onDidDelete(() => this.schedule()),
