@@ -2,9 +2,10 @@
 // - the viewer keeps its chain when its tab is hidden and shown again (webview state), and comes
 //   back with it after a window reload (the panel serializer), its buttons still working;
 // - the status item appears only where there is an MCP config, a finding or an analysis.
-// One editor per case group (starting code-server dominates the time). Screenshots in test-results/.
+// Two editors in all (starting code-server dominates the time): one with an MCP config, one
+// without. Screenshots in test-results/.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -83,6 +84,7 @@ const CURSOR_CONFIG = {
 };
 
 describe('chain viewer: tab switch and window reload (code-server)', () => {
+  // This editor's workspace has a .vscode/mcp.json: it also shows the status item at start.
   test('the viewer keeps the chain after a tab switch, and comes back with it after a window reload', async () => {
     const proxy = network.interceptor;
     const folder = await workspace('viewer-restore', VSCODE_CONFIG);
@@ -92,6 +94,11 @@ describe('chain viewer: tab switch and window reload (code-server)', () => {
       env: { HTTPS_PROXY: proxy.url },
       settings: { 'mcpSslDoctor.preflight': false, 'mcpSslDoctor.systemCaFile': proxy.caFile },
     }, async (editor) => {
+      // Status item: shown at start in a window with an MCP config, before anything is analysed.
+      await statusItem(editor).first().waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await editor.extensionLog(), /status item shown \(MCP config \.vscode\/mcp\.json\)/);
+      await editor.screenshot('status-with-config');
+
       const analysed = new RegExp(`chain localhost:${network.origin.port}: intercepted`);
       await assertShowsChain(await analyzeHost(editor), 'after "Analyze Host…"');
 
@@ -127,14 +134,19 @@ describe('chain viewer: tab switch and window reload (code-server)', () => {
 });
 
 describe('status item: contextual (code-server)', () => {
-  test('hidden without an MCP config; shown when one appears, hidden when it goes, shown once a host is analysed', async () => {
+  test('hidden without an MCP config; shown when one appears, hidden when it goes, shown for a finding; after a reload hidden again until an analysis', async () => {
     const proxy = network.interceptor;
     const folder = await workspace('status-no-config');
+    // A log of another MCP host, outside the workspace: a finding there is news even without a config here.
+    const logDir = join(scratch, 'status-logs');
+    await mkdir(logDir, { recursive: true });
+    const log = join(logDir, 'mcpServer.mcp.config.ws0.docs.log');
+    await writeFile(log, '2026-12-01 20:33:54.001 [info] Starting server docs\n');
     await withEditor({
       workspace: folder,
       name: 'status-no-config',
       env: { HTTPS_PROXY: proxy.url },
-      settings: { 'mcpSslDoctor.preflight': false, 'mcpSslDoctor.systemCaFile': proxy.caFile },
+      settings: { 'mcpSslDoctor.preflight': false, 'mcpSslDoctor.systemCaFile': proxy.caFile, 'mcpSslDoctor.logPaths': [join(logDir, 'mcpServer.*.log')] },
     }, async (editor) => {
       await editor.waitForExtensionLog(/status item hidden \(no MCP config, no finding\)/, 30_000);
       assert.equal(await statusItem(editor).count(), 0, 'no status item in a window without MCP config');
@@ -149,19 +161,25 @@ describe('status item: contextual (code-server)', () => {
       await unlink(config);
       await statusItem(editor).first().waitFor({ state: 'detached', timeout: 30_000 });
 
+      await editor.waitForExtensionLog(/watching .*mcpServer\.mcp\.config\.ws0\.docs\.log/, 30_000);
+      await appendFile(log, `2026-12-01 20:33:55.107 [warning] [server stderr] requests.exceptions.SSLError: HTTPSConnectionPool(host='localhost', port=${network.origin.port}): Max retries exceeded with url: / (Caused by SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)')))\n`);
+      await statusItem(editor).first().waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await editor.extensionLog(), /status item shown \(a finding or an analysis\)/);
+      await editor.screenshot('status-shown-for-finding');
+
+      // A new window (reload) has seen neither: hidden again, until a host is analysed.
+      await writeFile(log, '2026-12-01 20:40:00.001 [info] Starting server docs\n');
+      const hiddenLines = /status item hidden \(no MCP config, no finding\)/;
+      const hiddenBefore = count(await editor.extensionLog(), hiddenLines);
+      await editor.runCommand('Developer: Reload Window');
+      await editor.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+      await waitFor('the reloaded window to hide the status item', async () => (count(await editor.extensionLog(), hiddenLines) > hiddenBefore ? true : undefined), 60_000);
+      assert.equal(await statusItem(editor).count(), 0, 'no status item after the reload');
+
       await analyzeHost(editor);
       await statusItem(editor).first().waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await statusItem(editor).first().innerText(), /TLS intercepted by/);
       await editor.screenshot('status-shown-after-analysis');
-    });
-  });
-
-  test('shown at start in a window with an MCP config', async () => {
-    const folder = await workspace('status-config', VSCODE_CONFIG);
-    await withEditor({ workspace: folder, name: 'status-config', settings: { 'mcpSslDoctor.preflight': false } }, async (editor) => {
-      await statusItem(editor).first().waitFor({ state: 'visible', timeout: 30_000 });
-      assert.match(await editor.extensionLog(), /status item shown \(MCP config \.vscode\/mcp\.json\)/);
-      await editor.screenshot('status-with-config');
     });
   });
 });
