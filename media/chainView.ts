@@ -3,6 +3,9 @@ import type { ChainViewStrings, FromView, ToView, ViewCert } from '../src/extens
 
 interface VsCodeApi {
   postMessage(message: FromView): void;
+  /** What the webview shows, kept by VS Code while the panel is hidden and across reloads. */
+  getState(): ToView | undefined;
+  setState(state: ToView): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -123,5 +126,12 @@ function render(message: ToView): void {
   root.append(certs.length === 0 ? el('p', {}, strings.empty) : el('ol', { class: 'chain' }, ...certs.map((cert, index) => card(cert, strings, index))));
 }
 
-window.addEventListener('message', (event: MessageEvent<ToView>) => render(event.data));
+window.addEventListener('message', (event: MessageEvent<ToView>) => {
+  render(event.data);
+  // Only a chain is worth restoring: "Analysing…" restored after a reload would spin forever.
+  if (event.data.type === 'show') vscode.setState(event.data);
+});
+// Back from a tab switch or a reload: draw the chain at once, before the extension answers "ready".
+const saved = vscode.getState();
+if (saved?.type === 'show') render(saved);
 vscode.postMessage({ type: 'ready' });

@@ -8,17 +8,29 @@ export interface ChainViewActions {
   reanalyze(host: string, port: number): void;
 }
 
-/** The certificate chain viewer: one webview panel, reused, fed with the last report. */
-export class ChainView implements vscode.Disposable {
+export const CHAIN_VIEW_TYPE = 'mcpSslDoctor.chain';
+
+/**
+ * The certificate chain viewer: one webview panel, reused, fed with the last report.
+ *
+ * No retained context (a hidden webview costs memory): the webview keeps what it shows with
+ * `setState` and draws it again when it comes back; the panel serializer below brings the panel
+ * and its chain back after a window reload (activation event `onWebviewPanel:mcpSslDoctor.chain`).
+ */
+export class ChainView implements vscode.Disposable, vscode.WebviewPanelSerializer<ToView> {
   private panel: vscode.WebviewPanel | undefined;
   private report: ChainReport | undefined;
-  private pending: ToView | undefined;
+  /** The last message shown: sent again whenever the webview (re)starts. */
+  private last: ToView | undefined;
   private ready = false;
+  private readonly registration: vscode.Disposable;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly actions: ChainViewActions,
-  ) {}
+  ) {
+    this.registration = vscode.window.registerWebviewPanelSerializer(CHAIN_VIEW_TYPE, this);
+  }
 
   showBusy(host: string): void {
     this.post({ type: 'busy', host, strings: strings() });
@@ -26,24 +38,52 @@ export class ChainView implements vscode.Disposable {
 
   show(report: ChainReport): void {
     this.report = report;
-    this.post({ type: 'show', report, certs: viewCerts(report), strings: strings(report), canFix: report.verdict === 'intercepted' || report.verdict === 'untrusted' });
+    this.post(showMessage(report));
+  }
+
+  /** A panel VS Code restores after a reload, with the state its webview last saved. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (this.panel && this.panel !== panel) {
+      // One viewer: a second restored panel would show a chain the actions no longer follow.
+      panel.dispose();
+      return;
+    }
+    if (!isShowState(state)) {
+      // Nothing to show again (it was still analysing, or the state is from another version).
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel);
+    // Words in the editor's current language, certificate roles and validity as of now.
+    this.report = state.report;
+    this.last = showMessage(state.report);
   }
 
   private post(message: ToView): void {
+    this.last = message;
     const panel = this.ensurePanel();
     panel.reveal(undefined, false);
     if (this.ready) void panel.webview.postMessage(message);
-    else this.pending = message;
   }
 
   private ensurePanel(): vscode.WebviewPanel {
     if (this.panel) return this.panel;
-    const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
-    const panel = vscode.window.createWebviewPanel('mcpSslDoctor.chain', vscode.l10n.t('Certificate Chain'), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
+    const panel = vscode.window.createWebviewPanel(CHAIN_VIEW_TYPE, vscode.l10n.t('Certificate Chain'), vscode.ViewColumn.Active, {
+      ...this.webviewOptions(),
       retainContextWhenHidden: false,
     });
+    this.adopt(panel);
+    return panel;
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')] };
+  }
+
+  /** Content, icon and listeners of the panel, new or restored. */
+  private adopt(panel: vscode.WebviewPanel): void {
+    const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
+    panel.webview.options = this.webviewOptions();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const nonce = (require('node:crypto') as typeof import('node:crypto')).randomBytes(16).toString('base64');
@@ -55,6 +95,7 @@ export class ChainView implements vscode.Disposable {
       `style-src ${panel.webview.cspSource}`,
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
+    this.ready = false;
     panel.webview.html = `<!DOCTYPE html>
 <html lang="${vscode.env.language}">
 <head>
@@ -72,20 +113,22 @@ export class ChainView implements vscode.Disposable {
 </html>`;
     panel.webview.onDidReceiveMessage((message: FromView) => this.receive(message));
     panel.onDidDispose(() => {
+      if (this.panel !== panel) return;
       this.panel = undefined;
       this.ready = false;
+      this.last = undefined;
     });
     this.panel = panel;
-    return panel;
   }
 
   private async receive(message: FromView): Promise<void> {
     const report = this.report;
     switch (message.type) {
       case 'ready':
+        // Sent on every (re)start of the webview: after a tab switch it has redrawn its saved
+        // state already; this brings it up to date (a report that arrived while it was hidden).
         this.ready = true;
-        if (this.pending) void this.panel?.webview.postMessage(this.pending);
-        this.pending = undefined;
+        if (this.last) void this.panel?.webview.postMessage(this.last);
         return;
       case 'fix':
         if (report) this.actions.fix(report);
@@ -119,8 +162,31 @@ export class ChainView implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.registration.dispose();
     this.panel?.dispose();
   }
+}
+
+function showMessage(report: ChainReport): ToView {
+  return { type: 'show', report, certs: viewCerts(report), strings: strings(report), canFix: report.verdict === 'intercepted' || report.verdict === 'untrusted' };
+}
+
+/** The saved state of a webview, checked: it comes from storage, maybe from an older version. */
+function isShowState(state: unknown): state is Extract<ToView, { type: 'show' }> {
+  if (typeof state !== 'object' || state === null) return false;
+  const candidate = state as { type?: unknown; report?: { host?: unknown; port?: unknown; verdict?: unknown; presented?: unknown; path?: unknown; trust?: unknown; warnings?: unknown } };
+  const report = candidate.report;
+  return (
+    candidate.type === 'show' &&
+    typeof report === 'object' && report !== null &&
+    typeof report.host === 'string' &&
+    typeof report.port === 'number' &&
+    typeof report.verdict === 'string' &&
+    Array.isArray(report.presented) &&
+    Array.isArray(report.path) &&
+    Array.isArray(report.warnings) &&
+    typeof report.trust === 'object' && report.trust !== null
+  );
 }
 
 /** The PEM of one certificate (by fingerprint) or of the whole path, leaf first. */

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ChainAnalysis } from './analysis';
 import { ChainView } from './chainView';
 import { registerCommands } from './commands';
+import { McpConfigPresence } from './configPresence';
 import { FixFlow } from './fixFlow';
 import { createLogger } from './log';
 import { LogWatcher } from './logWatcher';
@@ -17,7 +18,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const { channel, logger } = createLogger();
   const settings = new Settings();
   const analysis = new ChainAnalysis(context.asAbsolutePath('dist/worker.js'), settings, logger);
-  const status = new TlsStatusItem();
+  const status = new TlsStatusItem(logger);
+  // <userData>/User/globalStorage/<id> → <userData>/User/mcp.json
+  const presence = new McpConfigPresence(vscode.Uri.joinPath(context.globalStorageUri, '..', '..', 'mcp.json'), logger);
   const undo = new UndoStore(context.globalState);
   const fixFlow = new FixFlow(analysis, settings, undo, logger, status);
   const chainView = new ChainView(context.extensionUri, {
@@ -38,6 +41,9 @@ export function activate(context: vscode.ExtensionContext): void {
     watcher,
     analysis.onDidReport((report) => status.showReport(report)),
     watcher.onDidFind((finding) => notifier.onFinding(finding)),
+    watcher.onDidFind((finding) => status.showFinding(finding)),
+    presence,
+    presence.onDidChange((config) => status.setConfig(config)),
     preflight,
     ...registerCommands({ fixFlow, channel }),
     settings.onDidChange(() => {
@@ -49,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   if (settings.autoDetect) watcher.start();
+  presence.start();
   preflight.start();
   logger.info(`activated in ${Date.now() - started} ms (${vscode.env.appName} ${vscode.version}, Node ${process.versions.node}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
 }

@@ -2,6 +2,7 @@
 import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { DoctorError } from '../types';
 import { findMember, lineColumn, memberValue } from './jsonc-text';
+import { locationResolvesVariables } from './locations';
 
 /** Where the servers live in the file. */
 export type ConfigFormat =
@@ -194,7 +195,19 @@ function parseConfigText(file: string, rawText: string, serversPath?: string[]):
   return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, duplicates };
 }
 
-/** VS Code resolves `${userHome}` in mcp.json and settings; other hosts are not known to (be conservative). */
+/**
+ * By format alone: VS Code resolves `${userHome}` in mcp.json and settings; `mcpServers` files
+ * belong to many hosts, most not known to (be conservative). Prefer configResolvesVariables, which
+ * also knows the file's location (Cursor's `mcpServers` files do resolve).
+ */
 export function formatResolvesVariables(format: ConfigFormat): boolean {
   return format !== 'mcpServers' && format !== 'claude-local';
+}
+
+/**
+ * Whether the host that reads this file expands `${userHome}`: by where the file is (the location
+ * rows of locations.ts: `.cursor/mcp.json` yes, `.mcp.json` no), else by its format.
+ */
+export function configResolvesVariables(file: string, format: ConfigFormat): boolean {
+  return locationResolvesVariables(file) ?? formatResolvesVariables(format);
 }

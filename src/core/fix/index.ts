@@ -1,7 +1,7 @@
 // Public surface of the fix: discover configs, plan, apply, undo.
 export { discoverConfigs } from './discover';
 export type { ConfigLocation, DiscoverOptions } from './discover';
-export { parseConfig, formatResolvesVariables } from './config';
+export { parseConfig, formatResolvesVariables, configResolvesVariables } from './config';
 export type { ConfigFormat, ParsedConfig, ServerEntry } from './config';
 export { detectRuntime, RUNTIME_VARIABLES, CA_VARIABLES, CONTAINER_BUNDLE_PATH } from './runtimes';
 export type { ServerRuntime } from './runtimes';

@@ -1,6 +1,13 @@
 // Where MCP hosts keep their configs (research/editors-and-mcp-hosts.md). Data, not code: adding
 // a host is adding a row. `resolvesVariables`: whether the host expands `${userHome}` in env
-// values — confirmed for VS Code (mcp.json, settings.json); unconfirmed elsewhere, so false.
+// values, so a bundle path under home can be written `${userHome}/...` (paths.ts configPathOf):
+// - VS Code (mcp.json, settings.json): measured in code-server 4.139.1 (TESTBED.md).
+// - Cursor (.cursor/mcp.json, ~/.cursor/mcp.json): documented, "Config interpolation" —
+//   `${env:NAME}`, `${userHome}`, `${workspaceFolder}`, `${workspaceFolderBasename}`, `${/}` in
+//   command, args, env, url and headers: https://cursor.com/docs/context/mcp#config-interpolation
+//   (`${userHome}` rather than `${env:HOME}`: Windows sets no HOME). Builds from before that
+//   feature (mid-2025) pass the text through literally.
+// - Everyone else: unconfirmed, so false (the path is absolute and machine-specific).
 
 export type HostId =
   | 'vscode'
@@ -47,7 +54,7 @@ export const EDITOR_HOST: Record<EditorId, HostId> = {
 export const WORKSPACE_LOCATIONS: WorkspaceRow[] = [
   { host: 'vscode', path: ['.vscode', 'mcp.json'], resolvesVariables: true },
   { host: 'claude-code', path: ['.mcp.json'], resolvesVariables: false },
-  { host: 'cursor', path: ['.cursor', 'mcp.json'], resolvesVariables: false },
+  { host: 'cursor', path: ['.cursor', 'mcp.json'], resolvesVariables: true },
   { host: 'roo', path: ['.roo', 'mcp.json'], resolvesVariables: false },
   { host: 'kiro', path: ['.kiro', 'settings', 'mcp.json'], resolvesVariables: false },
 ];
@@ -76,7 +83,7 @@ export const USER_LOCATIONS: UserRow[] = [
     editors: ALL_EDITORS,
   },
   { host: 'cline', base: 'home', path: ['.cline', 'data', 'settings', 'cline_mcp_settings.json'], resolvesVariables: false },
-  { host: 'cursor', base: 'home', path: ['.cursor', 'mcp.json'], resolvesVariables: false },
+  { host: 'cursor', base: 'home', path: ['.cursor', 'mcp.json'], resolvesVariables: true },
   { host: 'windsurf', base: 'home', path: ['.codeium', 'windsurf', 'mcp_config.json'], resolvesVariables: false },
   { host: 'kiro', base: 'home', path: ['.kiro', 'settings', 'mcp.json'], resolvesVariables: false },
   { host: 'claude-desktop', base: 'appData', path: ['Claude', 'claude_desktop_config.json'], resolvesVariables: false },
@@ -90,4 +97,20 @@ export function appDataDir(platform: NodeJS.Platform, home: string, env: NodeJS.
   if (platform === 'darwin') return join(home, 'Library', 'Application Support');
   if (platform === 'win32') return env.APPDATA ?? join(home, 'AppData', 'Roaming');
   return env.XDG_CONFIG_HOME ?? join(home, '.config');
+}
+
+/**
+ * The `resolvesVariables` of the location row a config file sits at, judged by the path's tail
+ * (`.../.cursor/mcp.json`, `.../User/profiles/x/mcp.json`), whatever the folder above it; the
+ * longest matching row wins. `undefined` for a file at no known location (`fix --config any.json`).
+ */
+export function locationResolvesVariables(file: string): boolean | undefined {
+  const segments = file.split(/[\\/]+/).filter((segment) => segment !== '');
+  let best: { length: number; resolves: boolean } | undefined;
+  for (const row of [...WORKSPACE_LOCATIONS, ...USER_LOCATIONS]) {
+    if (row.path.length > segments.length || (best && best.length >= row.path.length)) continue;
+    const tail = segments.slice(segments.length - row.path.length);
+    if (row.path.every((part, index) => part === '*' || part === tail[index])) best = { length: row.path.length, resolves: row.resolvesVariables };
+  }
+  return best?.resolves;
 }

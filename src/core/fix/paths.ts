@@ -16,8 +16,10 @@ export function undoDir(home: string, platform: NodeJS.Platform = process.platfo
 /**
  * The bundle path as written into a config. Forward slashes everywhere: Python, uv, Node and Deno
  * all accept `C:/Users/me/...` on Windows, and it needs no JSON escaping. In a host that resolves
- * variables (VS Code) a bundle under home is written `${userHome}/...`, so a committed workspace
- * config holds for every teammate; elsewhere it is absolute (and machine-specific).
+ * variables a bundle under home is written `${userHome}/...`, so a committed workspace config holds
+ * for every teammate; elsewhere it is absolute (and machine-specific). `${userHome}` is the one
+ * spelling both such hosts document: VS Code and Cursor
+ * (https://cursor.com/docs/context/mcp#config-interpolation); `${env:HOME}` would be empty on Windows.
  */
 export function configPathOf(bundlePath: string, home: string, resolvesVariables: boolean, platform: NodeJS.Platform = process.platform): string {
   const api = platform === 'win32' ? path.win32 : path.posix;
