@@ -33,7 +33,7 @@ const targets = [
   {
     // Loaded on the first fix only (config editing, bundle writing): kept out of activation.
     ...common,
-    entryPoints: { useCases: 'src/extension/useCases.ts' },
+    entryPoints: { useCases: 'src/extension/useCases.ts', detection: 'src/extension/detection.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

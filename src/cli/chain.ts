@@ -84,7 +84,9 @@ function humanReport(report: ChainReport): string {
     lines.push(`     from:    ${sourceText(cert.source)}`);
   });
   if (!report.root) lines.push('  (no root found)');
-  lines.push('', `Verdict: ${VERDICT_TEXT[report.verdict]}`);
+  const tooLong = report.warnings.some((warning) => warning.code === 'chain-too-long');
+  const verdict = tooLong && report.verdict === 'incomplete' ? 'incomplete: the chain is too long to follow (see the warning); no CA is missing.' : VERDICT_TEXT[report.verdict];
+  lines.push('', `Verdict: ${verdict}`);
   if (report.root) {
     const stores = [report.trust.public && 'public roots', report.trust.system && 'OS store'].filter(Boolean);
     lines.push(`Root: ${report.root.subject} (sha256 ${report.root.sha256}), trusted by: ${stores.length ? stores.join(', ') : 'no store'}`);

@@ -10,7 +10,7 @@ import { runDoctor } from '../core/doctor/machine';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
 import { DoctorError } from '../core/types';
 import { Command, EXIT_NETWORK, EXIT_OK, analyzerOptions } from './io';
-import { homeOf } from './fix';
+import { homeOf, readInput } from './fix';
 
 export const EXIT_CHECK_FAILED = 1;
 
@@ -95,7 +95,7 @@ export const doctor: Command = async (argv, io) => {
   const homes = (values.home ?? [ownHome]).map(resolve);
   const workspaces = (values.workspace ?? []).map(resolve);
   for (const dir of [...homes, ...workspaces]) if (!(await isDirectory(dir))) throw new DoctorError('usage', `${dir}: no such folder`);
-  const givenCa = values.ca ? readCertificates(await fs.readFile(resolve(values.ca)).catch(() => { throw new DoctorError('usage', `--ca ${values.ca}: cannot read it`); }), `--ca ${values.ca}`).map((cert) => cert.pem) : undefined;
+  const givenCa = values.ca ? readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem) : undefined;
   const probe = analyzerOptions(values, io);
   if (givenCa && values['trust-unknown-ca'] !== true) {
     const { caTrustSource } = await import('../core/chain/index');
@@ -112,7 +112,7 @@ export const doctor: Command = async (argv, io) => {
     probeHost: values['probe-host'],
     mode,
     bundleDir: values['bundle-dir'] ? resolve(values['bundle-dir']) : undefined,
-    publicPem: values['public-ca'] ? await fs.readFile(resolve(values['public-ca']), 'utf8') : undefined,
+    publicPem: values['public-ca'] ? (await readInput(resolve(values['public-ca']), '--public-ca')).toString('utf8') : undefined,
     readLogs: values['no-logs'] !== true,
     noRuntimeCheck: values['no-runtime-check'] === true,
     verifyDocker: values['verify-docker'] === true,

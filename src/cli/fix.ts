@@ -1,5 +1,4 @@
 // `mcp-ssl-doctor fix`: write the CA bundle and point the selected servers of one config at it.
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +8,7 @@ import { CaSource, fixConfig } from '../core/doctor/fixPipeline';
 import { checkGivenCa } from '../core/doctor/policy';
 import type { HostTarget } from '../core/doctor/types';
 import type { FixResult } from '../core/fix/apply';
+import { readRegularFile } from '../core/fix/atomic';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
 import { DoctorError } from '../core/types';
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, analyzerOptions } from './io';
@@ -36,11 +36,12 @@ export function homeOf(io: CliIO): string {
   return io.env.HOME || io.env.USERPROFILE || os.homedir();
 }
 
-async function readInput(file: string, what: string): Promise<Buffer> {
+export async function readInput(file: string, what: string): Promise<Buffer> {
   try {
-    return await fs.readFile(file);
+    return await readRegularFile(file);
   } catch (error) {
-    throw new DoctorError('usage', `${what} ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DoctorError('usage', `${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
 }
 

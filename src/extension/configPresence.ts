@@ -7,7 +7,7 @@ import { USER_LOCATIONS } from '../core/fix/locations';
 
 /**
  * The workspace MCP configs of every host (core/fix/locations.ts WORKSPACE_LOCATIONS), as a glob.
- * The same list as preflight's watcher (src/extension/preflight.ts CONFIG_GLOB).
+ * Preflight's watcher uses the same list.
  */
 export const WORKSPACE_CONFIG_GLOB = '{**/.vscode/mcp.json,**/.cursor/mcp.json,**/.mcp.json,**/.kiro/settings/mcp.json,**/.roo/mcp.json}';
 /**

@@ -14,6 +14,7 @@ import { decideFix, type FixReason } from '../core/doctor/policy';
 import { DEFAULT_PROBE, probeTargetOf, tryParseHostPort } from '../core/doctor/targets';
 import type { FixResult } from '../core/fix/apply';
 import { describeError } from '../core/types';
+import { markdownSafe } from '../core/text';
 import { useCases } from './lazyUseCases';
 import * as os from 'node:os';
 
@@ -171,7 +172,7 @@ export class FixFlow {
       },
     );
     const reread = configReread();
-    await this.reportResults(results, servers, commonName(root.subject), reread);
+    await this.reportResults(results, servers, markdownSafe(commonName(root.subject)), reread);
   }
 
   private async acceptVerdict(report: ChainReport): Promise<boolean> {
@@ -246,12 +247,12 @@ export class FixFlow {
       for (const warning of outcome.warnings) this.logger.warn(warning.message);
     }
     for (const skip of skipped) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', skip.server, skip.reason));
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', markdownSafe(skip.server), markdownSafe(skip.reason)));
     }
     if (changed.length === 0) return;
     const tracked = outcomes.filter((outcome) => outcome.tracked === true && outcome.changed.length > 0).map((outcome) => vscode.workspace.asRelativePath(outcome.config));
     const variables = [...new Set(changed.flatMap((change) => Object.keys(change.env)))].join(', ');
-    const names = changed.map((change) => change.server).join(', ');
+    const names = markdownSafe(changed.map((change) => change.server).join(', '));
     let message = vscode.l10n.t('Fixed: {0} now trust "{1}" through {2}.', names, caName, variables);
     if (tracked.length > 0) {
       message += ' ' + vscode.l10n.t('{0} is tracked by git: committing it gives teammates the same setting (the path works on every machine once the fix has run there).', tracked.join(', '));

@@ -9,3 +9,13 @@ export function useCases(): UseCases {
   loaded ??= require(path.join(__dirname, 'useCases.js')) as UseCases;
   return loaded;
 }
+
+type Detection = typeof import('./detection');
+let detectionLoaded: Detection | undefined;
+
+/** dist/detection.js (log discovery, tailing and scanning), required when the watcher starts. */
+export function detection(): Detection {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  detectionLoaded ??= require(path.join(__dirname, 'detection.js')) as Detection;
+  return detectionLoaded;
+}

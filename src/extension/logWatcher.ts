@@ -5,6 +5,7 @@ import type { Finding, Logger } from '../core/types';
 import type { DiscoveredLog } from '../core/logs/discover';
 import type { FileTailer } from '../core/logs/tail';
 import type { FindingScanner } from '../core/logs/scan';
+import { detection } from './lazyUseCases';
 import type { Settings } from './settings';
 
 export interface ServerFinding extends Finding {
@@ -84,9 +85,7 @@ export class LogWatcher implements vscode.Disposable {
   }
 
   private async discover(): Promise<void> {
-    const { discoverLogFiles } = await import('../core/logs/discover');
-    const { FileTailer } = await import('../core/logs/tail');
-    const { FindingScanner } = await import('../core/logs/scan');
+    const { discoverLogFiles, FileTailer, FindingScanner } = detection();
     const logs = await discoverLogFiles({
       vscodeWindowFolder: this.windowLogFolder,
       appName: vscode.env.appName,

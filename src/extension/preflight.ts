@@ -8,9 +8,9 @@ import type { FindingNotifier } from './notifier';
 import { listServers, type ServerEntry } from './servers';
 import type { Settings } from './settings';
 import { commonName } from './verdictText';
+import { WORKSPACE_CONFIG_GLOB } from './configPresence';
 import { useCases } from './lazyUseCases';
 
-const CONFIG_GLOB = '{**/.vscode/mcp.json,**/.cursor/mcp.json,**/.mcp.json,**/.kiro/settings/mcp.json,**/.roo/mcp.json}';
 const DEBOUNCE_MS = 1500;
 
 /**
@@ -31,7 +31,7 @@ export class Preflight implements vscode.Disposable {
   ) {}
 
   start(): void {
-    const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
+    const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_CONFIG_GLOB);
     this.disposables.push(
       watcher,
       watcher.onDidChange(() => this.schedule()),

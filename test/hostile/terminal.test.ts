@@ -84,7 +84,7 @@ describe('hostile: terminal and names', () => {
     const config = path.join(dir, 'mcp.json');
     writeFileSync(config, JSON.stringify({ mcpServers: { [name]: { command: 'npx', args: ['-y', 'srv'] } } }, null, 2));
     const run = (extra: string[]) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'fix', '--config', config, '--ca', ca, '--dry-run', ...extra], {
+      promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'fix', '--config', config, '--ca', ca, '--trust-unknown-ca', '--dry-run', ...extra], {
         cwd: ROOT,
         env: { ...process.env, HOME: home, USERPROFILE: home },
       });

@@ -89,9 +89,9 @@ describe('fix: hosts that resolve ${userHome}', () => {
     assert.ok(result.bundle.startsWith(home));
   });
 
-  it('the CLI writes ${userHome}/... into a .cursor/mcp.json', { todo: 'needs plan.ts to default resolvesVariables with configResolvesVariables(parsed.file, parsed.format)' }, async () => {
+  it('the CLI writes ${userHome}/... into a .cursor/mcp.json', async () => {
     const file = cursorProject('cli');
-    const run = await runCli(['fix', '--config', file, '--ca', caFile, '--public-ca', path.join(dir, 'public.pem'), '--json'], { env: { HOME: home } });
+    const run = await runCli(['fix', '--config', file, '--ca', caFile, '--system-ca', caFile, '--public-ca', path.join(dir, 'public.pem'), '--json'], { env: { HOME: home } });
     assert.equal(run.code, 0, run.stderr);
     assert.doesNotMatch(run.stdout + run.stderr, /does not expand/);
     assert.match(readFileSync(file, 'utf8'), /\$\{userHome\}\/\.mcp-ssl-doctor\//);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { VerifyResult } from '../chain/options';
 import { DoctorError } from '../types';
 import { buildBundle, Bundle, BundleMode, checkCaCertificates, readCertificates } from './bundle';
-import { formatResolvesVariables, parseConfig, ParsedConfig } from './config';
+import { configResolvesVariables, parseConfig, ParsedConfig } from './config';
 import { editServers, ServerChange, UndoStep } from './edit';
 import { isTrackedByGit } from './git';
 import { atomicSafeRead } from './read';
@@ -123,7 +123,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
   const tracked = isTrackedByGit(options.configPath);
   const { bytes: original, text: rawText } = await atomicSafeRead(options.configPath);
   const parsed = parseConfig(options.configPath, rawText, options.serversPath);
-  const resolvesVariables = options.resolvesVariables ?? formatResolvesVariables(parsed.format);
+  const resolvesVariables = options.resolvesVariables ?? configResolvesVariables(parsed.file, parsed.format);
   const bundleConfigPath = configPathOf(bundlePath, home, resolvesVariables, platform);
   const warnings: FixWarning[] = [];
   const changed: ChangedServer[] = [];
