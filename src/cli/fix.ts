@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHostPort } from '../core/chain/hostPort';
 import { inProcessAnalyzer } from '../core/doctor/analyzer';
+import { hostAppOfConfig } from '../core/doctor/discover';
 import { CaSource, fixConfig } from '../core/doctor/fixPipeline';
 import { checkGivenCa } from '../core/doctor/policy';
 import type { HostTarget } from '../core/doctor/types';
@@ -30,6 +31,8 @@ const OPTIONS = {
   replace: { type: 'boolean' },
   'remove-insecure': { type: 'boolean' },
   timeout: { type: 'string' },
+  'no-runtime-check': { type: 'boolean' },
+  'verify-docker': { type: 'boolean' },
 } as const;
 
 export function homeOf(io: CliIO): string {
@@ -60,6 +63,7 @@ function human(result: FixResult): string {
         ? `  ${change.server} (docker): mounts the bundle read-only at ${Object.values(change.env)[0] ?? ''} and sets ${vars} inside the container`
         : `  ${change.server} (${change.runtime}): sets ${vars} = ${result.bundleInConfig}`,
     );
+    if (change.verified) lines.push(`    ${change.verified.message}`);
   }
   if (result.changed.length === 0) lines.push('  no server changed');
   for (const skipped of result.skipped) lines.push(`  skipped ${skipped.server}: ${skipped.reason}`);
@@ -119,6 +123,19 @@ export const fix: Command = async (argv, io) => {
     replace: values.replace === true,
     removeInsecure: values['remove-insecure'] === true,
     dryRun: values['dry-run'] === true,
+    // Proof in each server's own runtime needs the host it will reach: with --host.
+    runtimeCheck:
+      target && values['no-runtime-check'] !== true
+        ? {
+            hostApp: hostAppOfConfig(configPath),
+            target,
+            hostEnv: io.env,
+            context: { home: homeOf(io), workspaceFolder: path.dirname(path.dirname(configPath)), env: io.env },
+            verifyDocker: values['verify-docker'] === true,
+            defaultProxy: values.proxy,
+            timeoutMs: probeFlags.timeoutMs,
+          }
+        : undefined,
   });
   io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : human(result));
   return EXIT_OK;

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { discoverConfigs } from '../fix/discover';
-import { appDataDir } from '../fix/locations';
+import { appDataDir, locationOfFile, type HostId } from '../fix/locations';
 import type { DiscoveredLog } from '../logs/discover';
 import { discoverLogFiles } from '../logs/discover';
 import { claudeJsonConfigs } from './inventory';
@@ -47,4 +47,13 @@ export async function discoverMachineLogs(scope: Omit<MachineScope, 'workspaceFo
   }
   logs.push(...(await discoverLogFiles({ appName: 'Cursor', home: scope.home, platform: scope.platform, env: scope.env })));
   return logs;
+}
+
+/**
+ * The MCP host that reads a config given by path (`fix --config FILE`): by where it sits; a file at
+ * no known place is taken as read by an SDK-based host, which passes the fewest variables on.
+ */
+export function hostAppOfConfig(file: string): HostId {
+  if (path.basename(file) === '.claude.json') return 'claude-code';
+  return locationOfFile(file)?.host ?? 'cline';
 }

@@ -77,7 +77,15 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
   let plan = await planFix(options);
   if (request.dryRun) return describePlan(plan);
   const check = request.runtimeCheck;
-  if (!check || plan.changed.length === 0) return applyFix(plan);
+  if (!check || plan.changed.length === 0) {
+    const result = await applyFix(plan);
+    if (result.changed.length === 0) return result;
+    return {
+      ...result,
+      changed: result.changed.map((change) => ({ ...change, verified: null })),
+      warnings: [...result.warnings, { code: 'runtime-check', message: 'not verified in the servers\' own runtimes (--no-runtime-check, or no host to reach: give --host)' }],
+    };
+  }
 
   // The runtime reads the bundle: write it first (content-named, so nothing is replaced).
   await writeBundle(plan.bundle, plan.bundleDir);
@@ -91,12 +99,17 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
     plan = await planFix({ ...options, servers: kept });
   }
   const result = await applyFix(plan);
+  const unverified = result.changed.flatMap((change) => {
+    const checked = results.get(change.server);
+    return checked && checked.ok === null ? [{ code: 'runtime-check', server: change.server, message: describeRuntimeCheck(checked) }] : [];
+  });
   return {
     ...result,
     changed: result.changed.map((change) => {
       const checked = results.get(change.server);
-      return { ...change, verified: checked ? verificationOf(checked) : null, ...(checked && checked.ok === null ? { note: describeRuntimeCheck(checked) } : {}) };
+      return { ...change, verified: checked ? verificationOf(checked) : null };
     }),
     skipped: [...result.skipped, ...skipped],
+    warnings: [...result.warnings, ...unverified],
   };
 }

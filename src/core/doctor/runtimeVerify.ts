@@ -20,6 +20,8 @@ export interface RuntimeCheckOptions {
   verifyDocker?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The proxy to use when the server's environment names none (the CLI's --proxy). */
+  defaultProxy?: string;
 }
 
 /** The verification in the contract's shape: null when no runtime could be run (said in message). */
@@ -35,6 +37,7 @@ export async function checkChangesInRuntime(servers: McpServer[], changed: Chang
       if (!server) return;
       const env = effectiveEnvOf({ config: server.config, env: { ...server.env, ...change.env } }, options.hostEnv);
       for (const variable of Object.keys(change.env)) if (env[variable]) env[variable] = resolveConfigVariables(env[variable] as string, options.context);
+      if (options.defaultProxy && !env.HTTPS_PROXY && !env.https_proxy) env.HTTPS_PROXY = options.defaultProxy;
       results.set(
         change.server,
         await runtimeCheck({

@@ -105,12 +105,17 @@ export function appDataDir(platform: NodeJS.Platform, home: string, env: NodeJS.
  * longest matching row wins. `undefined` for a file at no known location (`fix --config any.json`).
  */
 export function locationResolvesVariables(file: string): boolean | undefined {
+  return locationOfFile(file)?.resolvesVariables;
+}
+
+/** The location row (host, variables) a config file sits at, by the path's tail; longest match wins. */
+export function locationOfFile(file: string): Pick<WorkspaceRow, 'host' | 'resolvesVariables'> | undefined {
   const segments = file.split(/[\\/]+/).filter((segment) => segment !== '');
-  let best: { length: number; resolves: boolean } | undefined;
+  let best: (Pick<WorkspaceRow, 'host' | 'resolvesVariables'> & { length: number }) | undefined;
   for (const row of [...WORKSPACE_LOCATIONS, ...USER_LOCATIONS]) {
     if (row.path.length > segments.length || (best && best.length >= row.path.length)) continue;
     const tail = segments.slice(segments.length - row.path.length);
-    if (row.path.every((part, index) => part === '*' || part === tail[index])) best = { length: row.path.length, resolves: row.resolvesVariables };
+    if (row.path.every((part, index) => part === '*' || part === tail[index])) best = { length: row.path.length, host: row.host, resolvesVariables: row.resolvesVariables };
   }
-  return best?.resolves;
+  return best && { host: best.host, resolvesVariables: best.resolvesVariables };
 }

@@ -70,8 +70,6 @@ export interface ChangedServer {
   args?: string[];
   /** The server's own runtime, run with the new environment (null: no runtime could be run). */
   verified?: { by: string; ok: boolean; message: string } | null;
-  /** Why the runtime check could not run. */
-  note?: string;
 }
 
 export interface SkippedServer {
