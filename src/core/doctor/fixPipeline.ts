@@ -5,6 +5,7 @@ import { applyFix, describePlan } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
 import { FixOptions, planFix } from '../fix/plan';
 import { writeBundle } from '../fix/bundle';
+import { trustedOwners } from '../fix/owner';
 import type { HostId } from '../fix/locations';
 import { readServers } from './inventory';
 import { describeRuntimeCheck } from './runtimeCheck';
@@ -88,7 +89,7 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
   }
 
   // The runtime reads the bundle: write it first (content-named, so nothing is replaced).
-  await writeBundle(plan.bundle, plan.bundleDir);
+  await writeBundle(plan.bundle, plan.bundleDir, { owners: await trustedOwners(request.home) });
   const servers = await readServers({ hostApp: check.hostApp, path: request.configPath, scope: 'user', resolvesVariables: true, serversPath: request.serversPath });
   const results = await checkChangesInRuntime(servers, plan.changed, check);
   const failing = [...results.entries()].filter(([, result]) => result.ok === false);

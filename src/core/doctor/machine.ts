@@ -1,11 +1,8 @@
 // `doctor`: every MCP server of a machine (or of the given homes), its state, and the fixes that
 // would make it work — applied with `fix`. The CLI's `doctor` is input and output around this.
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { FixResult } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
 import { readCertificates } from '../fix/bundle';
-import { defaultBundleDir, undoDir } from '../fix/paths';
 import { pythonVersionOf } from '../fix/python-version';
 import { launcherOf, RUNTIME_VARIABLES } from '../fix/runtimes';
 import { strictCaProblems, strictPathProblems } from '../fix/strict';
@@ -276,7 +273,6 @@ async function applyFixes(
     options.onProgress?.(`fixing ${config}`);
     let outcome: FixResult;
     try {
-      const owner = await fs.stat(config);
       outcome = await fixConfig({
         configPath: config,
         serversPath: first.server.config.serversPath,
@@ -301,7 +297,6 @@ async function applyFixes(
                 signal: options.signal,
               },
       });
-      await keepOwnership(config, owner, scope.home, outcome, options.bundleDir);
     } catch (error) {
       for (const { server } of group) result.skipped.push({ config, server: server.name, reason: describeError(error) });
       continue;
@@ -312,24 +307,5 @@ async function applyFixes(
       if (report) report.verified = change.verified ?? null;
     }
     for (const skip of outcome.skipped) result.skipped.push({ config, server: skip.server, reason: skip.reason });
-  }
-}
-
-/**
- * Admin mode (root fixing other users' homes): the config keeps its owner and mode, and what the fix
- * created in the home (bundle folder, bundle, undo records) belongs to the home's owner.
- */
-async function keepOwnership(config: string, before: { uid: number; gid: number; mode: number }, home: string, outcome: FixResult, bundleDir: string | undefined): Promise<void> {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
-  const after = await fs.stat(config);
-  if (after.uid !== before.uid || after.gid !== before.gid) await fs.chown(config, before.uid, before.gid);
-  if ((after.mode & 0o7777) !== (before.mode & 0o7777)) await fs.chmod(config, before.mode & 0o7777);
-  if (bundleDir) return;
-  const owner = await fs.stat(home);
-  const folder = defaultBundleDir(home);
-  const created = [folder, outcome.bundle, undoDir(home), ...(outcome.undoManifest ? [outcome.undoManifest] : [])];
-  for (const file of created) {
-    if (!file.startsWith(folder + path.sep) && file !== folder) continue;
-    await fs.lchown(file, owner.uid, owner.gid).catch(() => undefined);
   }
 }
