@@ -17,18 +17,19 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, visible);
 }
 
-/** Characters VS Code's notification and markdown rendering give meaning to. */
-const MARKDOWN = /[\\[\]()*_`<>]/g;
+/** `[text](target)`: the only markup VS Code's notifications render (parseLinkedText). */
+const LINK = /\]\s*\(/g;
 /** Link schemes a notification turns into something clickable. */
 const SCHEME = /\b(command|https?|file|vscode(?:-insiders)?|mailto|javascript|data)(\s*):/gi;
 
 /**
- * Text for a notification or a markdown string: markdown and link characters escaped, and link
- * schemes (`command:`, `https:`) broken with a zero-width space so nothing becomes a link or a
- * command; control and bidi characters made visible as in terminalSafe.
+ * Text for a notification: a link's `](` and link schemes (`command:`, `https:`) broken with a
+ * zero-width space, so nothing from a log, a config or a certificate becomes a link or a command;
+ * control and bidi characters made visible as in terminalSafe. Notifications render links only
+ * (no emphasis, no backslash escapes), so nothing else is touched and names read as they are.
  */
 export function markdownSafe(text: string): string {
-  return terminalSafe(text.replace(MARKDOWN, (char) => `\\${char}`).replace(SCHEME, (_, scheme: string, space: string) => `${scheme}${space}\u200b:`));
+  return terminalSafe(text.replace(LINK, ']\u200b(').replace(SCHEME, (_, scheme: string, space: string) => `${scheme}${space}\u200b:`));
 }
 
 export interface NameAttribute {

@@ -16,6 +16,9 @@ import type { FixResult } from '../core/fix/apply';
 import { describeError } from '../core/types';
 import { markdownSafe } from '../core/text';
 import { useCases } from './lazyUseCases';
+import type { FixRequest } from '../core/doctor/fixPipeline';
+import type { RuntimeVerification } from '../core/doctor/runtimeVerify';
+import { outcomeAfterRestart, type ServerLogEvents } from './outcome';
 import * as os from 'node:os';
 
 export interface ServerRef {
@@ -34,6 +37,7 @@ export interface FixTarget {
 /** The fix, as the user meets it: analyse, confirm, write, verify, restart, undo. */
 export class FixFlow {
   private view: ChainView | undefined;
+  private logs: ServerLogEvents | undefined;
 
   constructor(
     private readonly analysis: ChainAnalysis,
@@ -42,6 +46,22 @@ export class FixFlow {
     private readonly logger: Logger,
     private readonly status: TlsStatusItem,
   ) {}
+
+  /** Each changed server's own runtime proves the fix before it is written, with the env its host gives it. */
+  private runtimeCheckFor(server: ServerEntry, target: { host: string; port: number }): FixRequest['runtimeCheck'] {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+    return {
+      hostApp: server.config.hostApp,
+      target,
+      hostEnv: process.env,
+      context: { home: os.homedir(), workspaceFolder: folders[0], env: process.env },
+      defaultProxy: this.settings.editorProxy ?? undefined,
+    };
+  }
+
+  attachLogs(logs: ServerLogEvents): void {
+    this.logs = logs;
+  }
 
   attachView(view: ChainView): void {
     this.view = view;
@@ -163,6 +183,7 @@ export class FixFlow {
             verify: { target, analyzer: { verify: (host, caPem) => this.analysis.verify(host.host, host.port, caPem) } },
             mode: this.settings.bundleMode,
             bundleDir: this.settings.bundleDirectory,
+            runtimeCheck: this.runtimeCheckFor(first, target),
           });
           outcomes.push(outcome);
           if (outcome.changed.length === 0) continue;
@@ -247,13 +268,22 @@ export class FixFlow {
       for (const warning of outcome.warnings) this.logger.warn(warning.message);
     }
     for (const skip of skipped) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', markdownSafe(skip.server), markdownSafe(skip.reason)));
+      if (skip.reason.startsWith('runtime-check:')) {
+        // Its own runtime still fails with the new environment: nothing was written for it, and it is never called fixed.
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('{0} still fails in its own runtime, so nothing was changed for it: {1}', markdownSafe(skip.server), markdownSafe(skip.reason.slice('runtime-check:'.length).trim())),
+        );
+      } else {
+        void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', markdownSafe(skip.server), markdownSafe(skip.reason)));
+      }
     }
     if (changed.length === 0) return;
     const tracked = outcomes.filter((outcome) => outcome.tracked === true && outcome.changed.length > 0).map((outcome) => vscode.workspace.asRelativePath(outcome.config));
     const variables = [...new Set(changed.flatMap((change) => Object.keys(change.env)))].join(', ');
     const names = markdownSafe(changed.map((change) => change.server).join(', '));
     let message = vscode.l10n.t('Fixed: {0} now trust "{1}" through {2}.', names, caName, variables);
+    const proofs = changed.flatMap((change) => (change.verified?.ok ? [change.verified.by] : []));
+    if (proofs.length > 0) message += ' ' + vscode.l10n.t('Verified by {0}.', markdownSafe([...new Set(proofs)].join(', ')));
     if (tracked.length > 0) {
       message += ' ' + vscode.l10n.t('{0} is tracked by git: committing it gives teammates the same setting (the path works on every machine once the fix has run there).', tracked.join(', '));
     }
@@ -263,12 +293,39 @@ export class FixFlow {
     const choice = await vscode.window.showInformationMessage(message, restart, undo, open);
     if (choice === restart) {
       for (const server of servers.filter((entry) => changed.some((change) => change.server === entry.name && change.configPath === entry.config.path))) {
-        await restartServer(server, this.logger, reread);
+        if (await restartServer(server, this.logger, reread)) {
+          void this.reportOutcome(server.name, changed.find((change) => change.server === server.name)?.verified);
+        }
       }
     } else if (choice === undo) {
       await this.undoLast();
     } else if (choice === open) {
       await vscode.window.showTextDocument(vscode.Uri.file(changed[0].configPath));
+    }
+  }
+
+  /** After the restart: one message, "works now" or "still fails" with the next step; the log channel too. */
+  private async reportOutcome(server: string, verified: RuntimeVerification | null | undefined): Promise<void> {
+    if (!this.logs) return;
+    const outcome = await outcomeAfterRestart(server, verified, this.logs);
+    const name = markdownSafe(server);
+    switch (outcome.kind) {
+      case 'works':
+        this.logger.info(`${server} works after the fix (${outcome.by === 'log' ? 'its log says it runs' : outcome.detail})`);
+        void vscode.window.showInformationMessage(
+          outcome.by === 'log' ? vscode.l10n.t('{0} works now.', name) : vscode.l10n.t('{0} works now ({1}).', name, markdownSafe(outcome.detail)),
+        );
+        return;
+      case 'fails': {
+        this.logger.warn(`${server} still fails after the fix: ${outcome.finding.kind}: ${outcome.finding.message}`);
+        const show = vscode.l10n.t('Show chain');
+        const why = outcome.finding.kind === 'strict-ca' ? vscode.l10n.t('its Python rejects the CA under strict X.509 rules (3.13+): IT must reissue the CA, or run the server on Python 3.12') : markdownSafe(outcome.finding.message);
+        const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} still fails: {1}', name, why), show);
+        if (choice === show && outcome.finding.host) await this.showChain(outcome.finding.host, outcome.finding.port ?? 443);
+        return;
+      }
+      case 'unknown':
+        this.logger.info(`${server} restarted; no log on disk and no runtime verification to tell whether it works${outcome.detail ? ` (${outcome.detail})` : ''}`);
     }
   }
 

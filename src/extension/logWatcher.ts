@@ -34,6 +34,9 @@ const REDISCOVER_EVERY = 20;
  * user added, and reports each TLS failure event once. Polling reads only appended bytes, so a
  * poll costs the same whatever the size of the logs.
  */
+/** A server's log line that says it started and answers. */
+const RUNNING = /Connection state: Running|Discovered \d+ tools/;
+
 export class LogWatcher implements vscode.Disposable {
   private readonly followed = new Map<string, Followed>();
   private timer: NodeJS.Timeout | undefined;
@@ -43,6 +46,9 @@ export class LogWatcher implements vscode.Disposable {
   private soon: NodeJS.Timeout | undefined;
   private readonly found = new vscode.EventEmitter<ServerFinding>();
   readonly onDidFind = this.found.event;
+  private readonly running = new vscode.EventEmitter<string>();
+  /** A server's log says it runs (VS Code: `Connection state: Running`, tools discovered). */
+  readonly onDidSeeRunning = this.running.event;
 
   constructor(
     private readonly logUri: vscode.Uri,
@@ -77,6 +83,11 @@ export class LogWatcher implements vscode.Disposable {
       this.soon = undefined;
       void this.poll();
     }, delayMs);
+  }
+
+  /** Whether a log of this server is followed on disk (not in code-server or a remote window). */
+  follows(server: string): boolean {
+    return [...this.followed.values()].some((followed) => followed.log.server === server);
   }
 
   /** Re-discover at once (settings changed). */
@@ -131,6 +142,7 @@ export class LogWatcher implements vscode.Disposable {
         if (lines.length > 0) followed.lastLinesAt = now;
         const quiet = now - followed.lastLinesAt >= QUIET_MS;
         const findings = lines.length > 0 ? scanner.push(lines) : quiet ? scanner.flush() : [];
+        if (log.server && lines.some((line) => RUNNING.test(line))) this.running.fire(log.server);
         waiting ||= scanner.eventOpen && !quiet;
         for (const finding of findings) {
           this.logger.info(`detected ${finding.kind} (${finding.runtime}) in ${path.basename(log.path)}:${finding.line}${finding.host ? ` for ${finding.host}:${finding.port ?? 443}` : ''}: ${finding.message}`);
@@ -153,5 +165,6 @@ export class LogWatcher implements vscode.Disposable {
   dispose(): void {
     this.stop();
     this.found.dispose();
+    this.running.dispose();
   }
 }

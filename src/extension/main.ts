@@ -29,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   fixFlow.attachView(chainView);
   const watcher = new LogWatcher(context.logUri, settings, logger);
+  fixFlow.attachLogs(watcher);
   const notifier = new FindingNotifier(settings, fixFlow, logger);
   const preflight = new Preflight(analysis, settings, notifier, logger);
 

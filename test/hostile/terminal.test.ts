@@ -51,13 +51,14 @@ describe('hostile: terminal and names', () => {
     assert.equal(terminalSafe('plain text\n'), 'plain text\n');
   });
 
-  it('terminal: markdownSafe leaves no live link, command link or markdown', async () => {
+  it('terminal: markdownSafe leaves no live link or command link, and keeps names readable', async () => {
     const { markdownSafe } = await text();
     const out = markdownSafe('[Fix now](command:workbench.action.terminal.sendSequence?%7B%7D) *bold* _it_ `code` <b> [x](https://evil.example)');
     assert.equal(out.match(VSCODE_LINK), null, out);
     assert.doesNotMatch(out, /command:|https:/);
-    assert.doesNotMatch(out, /(^|[^\\])[[\]()*_`<>]/, out);
-    assert.match(markdownSafe(`name${ESC}[31m\u202e`), /\\u001b\\\[31m\\u202e/);
+    assert.doesNotMatch(out, /\]\(/, out);
+    assert.match(markdownSafe(`name${ESC}[31m\u202e`), /\\u001b\[31m\\u202e/);
+    assert.equal(markdownSafe('py_docs (python 3.11)'), 'py_docs (python 3.11)');
     assert.equal(markdownSafe('pypi.org:443'), 'pypi.org:443');
   });
 
