@@ -1,10 +1,10 @@
 // `mcp-ssl-doctor fix`: write the CA bundle and point the selected servers of one config at it.
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHostPort } from '../core/chain/hostPort';
 import { inProcessAnalyzer } from '../core/doctor/analyzer';
 import { hostAppOfConfig } from '../core/doctor/discover';
+import { readServers } from '../core/doctor/inventory';
 import { CaSource, fixConfig } from '../core/doctor/fixPipeline';
 import { checkGivenCa } from '../core/doctor/policy';
 import type { HostTarget } from '../core/doctor/types';
@@ -12,7 +12,7 @@ import type { FixResult } from '../core/fix/apply';
 import { readRegularFile } from '../core/fix/atomic';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
 import { DoctorError } from '../core/types';
-import { CliIO, Command, EXIT_OK, EXIT_USAGE, analyzerOptions } from './io';
+import { Command, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf } from './io';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -35,9 +35,6 @@ const OPTIONS = {
   'verify-docker': { type: 'boolean' },
 } as const;
 
-export function homeOf(io: CliIO): string {
-  return io.env.HOME || io.env.USERPROFILE || os.homedir();
-}
 
 export async function readInput(file: string, what: string): Promise<Buffer> {
   try {
@@ -98,6 +95,8 @@ export const fix: Command = async (argv, io) => {
   const configPath = resolve(values.config);
   const publicPem = values['public-ca'] ? (await readInput(resolve(values['public-ca']), '--public-ca')).toString('utf8') : undefined;
 
+  // A malformed or unknown file is bad input: said before any host is probed.
+  await readServers({ hostApp: hostAppOfConfig(configPath), path: configPath, scope: 'user', resolvesVariables: false });
   const trustUnknown = values['trust-unknown-ca'] === true;
   const probeFlags = analyzerOptions(values, io);
   const analyzer = inProcessAnalyzer(probeFlags);

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AnalyzerOptions } from '../core/doctor/types';
 import { DoctorError } from '../core/types';
@@ -74,4 +75,9 @@ export function analyzerOptions(flags: ProbeFlags, io: CliIO): AnalyzerOptions {
     systemCaFile: file(flags['system-ca']),
     publicCaFile: file(flags['public-ca']),
   };
+}
+
+/** The user's home as the command's environment names it. */
+export function homeOf(io: CliIO): string {
+  return io.env.HOME || io.env.USERPROFILE || os.homedir();
 }

@@ -8,7 +8,7 @@ import { MAX_LINE, scanFile, scanStream } from '../core/logs/scan';
 import { serverFromLogPath } from '../core/logs/discover';
 import type { Finding } from '../core/types';
 import { DoctorError } from '../core/types';
-import { CliIO, Command, EXIT_OK } from './io';
+import { CliIO, Command, EXIT_OK, homeOf } from './io';
 
 /**
  * Stdin as a stream of bytes. An io may offer it as `stdinStream` (tests feed bounded streams that way);
@@ -49,7 +49,15 @@ export const scan: Command = async (argv, io) => {
   } catch (error) {
     throw new DoctorError('usage', (error as Error).message);
   }
-  const files = parsed.positionals.length > 0 ? parsed.positionals : ['-'];
+  let files = parsed.positionals.length > 0 ? parsed.positionals : ['-'];
+  // At a terminal with no FILE, nobody is going to type a log: read the editors' MCP logs instead.
+  if (parsed.positionals.length === 0 && io.isTTY?.stdin) {
+    const { discoverMachineLogs } = await import('../core/doctor/machineLogs');
+    const logs = await discoverMachineLogs({ home: homeOf(io), platform: process.platform, env: io.env });
+    if (logs.length === 0) throw new DoctorError('usage', 'no MCP logs of VS Code or Cursor were found on this machine: give a FILE, or pipe log text in');
+    io.stderr(`reading ${logs.length} MCP log${logs.length === 1 ? '' : 's'} of this machine's editors\n`);
+    files = logs.map((log) => log.path);
+  }
   // Check every file before printing anything: bad input writes nothing.
   for (const file of files) {
     if (file === '-') continue;

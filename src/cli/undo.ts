@@ -2,8 +2,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { undoFix } from '../core/fix/undo';
-import { homeOf } from './fix';
-import { Command, EXIT_OK, EXIT_USAGE } from './io';
+import { Command, EXIT_OK, EXIT_USAGE, homeOf } from './io';
 
 export const undo: Command = async (argv, io) => {
   const { values } = parseArgs({

@@ -149,6 +149,7 @@ describe('end to end: MCP servers behind mitmproxy, fixed from the editor', () =
       assert.match(nodeOk, /^OK 200/);
       // code-server keeps MCP logs in the browser: the outcome comes from the runtime verification.
       await waitForMessage(editor, /py-docs works now \(verified by python 3\.\d+/, 60_000);
+      await editor.screenshot('e2e-6-works-now');
       const fixedOutput = await showServerOutput(editor, 'py-docs');
       assert.match(fixedOutput, /docs-server: OK 200/);
       await editor.screenshot('e2e-5-server-works');
