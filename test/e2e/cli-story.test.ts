@@ -5,18 +5,17 @@
 // Both proxies (mitmproxy: leaf only; the interceptor: sends its root, the blog post's case) × both
 // servers (Python stdlib, Node SDK). Every child process gets a clean environment and HOME=<temp>.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { TestNetwork, TestProxy, startNetwork } from '../fixtures/network';
+import { type CliRun, ensureBuiltCli, runBuiltCli } from '../support/builtCli';
 
 const REPO = resolve(__dirname, '..', '..');
-const CLI = join(REPO, 'dist', 'cli.js');
 const SERVERS_DIR = join(REPO, 'test', 'fixtures', 'mcp-servers');
 /** Debian's python3: reads the OS store (which holds no test CA), honours SSL_CERT_FILE. */
 const PYTHON = '/usr/bin/python3';
@@ -57,49 +56,15 @@ const SERVER_CASES: ServerCase[] = [
   },
 ];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let net: TestNetwork;
 let work: string;
 
-/** Newest modification time of the files under dir (recursively). */
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  const walk = async (folder: string): Promise<void> => {
-    for (const entry of await readdir(folder, { withFileTypes: true })) {
-      const full = join(folder, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else newest = Math.max(newest, (await stat(full)).mtimeMs);
-    }
-  };
-  await walk(dir);
-  return newest;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, input = ''): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    // Asynchronous on purpose: the origin and the interceptor live in this process.
-    const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
 /** `mcp-ssl-doctor ARGS` as a user runs it: the built bin, a clean env, HOME=<temp>. */
-function doctor(args: string[]): Promise<Run> {
-  return run(process.execPath, [CLI, ...args], net.cleanEnv(), work);
+function doctor(args: string[]): Promise<CliRun> {
+  return runBuiltCli(args, net.cleanEnv(), work);
 }
 
-function parseJson<T>(result: Run, what: string): T {
+function parseJson<T>(result: CliRun, what: string): T {
   assert.equal(result.code, 0, `${what} exited ${result.code}: ${result.stderr}`);
   try {
     return JSON.parse(result.stdout) as T;
@@ -202,11 +167,7 @@ interface FixJson {
 }
 
 before(async () => {
-  const srcNewest = Math.max(await newestMtime(join(REPO, 'src')), statSync(join(REPO, 'esbuild.config.mjs')).mtimeMs);
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < srcNewest) {
-    const build = await run(process.execPath, ['esbuild.config.mjs'], { ...process.env }, REPO);
-    assert.equal(build.code, 0, `the build failed:\n${build.stderr}`);
-  }
+  ensureBuiltCli();
   net = await startNetwork();
   work = await mkdtemp(join(net.dir, 'work-'));
 });

@@ -2,7 +2,6 @@
 // verify → apply. `fix` (CLI), `doctor --fix` and the editor's Fix all run this.
 import type { FixResult } from '../fix/apply';
 import { applyFix, describePlan } from '../fix/apply';
-import type { BundleMode } from '../fix/bundle';
 import { FixOptions, planFix } from '../fix/plan';
 import { writeBundle } from '../fix/bundle';
 import { trustedOwners } from '../fix/owner';
@@ -19,21 +18,11 @@ import type { Analyzer, HostTarget, ServerTarget } from './types';
 /** Where the CAs come from: given by hand, or a chain report (policy applies). */
 export type CaSource = { kind: 'given'; pems: (string | Buffer)[] } | { kind: 'report'; report: ChainReport; trustUnknown: boolean };
 
-export interface FixRequest {
-  configPath: string;
-  serversPath?: string[];
-  /** Only these servers; default every stdio server of the file. */
-  servers?: string[];
+/** The plan's options, with the CAs as a source the policy decides on and the verification as a target. */
+export interface FixRequest extends Omit<FixOptions, 'caPems' | 'strictProblems' | 'verify' | 'resolvesVariables'> {
   cas: CaSource;
   /** Proof before writing: a handshake to this target trusting only the new bundle. */
   verify?: { target: ServerTarget; analyzer: Pick<Analyzer, 'verify'>; signal?: AbortSignal };
-  mode?: BundleMode;
-  bundleDir?: string;
-  home?: string;
-  platform?: NodeJS.Platform;
-  publicPem?: string;
-  replace?: boolean;
-  removeInsecure?: boolean;
   dryRun?: boolean;
   /**
    * Prove the change in each server's own runtime before writing (the host app decides what
@@ -60,8 +49,6 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
     configPath: request.configPath,
     serversPath: request.serversPath,
     servers: request.servers,
-    caPems: cas.pems,
-    strictProblems: cas.strictProblems,
     mode: request.mode,
     bundleDir: request.bundleDir,
     home: request.home,
@@ -69,6 +56,8 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
     publicPem: request.publicPem,
     replace: request.replace,
     removeInsecure: request.removeInsecure,
+    caPems: cas.pems,
+    strictProblems: cas.strictProblems,
     verify: verify && {
       host: verify.target.host,
       port: verify.target.port,
