@@ -103,9 +103,15 @@ function hostOf(match: RegExpExecArray, urlDefault: boolean): HostPort | null {
   return { host, port };
 }
 
+/** Every HOST_PATTERNS text holds one of these (a cheap test first: most lines name no host). */
+const HOST_HINT = /:\/\/|host|Host|onnect to|certificate is|x509: c|name "|Certificate for <|matching|IP: |cannot verify/;
+/** Likewise for CONTEXT_HOST_PATTERNS. */
+const CONTEXT_HINT = /https:|Connect|connection/;
+
 /** The host a line names (never a documentation link's: `see https://…`, curl.se, readthedocs…). */
 export function extractHost(text: string): HostPort | null {
   const line = text.length > MAX_CLASSIFIED ? text.slice(0, MAX_CLASSIFIED) : text;
+  if (!HOST_HINT.test(line)) return null;
   for (const pattern of HOST_PATTERNS) {
     if (pattern.global) {
       pattern.lastIndex = 0;
@@ -129,6 +135,7 @@ export function extractHost(text: string): HostPort | null {
 /** The host a line just before an event names as the one it talks to (CONTEXT_HOST_PATTERNS). */
 export function extractContextHost(text: string): HostPort | null {
   const line = text.length > MAX_CLASSIFIED ? text.slice(0, MAX_CLASSIFIED) : text;
+  if (!CONTEXT_HINT.test(line)) return null;
   for (const pattern of CONTEXT_HOST_PATTERNS) {
     const match = pattern.exec(line);
     const found = match ? hostOf(match, pattern.source.includes('https:')) : null;

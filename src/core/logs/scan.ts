@@ -122,6 +122,8 @@ export class FindingScanner {
   private prevAnchored = false;
   /** The line before was a vague failure line: this one may carry the reason, anchor or not. */
   private prevVague = false;
+  /** The line before named a failure with its reason: nothing to complete by joining. */
+  private prevSpecific = false;
 
   constructor(
     private readonly file: string,
@@ -182,6 +184,7 @@ export class FindingScanner {
     this.prevText = null;
     this.prevAnchored = false;
     this.prevVague = false;
+    this.prevSpecific = false;
   }
 
   /**
@@ -313,8 +316,9 @@ export class FindingScanner {
     const text = parsed.text;
     const anchored = hasAnchor(text);
     const cls = anchored || this.prevVague ? classifyLine(text) : null;
-    // A failure the terminal wrapped onto this line (or whose reason it carries).
-    const joined = this.prevText !== null && (anchored || this.prevAnchored) ? classifyJoined(this.prevText, text) : null;
+    // A failure the terminal wrapped onto this line (or whose reason it carries): only where neither
+    // line names one by itself (a vague line before may still be completed).
+    const joined = cls === null && this.prevText !== null && !this.prevSpecific && (anchored || this.prevAnchored) ? classifyJoined(this.prevText, text) : null;
 
     const group = this.group;
     const continues = group.size > 0 && group.size < MAX_GROUP_LINES && (joined !== null || this.continues(group, text, parsed.prefixed, cls));
@@ -354,6 +358,7 @@ export class FindingScanner {
     this.prevText = text;
     this.prevAnchored = anchored;
     this.prevVague = cls?.vague === true || joined?.vague === true;
+    this.prevSpecific = (cls !== null && cls.vague !== true) || (joined !== null && joined.vague !== true);
   }
 
   private start(text: string): void {
@@ -527,8 +532,9 @@ function startsGroup(line: LogLine, prefixedFile: boolean, before: LogLine, pref
   const anchored = hasAnchor(text);
   const beforeAnchored = hasAnchor(before.text);
   if (anchored && classifyLine(text) !== null) return false;
-  if ((anchored || beforeAnchored) && classifyJoined(before.text, text) !== null) return false;
-  if (beforeAnchored && classifyLine(before.text) !== null && ENDS_IN_WORD.test(before.text) && STARTS_IN_WORD.test(text)) return false;
+  const beforeClass = beforeAnchored ? classifyLine(before.text) : null;
+  if ((anchored || beforeAnchored) && (beforeClass === null || beforeClass.vague === true) && classifyJoined(before.text, text) !== null) return false;
+  if (beforeClass !== null && ENDS_IN_WORD.test(before.text) && STARTS_IN_WORD.test(text)) return false;
   if (prefixedBefore && !before.prefixed) return false;
   const above = before.text;
   if (isBlank(above) || INDENTED.test(above) || CHAIN_MARKER.test(above) || NPM.test(above) || TRACEBACK.test(above)) return false;
@@ -558,12 +564,20 @@ function looksPrefixed(bytes: Buffer, start: number): boolean {
  * Feeds bytes of any size to a FindingScanner in bounded memory: pieces are scanned as they come; a
  * line longer than MAX_LINE is kept to its first MAX_LINE bytes and the rest is dropped as it arrives.
  */
+/** Buffers of ended scans, kept for the next (creating one costs a WebAssembly instance). */
+const spareWindows: ByteWindow[] = [];
+
 export class ByteScanner {
-  private readonly window = new ByteWindow(READ_BYTES * 2);
+  private window = spareWindows.pop() ?? new ByteWindow(READ_BYTES * 2);
   private filled = 0;
   private discarding = false;
   /** Lines cut to MAX_LINE so far. */
   longLines = 0;
+
+  /** Bytes the buffer holds room for now (bounded: MAX_LINE, a read, and the head of a group). */
+  get capacity(): number {
+    return this.window.bytes.length;
+  }
 
   constructor(
     private readonly scanner: FindingScanner,
@@ -590,19 +604,24 @@ export class ByteScanner {
       end = start + (end - eol);
       this.discarding = false;
     }
+    // The line open before these bytes: kept to MAX_LINE bytes, the rest dropped (now, or as it arrives).
+    const lineStart = start === 0 ? 0 : bytes.lastIndexOf(10, start - 1) + 1;
+    const eol = bytes.subarray(0, end).indexOf(10, start);
+    if ((eol === -1 ? end : eol) - lineStart > MAX_LINE) {
+      const keep = lineStart + MAX_LINE;
+      if (eol === -1) {
+        end = keep;
+        this.discarding = true;
+      } else {
+        bytes.copy(bytes, keep, eol, end);
+        end = keep + (end - eol);
+      }
+      this.longLines += 1;
+      this.scanner.options.onLongLine?.(this.scanner.linesSeen + this.window.countNewlines(0, lineStart) + 1);
+    }
     this.filled = end;
     const lastNewline = bytes.subarray(0, end).lastIndexOf(10, end - 1);
-    if (lastNewline < start) {
-      // No line ended in these bytes: an unfinished line must not grow without bound.
-      const lineStart = lastNewline + 1;
-      if (end - lineStart > MAX_LINE) {
-        this.filled = lineStart + MAX_LINE;
-        this.discarding = true;
-        this.longLines += 1;
-        this.scanner.options.onLongLine?.(this.scanner.linesSeen + this.window.countNewlines(0, lineStart) + 1);
-      }
-      return;
-    }
+    if (lastNewline < start) return; // no line ended in these bytes
     const { findings, consumed } = this.scanner.scanBytes(this.window, lastNewline + 1, false);
     if (findings.length > 0) this.emit(findings);
     const windowBytes = this.window.bytes;
@@ -631,6 +650,8 @@ export class ByteScanner {
       const rest = this.scanner.flush();
       if (rest.length > 0) this.emit(rest);
     }
+    if (spareWindows.length < 2 && this.window.bytes.length <= READ_BYTES * 4) spareWindows.push(this.window);
+    this.window = new ByteWindow(0);
   }
 }
 
@@ -657,7 +678,8 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
   });
   const fd = openSync(file, 'r');
   try {
-    const size = Math.max(1, readBytes);
+    // A piece holds no whole line longer than MAX_LINE (the cap is applied as lines cross pieces).
+    const size = Math.min(READ_BYTES, Math.max(1, readBytes));
     for (;;) {
       const { bytes, offset } = stream.room(size);
       const read = readSync(fd, bytes, offset, size, null);

@@ -103,7 +103,7 @@ export const NOT_CERTIFICATE: RegExp = /SSL module is not available|Can't connec
 export const ANCHORS: string[] = [
   'ficat', // certificate, Certificate, certification, CertificateException…
   'CERT', // every Node/OpenSSL code, CERTIFICATE_VERIFY_FAILED
-  'LEAF_SIGNATURE',
+  'LEAF_S', // UNABLE_TO_VERIFY_LEAF_SIGNATURE (six characters: needles of seven and more take a slower search)
   'SSL', // [SSL: …], SSLError, SSL routines, javax.net.ssl.SSL…, SSLHandshakeException: No subject alternative…
   'PKIX',
 ];
