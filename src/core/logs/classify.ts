@@ -104,7 +104,9 @@ function hostOf(match: RegExpExecArray, urlDefault: boolean): HostPort | null {
 }
 
 /** Every HOST_PATTERNS text holds one of these (a cheap test first: most lines name no host). */
-const HOST_HINT = /:\/\/|host|Host|onnect to|certificate is|x509: c|name "|Certificate for <|matching|IP: |cannot verify/;
+const HOST_HINT = /:\/\/|host|Host|onnect to|certificate is|x509: c|name "|Certificate for <|matching|IP: |cannot verify|dial tcp/;
+/** The path of a project's issue tracker (`https://github.com/npm/npm/issues`: "report this error at …"). */
+const ISSUE_TRACKER = /^\/[^/\s]{1,100}\/[^/\s]{1,100}\/(?:-\/)?issues(?:[/?#\s'">)]|$)/;
 /** Likewise for CONTEXT_HOST_PATTERNS. */
 const CONTEXT_HINT = /https:|Connect|connection/;
 
@@ -117,7 +119,8 @@ export function extractHost(text: string): HostPort | null {
       pattern.lastIndex = 0;
       for (let match = pattern.exec(line); match; match = pattern.exec(line)) {
         const before = line.slice(Math.max(0, match.index - 40), match.index);
-        const found = DOC_LINK_BEFORE.test(before) ? null : hostOf(match, true);
+        const path = line.slice(match.index + match[0].length, match.index + match[0].length + 200);
+        const found = DOC_LINK_BEFORE.test(before) || ISSUE_TRACKER.test(path) ? null : hostOf(match, true);
         if (found) {
           pattern.lastIndex = 0;
           return found;

@@ -27,16 +27,20 @@ export const MAX_LINE = 1024 * 1024;
 /** Bytes read at a time from a file or a stream. */
 export const READ_BYTES = 1024 * 1024;
 
-/** Column-0 `Traceback (most recent call last):` starts a Python traceback (or an exception group's). */
-const TRACEBACK = /^[ \t|+]*(?:Exception Group )?Traceback \(most recent call last\):/;
+/** Column-0 `Traceback (most recent call last):` starts a Python traceback (or an exception group's, or Rich's boxed one). */
+const TRACEBACK = /^[ \t|+]*(?:Exception Group )?Traceback \(most recent call last\):|^[ \t]*\u256d[\u2500 ]{0,200}Traceback \(most recent call last\)/;
 /** Lines that chain one exception to the next: the group goes on. */
 const CHAIN_MARKER = /^[ \t|]*(?:During handling of the above exception|The above exception was the direct cause|Caused by:|\[cause\]:|--- End of inner exception|---> )/;
 /** Indented, boxed (uv/miette, Rich), or closing a printed object: continues the line before. */
 const INDENTED = /^(?:[ \t|+}\])]|\u2502|\u251c|\u2570|\u2514|\u00d7|\u2500)/;
 /** Lines the editor writes itself: always a boundary. */
 const EDITOR_BOUNDARY = /^(?:Starting server|Stopping server|Connection state: |Server exited|Process exited|Waiting for server|connecting stdio|Connection failed|Successfully connected|Server command line)/;
-/** npm prints one failure over many `npm ERR!` lines. */
-const NPM = /^npm (?:ERR!|error) /;
+/** npm prints one failure over many `npm ERR!` lines; its debug log numbers every line (`14 verbose stack …`). */
+const NPM = /^npm (?:ERR!|error) |^\d{1,7} (?:silly|verbose|info|http|timing|error|warn|notice) /;
+/** A `curl -v` trace line (`* …`, `> …`, `< …`): between a failure and curl's exit line, one event. */
+const CURL_TRACE = /^[*<>{}] /;
+/** curl's exit line (`curl: (60) …`). */
+const CURL_EXIT = /^curl: \(\d{1,3}\)/;
 /** A printed object opens (Node's error objects: `    at … {`) or closes. */
 const OPENS_OBJECT = /\{[ \t]*$/;
 const CLOSES_OBJECT = /^[ \t]*\}/;
@@ -84,6 +88,8 @@ class Group {
   braces = 0;
   /** Non-blank lines since the last hit. */
   sinceHit = 0;
+  /** Those lines were all `curl -v` trace lines. */
+  traceSinceHit = true;
   lastHit = false;
   lastText = '';
   /** The line number of the group's first line, and of its first `fetch failed` line. */
@@ -333,9 +339,13 @@ export class FindingScanner {
     if (cls) current.hits.push(hitOf(this.lineNo, cls, text));
     if (cls || joined) {
       current.sinceHit = 0;
+      current.traceSinceHit = true;
       current.lastHit = true;
     } else {
-      if (!isBlank(text)) current.sinceHit += 1;
+      if (!isBlank(text)) {
+        current.sinceHit += 1;
+        if (!CURL_TRACE.test(text)) current.traceSinceHit = false;
+      }
       current.lastHit = false;
     }
     current.lastText = text;
@@ -399,7 +409,15 @@ export class FindingScanner {
     // The same failure again, right after (or after blank lines only): a logger's line and the exception
     // it prints, a message printed twice, a vague line and the reason after it.
     const last = group.hits[group.hits.length - 1];
-    const again = cls !== null && last !== undefined && group.sinceHit === 0 && (cls.kind === last.kind || last.vague || cls.vague === true) && compatible(cls.runtime, last.runtime);
+    // curl -v: the failure, a few trace lines (`* Closing connection 0`), then curl's exit line saying it again.
+    const traced = last !== undefined && group.traceSinceHit && group.sinceHit <= 3;
+    if (traced && CURL_TRACE.test(text)) return true;
+    const again =
+      cls !== null &&
+      last !== undefined &&
+      (group.sinceHit === 0 || (traced && CURL_EXIT.test(text))) &&
+      (cls.kind === last.kind || last.vague || cls.vague === true) &&
+      compatible(cls.runtime, last.runtime);
     if (INDENTED.test(text)) return blanks === 0 || afterMarker || group.py !== 'none' || group.braces > 0 || again;
     if (group.npm && NPM.test(text)) return true;
     if (group.py === 'frames' && blanks === 0) {
@@ -528,7 +546,7 @@ function startsGroup(line: LogLine, prefixedFile: boolean, before: LogLine, pref
   const text = line.text;
   if (isBlank(text)) return false;
   if (EDITOR_BOUNDARY.test(text)) return true;
-  if (INDENTED.test(text) || CHAIN_MARKER.test(text) || NPM.test(text)) return false;
+  if (INDENTED.test(text) || CHAIN_MARKER.test(text) || NPM.test(text) || CURL_TRACE.test(text)) return false;
   const anchored = hasAnchor(text);
   const beforeAnchored = hasAnchor(before.text);
   if (anchored && classifyLine(text) !== null) return false;

@@ -151,6 +151,8 @@ export const HOST_PATTERNS: RegExp[] = [
   /cannot verify ([A-Za-z0-9.-]{1,253})'s certificate()/,
   // A URL's user:password@ is skipped (never reported as the host); documentation links are skipped (URL_HOST).
   /(?:https|wss):\/\/(?:[^\s/?#@'"]{1,256}@)?(\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/g,
+  // Go: `dial tcp 10.0.0.5:443`, `dial tcp [2001:db8::5]:443`.
+  /dial tcp (\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9.-]{1,253}):(\d{1,5})/,
   /(?:connect to|Connect to|connecting to) ([A-Za-z0-9.-]{1,253}):(\d{1,5})/,
   // Claude Code: `Failed to connect to api.anthropic.com: UNABLE_TO_GET_ISSUER_CERT_LOCALLY`.
   /[Cc]onnect to ((?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,63})()(?=[:\s,;]|$)/,
@@ -171,6 +173,8 @@ export const CONTEXT_HOST_PATTERNS: RegExp[] = [
   /Connecting to ([A-Za-z0-9.-]{1,253})(?: \([A-Za-z0-9.-]{1,253}\))?\|[0-9a-fA-F.:]{2,45}\|:(\d{1,5})/,
   /Starting new HTTPS connection \(\d{1,6}\): ([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
   /Failed to fetch:? `?https:\/\/([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
+  // NuGet: `Unable to load the service index for source https://api.nuget.org/v3/index.json.`
+  /for source '?https:\/\/([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
 ];
 
 /** Text right before a URL that makes it a pointer to documentation, not the host the event talks to. */
