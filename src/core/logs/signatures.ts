@@ -173,6 +173,8 @@ export const CONTEXT_HOST_PATTERNS: RegExp[] = [
   /Connecting to ([A-Za-z0-9.-]{1,253})(?: \([A-Za-z0-9.-]{1,253}\))?\|[0-9a-fA-F.:]{2,45}\|:(\d{1,5})/,
   /Starting new HTTPS connection \(\d{1,6}\): ([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
   /Failed to fetch:? `?https:\/\/([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
+  // mcp-remote and MCP clients: `Connecting to remote server: https://mcp.example.com/sse`.
+  /\b[Cc]onnecting to\b[^\n]{0,60}?`?https:\/\/([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
   // NuGet: `Unable to load the service index for source https://api.nuget.org/v3/index.json.`
   /for source '?https:\/\/([A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/,
 ];
