@@ -120,7 +120,7 @@ export class ByteWindow {
     const module = wasmModule();
     if (module) {
       try {
-        const memory = new WebAssembly.Memory({ initial: Math.ceil(initialBytes / PAGE) });
+        const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(initialBytes / PAGE)) });
         const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
         const count = instance.exports.count as (from: number, to: number) => number;
         // A self-test: an engine without SIMD fails to compile; one that miscounts would be worse.

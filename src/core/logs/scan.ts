@@ -586,7 +586,9 @@ function looksPrefixed(bytes: Buffer, start: number): boolean {
 const spareWindows: ByteWindow[] = [];
 
 export class ByteScanner {
-  private window = spareWindows.pop() ?? new ByteWindow(READ_BYTES * 2);
+  private readonly window = spareWindows.pop() ?? new ByteWindow(READ_BYTES * 2);
+  /** end() gave the buffer back for the next scan: this one takes no more bytes. */
+  private released = false;
   private filled = 0;
   private discarding = false;
   /** Lines cut to MAX_LINE so far. */
@@ -604,12 +606,14 @@ export class ByteScanner {
 
   /** Where the next bytes may be read to: at least `size` bytes from `offset` of `bytes`. */
   room(size = READ_BYTES): { bytes: Buffer; offset: number } {
+    if (this.released) throw new Error('the scan has ended');
     this.window.ensure(this.filled + size, this.filled);
     return { bytes: this.window.bytes, offset: this.filled };
   }
 
   /** `count` bytes were read to the offset `room` gave. */
   commit(count: number): void {
+    if (this.released) throw new Error('the scan has ended');
     if (count <= 0) return;
     const bytes = this.window.bytes;
     const start = this.filled;
@@ -659,6 +663,7 @@ export class ByteScanner {
 
   /** The input ended: the last line (without its newline) and any open event. */
   end(flush = true): void {
+    if (this.released) return;
     if (this.filled > 0) {
       const { findings } = this.scanner.scanBytes(this.window, this.filled, true);
       if (findings.length > 0) this.emit(findings);
@@ -668,8 +673,8 @@ export class ByteScanner {
       const rest = this.scanner.flush();
       if (rest.length > 0) this.emit(rest);
     }
-    if (spareWindows.length < 2 && this.window.bytes.length <= READ_BYTES * 4) spareWindows.push(this.window);
-    this.window = new ByteWindow(0);
+    if (!this.released && spareWindows.length < 2 && this.window.bytes.length <= READ_BYTES * 4) spareWindows.push(this.window);
+    this.released = true;
   }
 }
 
