@@ -44,10 +44,24 @@ function toClass(signature: (typeof SIGNATURES)[number]): LineClass {
   return cls;
 }
 
+/** Documentation and advice around a quoted error text (markdown emphasis or lists, "if you see", a CA variable). */
+const PROSE = /\*\*|^[ \t]*(?:[-*+]|\d{1,3}\.|#{1,6}) |\b(?:[Ii]f you|you (?:see|get|may|might|will)|[Ss]et the|[Ss]olution|[Cc]ause:|[Ee]xample|[Ww]orkaround)\b|SSL_CERT_FILE|NODE_EXTRA_CA_CERTS|REQUESTS_CA_BUNDLE|UV_NATIVE_TLS|--native-tls/;
+
+/** Is [at, at + length) inside a `backtick` span of a line that reads as documentation? */
+function quotedInProse(line: string, at: number, length: number): boolean {
+  let ticks = 0;
+  for (let i = line.indexOf('`'); i !== -1 && i < at; i = line.indexOf('`', i + 1)) ticks += 1;
+  return ticks % 2 === 1 && line.indexOf('`', at + length) !== -1 && PROSE.test(line);
+}
+
 export function classifyLine(text: string): LineClass | null {
   const line = text.length > MAX_CLASSIFIED ? text.slice(0, MAX_CLASSIFIED) : text;
   for (const signature of SIGNATURES) {
-    if (signature.pattern.test(line)) return toClass(signature);
+    const match = signature.pattern.exec(line);
+    if (!match) continue;
+    // Documentation that quotes an error ("**Error: `unable to get local issuer certificate`**") is not one.
+    if (line.includes('`') && quotedInProse(line, match.index, match[0].length)) return null;
+    return toClass(signature);
   }
   return null;
 }
