@@ -47,6 +47,8 @@ const CLOSES_OBJECT = /^[ \t]*\}/;
 /** A hard wrap in the middle of a word: the line before ends in a letter or digit, this one goes on in lower case. */
 const ENDS_IN_WORD = /[A-Za-z0-9]$/;
 const STARTS_IN_WORD = /^[a-z]/;
+/** A line at least this long may have been cut by a terminal's width (80 columns and up, less a prompt). */
+const WRAP_WIDTH = 70;
 /** Protocol errors whose lines hold no anchor (`tls: first record…`, `…secure TLS connection…`): signals only. */
 const PROTOCOL_HINT = /TLS|tls: |EPROTO|wrong version number/;
 /** Node's undici and the editors' MCP clients say this when a request failed, whatever the reason. */
@@ -426,8 +428,9 @@ export class FindingScanner {
       return true;
     }
     if (again) return true;
-    // A hard wrap in the middle of a word, right after a failure line.
-    if (blanks === 0 && group.lastHit && ENDS_IN_WORD.test(group.lastText) && STARTS_IN_WORD.test(text)) return true;
+    // A hard wrap in the middle of a word, right after a failure line, or of a terminal-wide line (its
+    // head: `FetchError: request to https://registry…/server-fi` / `lesystem failed, reason: …`) onto one.
+    if (blanks === 0 && ENDS_IN_WORD.test(group.lastText) && STARTS_IN_WORD.test(text) && (group.lastHit || (cls !== null && group.lastText.length >= WRAP_WIDTH))) return true;
     return afterMarker;
   }
 
@@ -453,7 +456,7 @@ export class FindingScanner {
     const runtime = this.runtimeOf(group, certificate);
     const host = hostOf(group, certificate);
     // Without an exception group's `| ` frame or `+ ` box, which are layout, not message.
-    const message = primary.text.trim().replace(/^(?:[|+] ?)+/, '').trim();
+    const message = primary.text.trim().replace(/^(?:[|+\u2502\u2503\u2551] ?)+/, '').replace(/[ \t]*[\u2502\u2503\u2551]$/, '').trim();
     const finding: Finding = {
       file: this.file,
       line: primary.line,
