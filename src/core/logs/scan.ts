@@ -430,7 +430,7 @@ export class FindingScanner {
     if (again) return true;
     // A hard wrap in the middle of a word, right after a failure line, or of a terminal-wide line (its
     // head: `FetchError: request to https://registry…/server-fi` / `lesystem failed, reason: …`) onto one.
-    if (blanks === 0 && ENDS_IN_WORD.test(group.lastText) && STARTS_IN_WORD.test(text) && (group.lastHit || (cls !== null && group.lastText.length >= WRAP_WIDTH))) return true;
+    if (blanks === 0 && ENDS_IN_WORD.test(group.lastText) && STARTS_IN_WORD.test(text) && (group.lastHit || (cls !== null && group.hits.length === 0 && group.lastText.length >= WRAP_WIDTH))) return true;
     return afterMarker;
   }
 

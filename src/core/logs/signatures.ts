@@ -122,7 +122,7 @@ export const ANCHOR_PATTERN = new RegExp(ANCHORS.map(escape).join('|'), 'g');
 /** Which runtime printed an event, from words around the error when the signature does not say. */
 export const RUNTIME_HINTS: { runtime: Runtime; pattern: RegExp }[] = [
   { runtime: 'python', pattern: /\[SSL: |_ssl\.c:|ssl\.SSL|SSLCertVerificationError|urllib|requests\.exceptions|HTTPSConnectionPool|httpx|httpcore|aiohttp|Traceback \(most recent call last\)|File "[^"]{1,500}\.py"|pip\._|botocore|site-packages\/certifi|certifi\.where/ },
-  { runtime: 'node', pattern: /code: '[A-Z_]{3,60}'|npm ERR!|npm error|node:internal|TLSSocket|FetchError|fetch failed|undici|at [\w.<>]{1,200} \(node:|ERR_TLS/ },
+  { runtime: 'node', pattern: /code: '[A-Z_]{3,60}'|npm ERR!|npm error|node:internal|TLSSocket|FetchError|fetch failed|undici|at [\w.<>]{1,200} \(node:|ERR_TLS|ERR_PNPM|registry\.yarnpkg\.com|\bbun\b/ },
   { runtime: 'rust', pattern: /rustls|invalid peer certificate|error sending request for url|reqwest|hyper|deno|uv::|Caused by: / },
   { runtime: 'go', pattern: /x509: |tls: failed to verify|net\/http|Get "https?:/ },
   { runtime: 'java', pattern: /javax\.net\.ssl|sun\.security|java\.security|at java\./ },
