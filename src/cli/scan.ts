@@ -32,11 +32,18 @@ function contract(finding: Finding): Omit<Finding, 'server' | 'detail'> {
   return { file, line, kind, runtime, host, port, fixable, message };
 }
 
-/** One line per finding: `file:line  kind  runtime  host:port  message`. */
+/** What a finding's detail means, for a person. */
+const DETAIL: Record<NonNullable<Finding['detail']>, string> = {
+  'reason-unspecified': 'the runtime gave no reason: `mcp-ssl-doctor chain HOST` shows what is wrong',
+  'revocation-unchecked': 'a revocation check that could not run (CRL/OCSP blocked?), not a revoked certificate',
+};
+
+/** One line per finding: `file:line  kind  runtime  host:port  message`, and what its detail means. */
 function human(finding: Finding): string {
   const where = finding.host ? `${finding.host.includes(':') ? `[${finding.host}]` : finding.host}:${finding.port ?? 443}` : '-';
   const server = finding.server ? `  [${finding.server}]` : '';
-  return `${finding.file}:${finding.line}  ${finding.kind}  ${finding.runtime}  ${where}${server}  ${finding.message}\n`;
+  const detail = finding.detail ? `  (${DETAIL[finding.detail]})` : '';
+  return `${finding.file}:${finding.line}  ${finding.kind}  ${finding.runtime}  ${where}${server}  ${finding.message}${detail}\n`;
 }
 
 /** Output in pieces of about this many characters (one write per finding is slow to a pipe). */

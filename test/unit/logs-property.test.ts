@@ -87,6 +87,14 @@ const LINES = [
   '   --- End of inner exception stack trace ---', '\u2502 tls handshake', '  \u00d7 invalid peer certificate: UnknownIssuer',
   'INFO ordinary line', 'DEBUG:httpcore.connection:start_tls.started ssl_context=<ssl.SSLContext object at 0x7f> server_hostname=\'h3.example\'', 'Starting server docs', 'Connection state: Running',
   '', '', ' ', '\t', '|', 'x509: certificate signed by unknown authority', 'curl: (60) SSL certificate problem: unable to get local issuer certificate',
+  // Hard wraps, reasons on the next line, vague lines, printed objects, context lines, signals (issue #15).
+  'httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certifica', 'te chain (_ssl.c:1000)',
+  'Closing connection 0 curl: (60) SSL certificate problem: unable to get', 'local issuer certificate', '  l issuer certificate',
+  'ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed:', ' Basic Constraints of CA cert not marked critical (_ssl.c:1032)',
+  "ERROR: cannot verify h4.example's certificate, issued by 'CN=DigiCert SHA2 H", "igh Assurance Server CA':", "  Unable to locally verify the issuer's authority.",
+  'Error: The remote certificate is invalid according to the validation procedure.', '    at x (node:internal/y:1:2) {', '  code: undefined,',
+  '$ curl https://ctx.example/x', 'Downloading https://ctx2.example/x', 'TypeError: fetch failed', "Peer's Certificate issuer is not recognized.",
+  'ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)', 'Failed to connect to api.h5.example: UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ];
 const PREFIXES = ['', '', '2026-11-24 20:33:55.106 [warning] [server stderr] ', '2026-11-24 20:33:55.106 [info] ', '2026-11-24 20:33:55.106 [error] '];
 const structured = fc.array(fc.tuple(fc.constantFrom(...PREFIXES), fc.constantFrom(...LINES), fc.constantFrom('\n', '\n', '\r\n')), { maxLength: 120 }).map((rows) =>

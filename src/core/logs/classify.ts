@@ -44,10 +44,24 @@ function toClass(signature: (typeof SIGNATURES)[number]): LineClass {
   return cls;
 }
 
+/** Documentation and advice around a quoted error text (markdown emphasis or lists, "if you see", a CA variable). */
+const PROSE = /\*\*|^[ \t]*(?:[-*+]|\d{1,3}\.|#{1,6}) |\b(?:[Ii]f you|you (?:see|get|may|might|will)|[Ss]et the|[Ss]olution|[Cc]ause:|[Ee]xample|[Ww]orkaround)\b|SSL_CERT_FILE|NODE_EXTRA_CA_CERTS|REQUESTS_CA_BUNDLE|UV_NATIVE_TLS|--native-tls/;
+
+/** Is [at, at + length) inside a `backtick` span of a line that reads as documentation? */
+function quotedInProse(line: string, at: number, length: number): boolean {
+  let ticks = 0;
+  for (let i = line.indexOf('`'); i !== -1 && i < at; i = line.indexOf('`', i + 1)) ticks += 1;
+  return ticks % 2 === 1 && line.indexOf('`', at + length) !== -1 && PROSE.test(line);
+}
+
 export function classifyLine(text: string): LineClass | null {
   const line = text.length > MAX_CLASSIFIED ? text.slice(0, MAX_CLASSIFIED) : text;
   for (const signature of SIGNATURES) {
-    if (signature.pattern.test(line)) return toClass(signature);
+    const match = signature.pattern.exec(line);
+    if (!match) continue;
+    // Documentation that quotes an error ("**Error: `unable to get local issuer certificate`**") is not one.
+    if (line.includes('`') && quotedInProse(line, match.index, match[0].length)) return null;
+    return toClass(signature);
   }
   return null;
 }
@@ -103,15 +117,24 @@ function hostOf(match: RegExpExecArray, urlDefault: boolean): HostPort | null {
   return { host, port };
 }
 
+/** Every HOST_PATTERNS text holds one of these (a cheap test first: most lines name no host). */
+const HOST_HINT = /:\/\/|host|Host|onnect to|certificate is|x509: c|name "|Certificate for <|matching|IP: |cannot verify|dial tcp/;
+/** The path of a project's issue tracker (`https://github.com/npm/npm/issues`: "report this error at …"). */
+const ISSUE_TRACKER = /^\/[^/\s]{1,100}\/[^/\s]{1,100}\/(?:-\/)?issues(?:[/?#\s'">)]|$)/;
+/** Likewise for CONTEXT_HOST_PATTERNS. */
+const CONTEXT_HINT = /https:|Connect|connection/;
+
 /** The host a line names (never a documentation link's: `see https://…`, curl.se, readthedocs…). */
 export function extractHost(text: string): HostPort | null {
   const line = text.length > MAX_CLASSIFIED ? text.slice(0, MAX_CLASSIFIED) : text;
+  if (!HOST_HINT.test(line)) return null;
   for (const pattern of HOST_PATTERNS) {
     if (pattern.global) {
       pattern.lastIndex = 0;
       for (let match = pattern.exec(line); match; match = pattern.exec(line)) {
         const before = line.slice(Math.max(0, match.index - 40), match.index);
-        const found = DOC_LINK_BEFORE.test(before) ? null : hostOf(match, true);
+        const path = line.slice(match.index + match[0].length, match.index + match[0].length + 200);
+        const found = DOC_LINK_BEFORE.test(before) || ISSUE_TRACKER.test(path) ? null : hostOf(match, true);
         if (found) {
           pattern.lastIndex = 0;
           return found;
@@ -129,6 +152,7 @@ export function extractHost(text: string): HostPort | null {
 /** The host a line just before an event names as the one it talks to (CONTEXT_HOST_PATTERNS). */
 export function extractContextHost(text: string): HostPort | null {
   const line = text.length > MAX_CLASSIFIED ? text.slice(0, MAX_CLASSIFIED) : text;
+  if (!CONTEXT_HINT.test(line)) return null;
   for (const pattern of CONTEXT_HOST_PATTERNS) {
     const match = pattern.exec(line);
     const found = match ? hostOf(match, pattern.source.includes('https:')) : null;

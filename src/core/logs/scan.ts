@@ -27,22 +27,28 @@ export const MAX_LINE = 1024 * 1024;
 /** Bytes read at a time from a file or a stream. */
 export const READ_BYTES = 1024 * 1024;
 
-/** Column-0 `Traceback (most recent call last):` starts a Python traceback (or an exception group's). */
-const TRACEBACK = /^[ \t|+]*(?:Exception Group )?Traceback \(most recent call last\):/;
+/** Column-0 `Traceback (most recent call last):` starts a Python traceback (or an exception group's, or Rich's boxed one). */
+const TRACEBACK = /^[ \t|+]*(?:Exception Group )?Traceback \(most recent call last\):|^[ \t]*\u256d[\u2500 ]{0,200}Traceback \(most recent call last\)/;
 /** Lines that chain one exception to the next: the group goes on. */
 const CHAIN_MARKER = /^[ \t|]*(?:During handling of the above exception|The above exception was the direct cause|Caused by:|\[cause\]:|--- End of inner exception|---> )/;
 /** Indented, boxed (uv/miette, Rich), or closing a printed object: continues the line before. */
 const INDENTED = /^(?:[ \t|+}\])]|\u2502|\u251c|\u2570|\u2514|\u00d7|\u2500)/;
 /** Lines the editor writes itself: always a boundary. */
 const EDITOR_BOUNDARY = /^(?:Starting server|Stopping server|Connection state: |Server exited|Process exited|Waiting for server|connecting stdio|Connection failed|Successfully connected|Server command line)/;
-/** npm prints one failure over many `npm ERR!` lines. */
-const NPM = /^npm (?:ERR!|error) /;
+/** npm prints one failure over many `npm ERR!` lines; its debug log numbers every line (`14 verbose stack …`). */
+const NPM = /^npm (?:ERR!|error) |^\d{1,7} (?:silly|verbose|info|http|timing|error|warn|notice) /;
+/** A `curl -v` trace line (`* …`, `> …`, `< …`): between a failure and curl's exit line, one event. */
+const CURL_TRACE = /^[*<>{}] /;
+/** curl's exit line (`curl: (60) …`). */
+const CURL_EXIT = /^curl: \(\d{1,3}\)/;
 /** A printed object opens (Node's error objects: `    at … {`) or closes. */
 const OPENS_OBJECT = /\{[ \t]*$/;
 const CLOSES_OBJECT = /^[ \t]*\}/;
 /** A hard wrap in the middle of a word: the line before ends in a letter or digit, this one goes on in lower case. */
 const ENDS_IN_WORD = /[A-Za-z0-9]$/;
 const STARTS_IN_WORD = /^[a-z]/;
+/** A line at least this long may have been cut by a terminal's width (80 columns and up, less a prompt). */
+const WRAP_WIDTH = 70;
 /** Protocol errors whose lines hold no anchor (`tls: first record…`, `…secure TLS connection…`): signals only. */
 const PROTOCOL_HINT = /TLS|tls: |EPROTO|wrong version number/;
 /** Node's undici and the editors' MCP clients say this when a request failed, whatever the reason. */
@@ -84,6 +90,8 @@ class Group {
   braces = 0;
   /** Non-blank lines since the last hit. */
   sinceHit = 0;
+  /** Those lines were all `curl -v` trace lines. */
+  traceSinceHit = true;
   lastHit = false;
   lastText = '';
   /** The line number of the group's first line, and of its first `fetch failed` line. */
@@ -122,6 +130,8 @@ export class FindingScanner {
   private prevAnchored = false;
   /** The line before was a vague failure line: this one may carry the reason, anchor or not. */
   private prevVague = false;
+  /** The line before named a failure with its reason: nothing to complete by joining. */
+  private prevSpecific = false;
 
   constructor(
     private readonly file: string,
@@ -182,6 +192,7 @@ export class FindingScanner {
     this.prevText = null;
     this.prevAnchored = false;
     this.prevVague = false;
+    this.prevSpecific = false;
   }
 
   /**
@@ -313,8 +324,9 @@ export class FindingScanner {
     const text = parsed.text;
     const anchored = hasAnchor(text);
     const cls = anchored || this.prevVague ? classifyLine(text) : null;
-    // A failure the terminal wrapped onto this line (or whose reason it carries).
-    const joined = this.prevText !== null && (anchored || this.prevAnchored) ? classifyJoined(this.prevText, text) : null;
+    // A failure the terminal wrapped onto this line (or whose reason it carries): only where neither
+    // line names one by itself (a vague line before may still be completed).
+    const joined = cls === null && this.prevText !== null && !this.prevSpecific && (anchored || this.prevAnchored) ? classifyJoined(this.prevText, text) : null;
 
     const group = this.group;
     const continues = group.size > 0 && group.size < MAX_GROUP_LINES && (joined !== null || this.continues(group, text, parsed.prefixed, cls));
@@ -329,9 +341,13 @@ export class FindingScanner {
     if (cls) current.hits.push(hitOf(this.lineNo, cls, text));
     if (cls || joined) {
       current.sinceHit = 0;
+      current.traceSinceHit = true;
       current.lastHit = true;
     } else {
-      if (!isBlank(text)) current.sinceHit += 1;
+      if (!isBlank(text)) {
+        current.sinceHit += 1;
+        if (!CURL_TRACE.test(text)) current.traceSinceHit = false;
+      }
       current.lastHit = false;
     }
     current.lastText = text;
@@ -354,6 +370,7 @@ export class FindingScanner {
     this.prevText = text;
     this.prevAnchored = anchored;
     this.prevVague = cls?.vague === true || joined?.vague === true;
+    this.prevSpecific = (cls !== null && cls.vague !== true) || (joined !== null && joined.vague !== true);
   }
 
   private start(text: string): void {
@@ -394,7 +411,15 @@ export class FindingScanner {
     // The same failure again, right after (or after blank lines only): a logger's line and the exception
     // it prints, a message printed twice, a vague line and the reason after it.
     const last = group.hits[group.hits.length - 1];
-    const again = cls !== null && last !== undefined && group.sinceHit === 0 && (cls.kind === last.kind || last.vague || cls.vague === true) && compatible(cls.runtime, last.runtime);
+    // curl -v: the failure, a few trace lines (`* Closing connection 0`), then curl's exit line saying it again.
+    const traced = last !== undefined && group.traceSinceHit && group.sinceHit <= 3;
+    if (traced && CURL_TRACE.test(text)) return true;
+    const again =
+      cls !== null &&
+      last !== undefined &&
+      (group.sinceHit === 0 || (traced && CURL_EXIT.test(text))) &&
+      (cls.kind === last.kind || last.vague || cls.vague === true) &&
+      compatible(cls.runtime, last.runtime);
     if (INDENTED.test(text)) return blanks === 0 || afterMarker || group.py !== 'none' || group.braces > 0 || again;
     if (group.npm && NPM.test(text)) return true;
     if (group.py === 'frames' && blanks === 0) {
@@ -403,8 +428,9 @@ export class FindingScanner {
       return true;
     }
     if (again) return true;
-    // A hard wrap in the middle of a word, right after a failure line.
-    if (blanks === 0 && group.lastHit && ENDS_IN_WORD.test(group.lastText) && STARTS_IN_WORD.test(text)) return true;
+    // A hard wrap in the middle of a word, right after a failure line, or of a terminal-wide line (its
+    // head: `FetchError: request to https://registry…/server-fi` / `lesystem failed, reason: …`) onto one.
+    if (blanks === 0 && ENDS_IN_WORD.test(group.lastText) && STARTS_IN_WORD.test(text) && (group.lastHit || (cls !== null && group.hits.length === 0 && group.lastText.length >= WRAP_WIDTH))) return true;
     return afterMarker;
   }
 
@@ -430,7 +456,7 @@ export class FindingScanner {
     const runtime = this.runtimeOf(group, certificate);
     const host = hostOf(group, certificate);
     // Without an exception group's `| ` frame or `+ ` box, which are layout, not message.
-    const message = primary.text.trim().replace(/^(?:[|+] ?)+/, '').trim();
+    const message = primary.text.trim().replace(/^(?:[|+\u2502\u2503\u2551] ?)+/, '').replace(/[ \t]*[\u2502\u2503\u2551]$/, '').trim();
     const finding: Finding = {
       file: this.file,
       line: primary.line,
@@ -523,12 +549,13 @@ function startsGroup(line: LogLine, prefixedFile: boolean, before: LogLine, pref
   const text = line.text;
   if (isBlank(text)) return false;
   if (EDITOR_BOUNDARY.test(text)) return true;
-  if (INDENTED.test(text) || CHAIN_MARKER.test(text) || NPM.test(text)) return false;
+  if (INDENTED.test(text) || CHAIN_MARKER.test(text) || NPM.test(text) || CURL_TRACE.test(text)) return false;
   const anchored = hasAnchor(text);
   const beforeAnchored = hasAnchor(before.text);
   if (anchored && classifyLine(text) !== null) return false;
-  if ((anchored || beforeAnchored) && classifyJoined(before.text, text) !== null) return false;
-  if (beforeAnchored && classifyLine(before.text) !== null && ENDS_IN_WORD.test(before.text) && STARTS_IN_WORD.test(text)) return false;
+  const beforeClass = beforeAnchored ? classifyLine(before.text) : null;
+  if ((anchored || beforeAnchored) && (beforeClass === null || beforeClass.vague === true) && classifyJoined(before.text, text) !== null) return false;
+  if (beforeClass !== null && ENDS_IN_WORD.test(before.text) && STARTS_IN_WORD.test(text)) return false;
   if (prefixedBefore && !before.prefixed) return false;
   const above = before.text;
   if (isBlank(above) || INDENTED.test(above) || CHAIN_MARKER.test(above) || NPM.test(above) || TRACEBACK.test(above)) return false;
@@ -558,12 +585,22 @@ function looksPrefixed(bytes: Buffer, start: number): boolean {
  * Feeds bytes of any size to a FindingScanner in bounded memory: pieces are scanned as they come; a
  * line longer than MAX_LINE is kept to its first MAX_LINE bytes and the rest is dropped as it arrives.
  */
+/** Buffers of ended scans, kept for the next (creating one costs a WebAssembly instance). */
+const spareWindows: ByteWindow[] = [];
+
 export class ByteScanner {
-  private readonly window = new ByteWindow(READ_BYTES * 2);
+  private readonly window = spareWindows.pop() ?? new ByteWindow(READ_BYTES * 2);
+  /** end() gave the buffer back for the next scan: this one takes no more bytes. */
+  private released = false;
   private filled = 0;
   private discarding = false;
   /** Lines cut to MAX_LINE so far. */
   longLines = 0;
+
+  /** Bytes the buffer holds room for now (bounded: MAX_LINE, a read, and the head of a group). */
+  get capacity(): number {
+    return this.window.bytes.length;
+  }
 
   constructor(
     private readonly scanner: FindingScanner,
@@ -572,12 +609,14 @@ export class ByteScanner {
 
   /** Where the next bytes may be read to: at least `size` bytes from `offset` of `bytes`. */
   room(size = READ_BYTES): { bytes: Buffer; offset: number } {
+    if (this.released) throw new Error('the scan has ended');
     this.window.ensure(this.filled + size, this.filled);
     return { bytes: this.window.bytes, offset: this.filled };
   }
 
   /** `count` bytes were read to the offset `room` gave. */
   commit(count: number): void {
+    if (this.released) throw new Error('the scan has ended');
     if (count <= 0) return;
     const bytes = this.window.bytes;
     const start = this.filled;
@@ -590,19 +629,24 @@ export class ByteScanner {
       end = start + (end - eol);
       this.discarding = false;
     }
+    // The line open before these bytes: kept to MAX_LINE bytes, the rest dropped (now, or as it arrives).
+    const lineStart = start === 0 ? 0 : bytes.lastIndexOf(10, start - 1) + 1;
+    const eol = bytes.subarray(0, end).indexOf(10, start);
+    if ((eol === -1 ? end : eol) - lineStart > MAX_LINE) {
+      const keep = lineStart + MAX_LINE;
+      if (eol === -1) {
+        end = keep;
+        this.discarding = true;
+      } else {
+        bytes.copy(bytes, keep, eol, end);
+        end = keep + (end - eol);
+      }
+      this.longLines += 1;
+      this.scanner.options.onLongLine?.(this.scanner.linesSeen + this.window.countNewlines(0, lineStart) + 1);
+    }
     this.filled = end;
     const lastNewline = bytes.subarray(0, end).lastIndexOf(10, end - 1);
-    if (lastNewline < start) {
-      // No line ended in these bytes: an unfinished line must not grow without bound.
-      const lineStart = lastNewline + 1;
-      if (end - lineStart > MAX_LINE) {
-        this.filled = lineStart + MAX_LINE;
-        this.discarding = true;
-        this.longLines += 1;
-        this.scanner.options.onLongLine?.(this.scanner.linesSeen + this.window.countNewlines(0, lineStart) + 1);
-      }
-      return;
-    }
+    if (lastNewline < start) return; // no line ended in these bytes
     const { findings, consumed } = this.scanner.scanBytes(this.window, lastNewline + 1, false);
     if (findings.length > 0) this.emit(findings);
     const windowBytes = this.window.bytes;
@@ -622,6 +666,7 @@ export class ByteScanner {
 
   /** The input ended: the last line (without its newline) and any open event. */
   end(flush = true): void {
+    if (this.released) return;
     if (this.filled > 0) {
       const { findings } = this.scanner.scanBytes(this.window, this.filled, true);
       if (findings.length > 0) this.emit(findings);
@@ -631,6 +676,8 @@ export class ByteScanner {
       const rest = this.scanner.flush();
       if (rest.length > 0) this.emit(rest);
     }
+    if (!this.released && spareWindows.length < 2 && this.window.bytes.length <= READ_BYTES * 4) spareWindows.push(this.window);
+    this.released = true;
   }
 }
 
@@ -657,7 +704,8 @@ export function scanFile(file: string, server?: string, onFinding?: (finding: Fi
   });
   const fd = openSync(file, 'r');
   try {
-    const size = Math.max(1, readBytes);
+    // A piece holds no whole line longer than MAX_LINE (the cap is applied as lines cross pieces).
+    const size = Math.min(READ_BYTES, Math.max(1, readBytes));
     for (;;) {
       const { bytes, offset } = stream.room(size);
       const read = readSync(fd, bytes, offset, size, null);
