@@ -8,6 +8,8 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
+  /** Stdin as a stream of bytes (the process's own; tests feed bounded streams): read without holding it whole. */
+  stdinStream?: () => AsyncIterable<Uint8Array | string>;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Which standard streams are terminals (progress, prompts, reading logs instead of stdin). */

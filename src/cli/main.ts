@@ -137,6 +137,7 @@ if (require.main === module) {
       stderr: (text) => process.stderr.write(text),
     }),
     readStdin,
+    stdinStream: () => process.stdin,
     env: process.env,
     cwd: process.cwd(),
     isTTY: { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },

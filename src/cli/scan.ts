@@ -10,20 +10,13 @@ import type { Finding } from '../core/types';
 import { DoctorError } from '../core/types';
 import { CliIO, Command, EXIT_OK, homeOf } from './io';
 
-/**
- * Stdin as a stream of bytes. An io may offer it as `stdinStream` (tests feed bounded streams that way);
- * the process's own io (its env is process.env) reads process.stdin; any other io hands over a string.
- */
-type StreamingIO = CliIO & { stdinStream?: () => AsyncIterable<Uint8Array | string> };
-
 async function* once(read: () => Promise<string>): AsyncIterable<string> {
   yield await read();
 }
 
-function stdinOf(io: StreamingIO): AsyncIterable<Uint8Array | string> {
-  if (io.stdinStream) return io.stdinStream();
-  if (io.env === process.env) return process.stdin;
-  return once(io.readStdin);
+/** Stdin as a stream of bytes where the io offers one (the process, tests); else the whole text. */
+function stdinOf(io: CliIO): AsyncIterable<Uint8Array | string> {
+  return io.stdinStream ? io.stdinStream() : once(io.readStdin);
 }
 
 /** The CLI contract's finding, exactly these keys in this order (DESIGN.md). */
@@ -100,7 +93,7 @@ export const scan: Command = async (argv, io) => {
 
   for (const file of files) {
     if (file === '-') {
-      const { longLines } = await scanStream(stdinOf(io as StreamingIO), '-', onFinding);
+      const { longLines } = await scanStream(stdinOf(io), '-', onFinding);
       if (longLines > 0) io.stderr(`mcp-ssl-doctor scan: ${longLines} line${longLines === 1 ? '' : 's'} of stdin longer than ${MAX_LINE} bytes: only the first ${MAX_LINE} bytes of each were read\n`);
       continue;
     }
