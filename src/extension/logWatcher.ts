@@ -5,6 +5,7 @@ import type { Finding, Logger } from '../core/types';
 import type { DiscoveredLog } from '../core/logs/discover';
 import type { FileTailer } from '../core/logs/tail';
 import type { FindingScanner } from '../core/logs/scan';
+import { probeableFromLog } from '../core/doctor/targets';
 import { detection } from './lazyUseCases';
 import type { Settings } from './settings';
 
@@ -146,7 +147,11 @@ export class LogWatcher implements vscode.Disposable {
         waiting ||= scanner.eventOpen && !quiet;
         for (const finding of findings) {
           this.logger.info(`detected ${finding.kind} (${finding.runtime}) in ${path.basename(log.path)}:${finding.line}${finding.host ? ` for ${finding.host}:${finding.port ?? 443}` : ''}: ${finding.message}`);
-          this.found.fire({ ...finding, server: finding.server ?? log.server ?? undefined, definitionId: log.definitionId, logHost: log.host });
+          // A host from a log is probed on a click only when it parses like `chain`'s argument and is no metadata address.
+          const probeable = finding.host !== null && probeableFromLog(finding.host, finding.port ?? 443);
+          if (finding.host !== null && !probeable) this.logger.warn(`not offering ${JSON.stringify(finding.host)} from ${path.basename(log.path)} for a probe: not a host name or a probeable address`);
+          const host = probeable ? { host: finding.host, port: finding.port } : { host: null, port: null };
+          this.found.fire({ ...finding, ...host, server: finding.server ?? log.server ?? undefined, definitionId: log.definitionId, logHost: log.host });
         }
       }
       // An event is complete once its writer pauses: look again then, rather than at the next poll.
