@@ -56,17 +56,6 @@ describe('fix CLI', () => {
     assert.equal(readFileSync(file, 'utf8'), fixture('vscode-mcp.json'));
   });
 
-  it('--ca naming a root that no store knows: refused (exit 2, nothing written) unless --trust-unknown-ca', async () => {
-    const file = config(fixture('dot-mcp.json'));
-    const store = ['--bundle-dir', path.join(dir, 'bundles'), '--public-ca', publicFile, '--system-ca', publicFile];
-    const refused = await runCli(['fix', '--config', file, '--ca', caFile, ...store], { env });
-    assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /neither the OS store nor the public roots hold this CA.*--trust-unknown-ca/);
-    assert.equal(readFileSync(file, 'utf8'), fixture('dot-mcp.json'));
-    const allowed = await runCli(['fix', '--config', file, '--ca', caFile, '--trust-unknown-ca', ...store], { env });
-    assert.equal(allowed.code, 0, allowed.stderr);
-  });
-
   it('human output says what was written where and to restart; --server limits the change', async () => {
     const file = config(fixture('vscode-mcp.json'));
     const result = await runCli(['fix', '--config', path.basename(file), '--server', 'github', '--ca', 'corp.pem', ...common()], { env, cwd: dir });
