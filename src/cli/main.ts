@@ -10,7 +10,12 @@ const COMMAND_USAGE: Record<string, string> = {
   chain: `  mcp-ssl-doctor chain HOST[:PORT] [--proxy URL] [--servername NAME] [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--json]`,
   fix: `  mcp-ssl-doctor fix --config FILE [--server NAME]... (--ca PEM | --host HOST[:PORT] [--proxy URL] [--servername NAME])
                      [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
-                     [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--dry-run] [--json]`,
+                     [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--dry-run] [--json]
+  mcp-ssl-doctor fix --host-level HOSTAPP (--host HOST[:PORT] | --ca PEM) [--settings FILE] [--yes-os-store]
+                     [--proxy URL] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE] [--trust-unknown-ca]
+                     [--replace] [--timeout MS] [--dry-run] [--json]
+                     (remote MCP servers: the host connects itself, so the CA goes into the host — vscode, cursor,
+                     claude-code, ... — its settings, and with --yes-os-store the OS store)`,
   undo: `  mcp-ssl-doctor undo --config FILE [--json]`,
   doctor: `  mcp-ssl-doctor doctor [--workspace DIR]... [--home DIR]... [--ca PEM] [--proxy URL] [--probe-host HOST[:PORT]]
                      [--fix [--yes]] [--check] [--trust-unknown-ca] [--bundle-dir DIR] [--mode combined|ca-only]
