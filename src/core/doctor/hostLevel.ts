@@ -1,12 +1,14 @@
 // Host-level trust for remote MCP servers, as the CLI (`fix --host-level`), `doctor --fix` and the
 // editor run it: the CAs the policy allows → the root → the combined bundle → planHostTrust. The plan
 // is pure; writing the bundle is the only write here (applyHostTrust does the rest).
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { buildBundle, readCertificates, writeBundle } from '../fix/bundle';
 import type { HostId } from '../fix/locations';
 import { defaultBundleDir } from '../fix/paths';
 import { HOST_TRUST } from '../hostTrust/hosts';
 import { planHostTrust } from '../hostTrust/plan';
+import { editSettings, SettingEdit } from '../hostTrust/settingsFile';
 import type { HostTrustPlan, HostTrustRoot, HostTrustStep } from '../hostTrust/types';
 import { DoctorError } from '../types';
 
@@ -102,4 +104,21 @@ export function describeHostTrustStep(step: HostTrustStep): string {
           return 'this editor offers no http.systemCertificates setting: only its process environment helps';
       }
   }
+}
+
+/** Whether applying the plan's file steps would change a byte (doctor's `--check` and `pending`). */
+export async function hostPlanWouldChange(plan: HostTrustPlan): Promise<boolean> {
+  const byFile = new Map<string, SettingEdit[]>();
+  for (const step of plan.steps) {
+    if (step.kind === 'editor-setting') byFile.set(step.file, [...(byFile.get(step.file) ?? []), { path: [step.key], value: step.value, replace: true }]);
+    if (step.kind === 'claude-code-env') byFile.set(step.file, [...(byFile.get(step.file) ?? []), { path: ['env', step.variable], value: step.value, replace: false }]);
+  }
+  for (const [file, edits] of byFile) {
+    const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (editSettings(file, text, edits).content !== null) return true;
+  }
+  return false;
 }
