@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import type { Finding, Logger } from '../core/types';
+import type { Finding, Logger, ScanSignal } from '../core/types';
 import type { DiscoveredLog } from '../core/logs/discover';
 import type { FileTailer } from '../core/logs/tail';
 import type { FindingScanner } from '../core/logs/scan';
@@ -43,6 +43,9 @@ export class LogWatcher implements vscode.Disposable {
   private soon: NodeJS.Timeout | undefined;
   private readonly found = new vscode.EventEmitter<ServerFinding>();
   readonly onDidFind = this.found.event;
+  /** What is no certificate finding but may hide one (a remote server's `fetch failed`): see remoteTrust.ts. */
+  private readonly signaled = new vscode.EventEmitter<ScanSignal & { definitionId: string | null }>();
+  readonly onDidSignal = this.signaled.event;
 
   constructor(
     private readonly logUri: vscode.Uri,
@@ -107,7 +110,9 @@ export class LogWatcher implements vscode.Disposable {
       this.followed.set(log.path, {
         log,
         tailer: new FileTailer(log.path, { startAtEnd: !fromStart }),
-        scanner: new FindingScanner(log.path),
+        scanner: new FindingScanner(log.path, undefined, {
+          onSignal: (signal) => this.signaled.fire({ ...signal, server: signal.server ?? log.server ?? undefined, definitionId: log.definitionId }),
+        }),
         watcher,
         lastLinesAt: 0,
       });
@@ -153,5 +158,6 @@ export class LogWatcher implements vscode.Disposable {
   dispose(): void {
     this.stop();
     this.found.dispose();
+    this.signaled.dispose();
   }
 }
