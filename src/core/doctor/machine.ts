@@ -206,7 +206,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
           platform: scope.platform,
           caPems,
           rootSha256,
-          rootInOsStore: report.root?.source === 'system',
+          rootInOsStore: report.verdict === 'intercepted',
           bundleDir: options.bundleDir,
           publicPem: options.publicPem,
           env: scope.env,
