@@ -98,4 +98,43 @@ describe('editor: a remote MCP server whose TLS is re-signed (code-server)', () 
       await editor.close();
     }
   });
+
+  test('an untrusted workspace (Restricted Mode): the fetch-failed URL is not probed, no notification, nothing written', async () => {
+    const proxy = network.interceptor;
+    const folder = join(scratch, 'remote-untrusted');
+    await mkdir(join(folder, '.vscode'), { recursive: true });
+    const url = `${network.origin.url}mcp`;
+    await writeFile(join(folder, '.vscode', 'mcp.json'), `${JSON.stringify({ servers: { 'remote-docs': { type: 'http', url } } }, null, 2)}\n`);
+    const logDir = join(scratch, 'logs-untrusted', 'window1');
+    await mkdir(logDir, { recursive: true });
+    const log = join(logDir, 'mcpServer.mcp.config.ws0.remote-docs.log');
+    await writeFile(log, '2026-12-01 22:00:00.000 [info] Starting server remote-docs\n');
+    const editor = await startEditor({
+      workspace: folder,
+      name: 'remote-untrusted',
+      restricted: true,
+      env: { HTTPS_PROXY: proxy.url, MCP_SSL_DOCTOR_SYSTEM_CA: proxy.caFile },
+      settings: {
+        'mcpSslDoctor.systemCaFile': proxy.caFile,
+        'mcpSslDoctor.preflight': false,
+        'mcpSslDoctor.logPaths': [join(scratch, 'logs-untrusted', '**', 'mcpServer.*.log')],
+      },
+    });
+    const settingsFile = join(editor.userDataDir, 'User', 'settings.json');
+    try {
+      await editor.waitForExtensionLog(/watching .*remote-docs\.log/, 30_000);
+      const before = await readFile(settingsFile, 'utf8');
+      await appendFile(log, `2026-12-01 22:00:01.123 [error] Error sending message to ${url}: TypeError: fetch failed\n`);
+      const extensionLog = await editor.waitForExtensionLog(/fetch failed for localhost:\d+; untrusted workspace, not probed/, 30_000);
+      assert.doesNotMatch(extensionLog, /chain localhost:\d+/, 'no probe of the URL');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.deepEqual((await editor.notifications()).filter((text) => /\(remote\) fails/.test(text)), []);
+      assert.equal(await readFile(settingsFile, 'utf8'), before, 'nothing written');
+    } catch (error) {
+      await editor.screenshot('remote-untrusted-failure');
+      throw error;
+    } finally {
+      await editor.close();
+    }
+  });
 });
