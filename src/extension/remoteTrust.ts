@@ -78,7 +78,14 @@ export class RemoteTrust implements vscode.Disposable {
     this.logger.info(`notify: ${message}`);
     const fix = vscode.l10n.t('Fix');
     const choice = await vscode.window.showWarningMessage(message, fix);
-    if (choice === fix) await this.fix(report);
+    if (choice !== fix) return;
+    try {
+      await this.fix(report);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`remote trust fix failed: ${text}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('MCP SSL fix failed: {0}', text));
+    }
   }
 
   /** Confirm with subject and SHA-256, then carry out planHostTrust's steps for this editor. */
