@@ -30,6 +30,7 @@ const OPTIONS = {
   'no-runtime-check': { type: 'boolean' },
   'verify-docker': { type: 'boolean' },
   fix: { type: 'boolean' },
+  'yes-os-store': { type: 'boolean' },
   yes: { type: 'boolean' },
   check: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -69,7 +70,10 @@ function human(result: DoctorResult, home: string): string {
   }
   for (const bad of result.unreadable) lines.push(`cannot read ${short(bad.config)}: ${bad.message}`);
   for (const change of result.changed) {
-    lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
+    if (change.kind === 'host-level') {
+      const what = [...Object.keys(change.env).map((name) => `env.${name}`), ...Object.keys(change.settings ?? {})].join(', ');
+      lines.push(`changed ${short(change.config)} (host-level, for remote ${change.server}): ${what}${Object.keys(change.env).length > 0 ? ` → ${change.bundle}` : ''}`);
+    } else lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
     if (change.verified) lines.push(`    ${change.verified.message}`);
   }
   for (const skip of result.skipped) lines.push(`skipped ${short(skip.config)} ${skip.server}: ${skip.reason}`);
@@ -116,6 +120,7 @@ export const doctor: Command = async (argv, io) => {
     readLogs: values['no-logs'] !== true,
     noRuntimeCheck: values['no-runtime-check'] === true,
     verifyDocker: values['verify-docker'] === true,
+    yesOsStore: values['yes-os-store'] === true,
     onProgress: progress,
   });
 

@@ -33,6 +33,10 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'no-runtime-check': { type: 'boolean' },
   'verify-docker': { type: 'boolean' },
+  // Remote servers: the trust goes into the host (src/cli/hostLevel.ts).
+  'host-level': { type: 'string' },
+  settings: { type: 'string' },
+  'yes-os-store': { type: 'boolean' },
 } as const;
 
 
@@ -87,6 +91,8 @@ export const fix: Command = async (argv, io) => {
     io.stderr(`mcp-ssl-doctor fix: ${message}\n`);
     return EXIT_USAGE;
   };
+  if (values['host-level'] !== undefined) return (await import('./hostLevel')).fixHostLevel(values, io);
+  if (values.settings || values['yes-os-store']) return usage('--settings and --yes-os-store go with --host-level HOSTAPP');
   if (!values.config) return usage('--config FILE is required');
   if (!values.ca && !values.host) return usage('give the CA (--ca PEM) or a host to find it from (--host HOST[:PORT])');
   const mode = (values.mode ?? 'combined') as BundleMode;

@@ -11,10 +11,15 @@ const COMMAND_USAGE: Record<string, string> = {
   fix: `  mcp-ssl-doctor fix --config FILE [--server NAME]... (--ca PEM | --host HOST[:PORT] [--proxy URL] [--servername NAME])
                      [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
                      [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--no-runtime-check] [--verify-docker]
-                     [--dry-run] [--json]`,
+                     [--dry-run] [--json]
+  mcp-ssl-doctor fix --host-level HOSTAPP (--host HOST[:PORT] | --ca PEM) [--settings FILE] [--yes-os-store]
+                     [--proxy URL] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE] [--trust-unknown-ca]
+                     [--replace] [--timeout MS] [--dry-run] [--json]
+                     (remote MCP servers: the host connects itself, so the CA goes into the host — vscode, cursor,
+                     claude-code, ... — its settings, and with --yes-os-store the OS store)`,
   undo: `  mcp-ssl-doctor undo --config FILE [--json]`,
   doctor: `  mcp-ssl-doctor doctor [--workspace DIR]... [--home DIR]... [--ca PEM] [--proxy URL] [--probe-host HOST[:PORT]]
-                     [--fix [--yes]] [--check] [--trust-unknown-ca] [--bundle-dir DIR] [--mode combined|ca-only]
+                     [--fix [--yes] [--yes-os-store]] [--check] [--trust-unknown-ca] [--bundle-dir DIR] [--mode combined|ca-only]
                      [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--no-logs] [--no-runtime-check] [--verify-docker] [--json]`,
 };
 
@@ -24,6 +29,7 @@ const NOTES = `
   --replace               point an existing, different CA variable at the new bundle
   --remove-insecure       take out settings that disable verification, once the fix is verified
   doctor --check          change nothing; exit 1 when a fix would change something (fleet detection scripts)
+  doctor --yes-os-store   host-level fixes of remote servers may add the root to your OS store (macOS, Windows)
   doctor --home DIR       as root: the MCP configs of other users' homes (files keep their owner and mode)
 
 Exit codes: 0 done, 1 doctor --check found something to fix (or doctor --fix could not fix all),

@@ -3,3 +3,4 @@
 export { discoverLogFiles } from '../core/logs/discover';
 export { FileTailer } from '../core/logs/tail';
 export { FindingScanner } from '../core/logs/scan';
+export { remoteFetchFailure } from '../core/hostTrust/fetchFailed';

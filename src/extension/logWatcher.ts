@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import type { Finding, Logger } from '../core/types';
+import type { Finding, Logger, ScanSignal } from '../core/types';
 import type { DiscoveredLog } from '../core/logs/discover';
 import type { FileTailer } from '../core/logs/tail';
 import type { FindingScanner } from '../core/logs/scan';
@@ -50,6 +50,9 @@ export class LogWatcher implements vscode.Disposable {
   private readonly running = new vscode.EventEmitter<string>();
   /** A server's log says it runs (VS Code: `Connection state: Running`, tools discovered). */
   readonly onDidSeeRunning = this.running.event;
+  /** What is no certificate finding but may hide one (a remote server's `fetch failed`): see remoteTrust.ts. */
+  private readonly signaled = new vscode.EventEmitter<ScanSignal & { definitionId: string | null }>();
+  readonly onDidSignal = this.signaled.event;
 
   constructor(
     private readonly logUri: vscode.Uri,
@@ -119,7 +122,9 @@ export class LogWatcher implements vscode.Disposable {
       this.followed.set(log.path, {
         log,
         tailer: new FileTailer(log.path, { startAtEnd: !fromStart }),
-        scanner: new FindingScanner(log.path),
+        scanner: new FindingScanner(log.path, undefined, {
+          onSignal: (signal) => this.signaled.fire({ ...signal, server: signal.server ?? log.server ?? undefined, definitionId: log.definitionId }),
+        }),
         watcher,
         lastLinesAt: 0,
       });
@@ -171,5 +176,6 @@ export class LogWatcher implements vscode.Disposable {
     this.stop();
     this.found.dispose();
     this.running.dispose();
+    this.signaled.dispose();
   }
 }

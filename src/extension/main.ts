@@ -8,6 +8,7 @@ import { createLogger } from './log';
 import { LogWatcher } from './logWatcher';
 import { FindingNotifier } from './notifier';
 import { Preflight } from './preflight';
+import { RemoteTrust } from './remoteTrust';
 import { Settings } from './settings';
 import { TlsStatusItem } from './statusBar';
 import { UndoStore } from './undoStore';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   fixFlow.attachLogs(watcher);
   const notifier = new FindingNotifier(settings, fixFlow, logger);
   const preflight = new Preflight(analysis, settings, notifier, logger);
+  const remoteTrust = new RemoteTrust(analysis, context.globalState, logger);
 
   context.subscriptions.push(
     channel,
@@ -43,6 +45,9 @@ export function activate(context: vscode.ExtensionContext): void {
     analysis.onDidReport((report) => status.showReport(report)),
     watcher.onDidFind((finding) => notifier.onFinding(finding)),
     watcher.onDidFind((finding) => status.showFinding(finding)),
+    remoteTrust,
+    watcher.onDidSignal((signal) => remoteTrust.onSignal(signal)),
+    vscode.commands.registerCommand('mcpSslDoctor.undoRemoteTrust', () => remoteTrust.undo()),
     presence,
     presence.onDidChange((config) => status.setConfig(config)),
     preflight,

@@ -13,11 +13,12 @@ import { ensureBuiltCli, runBuiltCli } from '../support/builtCli';
 let net: TestNetwork;
 let second: Interceptor;
 let systemStore: string;
+let secondRootPem = '';
 
 interface Json {
   configs: { hostApp: string; path: string }[];
   servers: { hostApp: string; server: string; transport: string; runtime: string; state: string; reason: string; target: { host: string; port: number } | null; root: { subject: string } | null; fix: { kind: string; detail: string } }[];
-  changed: { config: string; server: string; env: Record<string, string>; verified: { by: string; ok: boolean; message: string } | null }[];
+  changed: { config: string; server: string; env: Record<string, string>; bundle: string; kind?: string; verified: { by: string; ok: boolean; message: string } | null }[];
   skipped: { server: string; reason: string }[];
 }
 
@@ -75,6 +76,7 @@ before(async () => {
   net = await startNetwork();
   assert.equal(net.mitmproxySkip, null, `mitmproxy is needed: ${net.mitmproxySkip ?? ''}`);
   const secondCa = await createCa('Second Inspection CA');
+  secondRootPem = secondCa.pem;
   // Leaf only, as many appliances send.
   second = await startInterceptor({ issuer: secondCa, sendChain: [], upstreamCa: net.publicRoot.pem });
   systemStore = join(net.dir, 'os-store.pem');
@@ -104,6 +106,8 @@ describe('doctor: the whole machine', () => {
     assert.match(state.dock?.root?.subject ?? '', /^CN=Second Inspection CA/);
     assert.equal(state['remote-docs']?.state, 'remote-host-trust');
     assert.equal(state['remote-docs']?.fix.kind, 'host-level');
+    assert.match(state['remote-docs']?.fix.detail ?? '', /^set env\.NODE_EXTRA_CA_CERTS = .*ca-bundle-[0-9a-f]{12}\.pem in .*\.claude\/settings\.json/);
+    assert.match(state['remote-docs']?.root?.subject ?? '', /^CN=Second Inspection CA/, "the host's own proxy");
     assert.equal(state['ok-py']?.state, 'ok');
     assert.equal(state['ok-py']?.reason, 'trusts-root');
 
@@ -123,7 +127,17 @@ describe('doctor: the whole machine', () => {
     const fixed = await doctor(home, ['--fix', '--yes', '--json']);
     assert.equal(fixed.code, 0, fixed.stderr + fixed.stdout);
     const changes = (JSON.parse(fixed.stdout) as Json).changed;
-    assert.deepEqual(changes.map((change) => change.server).sort(), ['dock', 'node-api', 'py-docs']);
+    assert.deepEqual(changes.map((change) => change.server).sort(), ['dock', 'node-api', 'py-docs', 'remote-docs']);
+    // The remote server's trust went into its host, Claude Code: env of ~/.claude/settings.json.
+    const hostChange = changes.find((change) => change.server === 'remote-docs');
+    const claudeSettings = join(home, '.claude', 'settings.json');
+    assert.equal(hostChange?.kind, 'host-level');
+    assert.equal(hostChange?.config, claudeSettings);
+    assert.equal(hostChange?.verified?.ok, true);
+    const hostEnv = (JSON.parse(readFileSync(claudeSettings, 'utf8')) as { env: Record<string, string> }).env;
+    assert.equal(hostEnv.NODE_EXTRA_CA_CERTS, hostChange?.bundle);
+    assert.equal(hostEnv.NODE_EXTRA_CA_CERTS, hostChange?.env.NODE_EXTRA_CA_CERTS);
+    assert.ok(readFileSync(hostEnv.NODE_EXTRA_CA_CERTS ?? '', 'utf8').includes(secondRootPem.trim()), 'the bundle holds the root the host meets');
     const verified = Object.fromEntries(changes.map((change) => [change.server, change.verified]));
     assert.match(verified['py-docs']?.by ?? '', /^python \d/, 'proved by the server\'s own Python');
     assert.equal(verified['py-docs']?.ok, true);
@@ -165,7 +179,7 @@ describe('doctor: the whole machine', () => {
     chmodSync(desktop, 0o640);
     const fixed = await doctor(net.home, ['--home', home, '--fix', '--yes', '--json']);
     assert.equal(fixed.code, 0, fixed.stderr + fixed.stdout);
-    assert.deepEqual((JSON.parse(fixed.stdout) as Json).changed.map((change) => change.server).sort(), ['dock', 'node-api', 'py-docs'], fixed.stdout);
+    assert.deepEqual((JSON.parse(fixed.stdout) as Json).changed.map((change) => change.server).sort(), ['dock', 'node-api', 'py-docs', 'remote-docs'], fixed.stdout);
     assert.equal(statSync(desktop).uid, user);
     assert.equal(statSync(desktop).mode & 0o777, 0o640);
     const written = snapshot(home);

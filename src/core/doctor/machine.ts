@@ -13,7 +13,10 @@ import { discoverConfigRefs, MachineScope } from './discover';
 import { discoverMachineLogs } from './machineLogs';
 import { CaSource, fixConfig } from './fixPipeline';
 import { readInventory } from './inventory';
-import { decideFix } from './policy';
+import { casForFix, decideFix } from './policy';
+import { describeHostTrustStep, hostPlanWouldChange, HostLevelPrepared, prepareHostLevel } from './hostLevel';
+import type { HostId } from '../fix/locations';
+import { DoctorError } from '../types';
 import { mapLimit } from './pool';
 import { effectiveEnvOf, proxyEnvOf } from './serverEnv';
 import { probeTargetOf } from './targets';
@@ -72,6 +75,8 @@ export interface DoctorOptions {
   /** Skip proving fixes in each server's own runtime (machines without the runtimes). */
   noRuntimeCheck?: boolean;
   verifyDocker?: boolean;
+  /** Host-level fixes may add the root to the user's OS store (macOS, Windows) — never without this. */
+  yesOsStore?: boolean;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -82,6 +87,21 @@ export interface DoctorChange {
   env: Record<string, string>;
   bundle: string;
   verified: { by: string; ok: boolean; message: string } | null;
+  /** A remote server's host-level change: `config` is the host's settings file (not the MCP config). */
+  kind?: 'host-level';
+  /** Editor settings a host-level change set (`http.systemCertificates`...). */
+  settings?: Record<string, boolean>;
+}
+
+/** One host app's host-level plan for the remote servers of one home that meet one root. */
+interface HostItem {
+  hostApp: HostId;
+  scope: MachineScope;
+  prepared: HostLevelPrepared;
+  caPems: string[];
+  target: ServerTarget;
+  servers: string[];
+  wouldChange: boolean;
 }
 
 export interface DoctorResult {
@@ -98,17 +118,6 @@ interface Probed {
 }
 
 const targetKey = (target: ServerTarget): string => JSON.stringify([target.host, target.port, target.proxyEnv ?? null]);
-
-function hostLevelDetail(hostApp: string): string {
-  switch (hostApp) {
-    case 'claude-code':
-      return 'set env.NODE_EXTRA_CA_CERTS in ~/.claude/settings.json to the bundle';
-    case 'claude-desktop':
-      return 'connectors added in Claude Desktop connect from the vendor cloud: nothing to fix on this machine';
-    default:
-      return `trust belongs to ${hostApp}: put the CA in the OS store and keep http.systemCertificates on`;
-  }
-}
 
 /** The latest failure each server's own log shows (by server name). */
 async function logFailures(options: DoctorOptions): Promise<Map<string, Finding>> {
@@ -179,6 +188,42 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     progress(`probed ${target.host}:${target.port}`);
   });
 
+  // Remote servers: one plan per home, host app and root (the fix is the host's, once).
+  const hostItems = new Map<string, HostItem>();
+  const planHost = async (server: McpServer, target: ServerTarget, report: ChainReport, rootSha256: string): Promise<{ reason: StateReason; fix: ServerReport['fix'] }> => {
+    const scope = scopeOf(server);
+    const hostApp = server.config.hostApp;
+    try {
+      const caPems = casForFix(report, options.trustUnknown === true);
+      const key = JSON.stringify([scope.home, hostApp, rootSha256]);
+      let item = hostItems.get(key);
+      if (!item) {
+        const prepared = await prepareHostLevel({
+          hostApp,
+          home: scope.home,
+          platform: scope.platform,
+          caPems,
+          rootSha256,
+          rootInOsStore: report.verdict === 'intercepted',
+          bundleDir: options.bundleDir,
+          publicPem: options.publicPem,
+          env: scope.env,
+          writeBundle: false,
+        });
+        item = { hostApp, scope, prepared, caPems, target, servers: [], wouldChange: await hostPlanWouldChange(prepared.plan) };
+        hostItems.set(key, item);
+      }
+      item.servers.push(server.name);
+      const detail = item.prepared.plan.steps.map(describeHostTrustStep).join('; ');
+      return { reason: 'remote', fix: { kind: 'host-level', detail: item.wouldChange ? detail : `in place: ${detail}` } };
+    } catch (error) {
+      if (error instanceof DoctorError && error.detail?.reason === 'unknown-root') {
+        return { reason: 'unknown-root', fix: { kind: 'none', detail: 'a root no store trusts: confirm its fingerprint with IT, then --trust-unknown-ca' } };
+      }
+      return { reason: 'remote', fix: { kind: 'none', detail: describeError(error) } };
+    }
+  };
+
   const servers: ServerReport[] = [];
   const fixable: { server: McpServer; target: ServerTarget | null; report?: ChainReport }[] = [];
   for (const server of inventory.servers) {
@@ -207,7 +252,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     }
     if (server.transport === 'remote') {
       if (!report || report.verdict === 'trusted') servers.push({ ...base, state: 'ok', reason: 'public-root', root: null, fix: none, message: report ? 'verifies to a public root' : 'no https url to probe' });
-      else if (rootOfReport) servers.push({ ...base, state: 'remote-host-trust', reason: 'remote', root: rootOfReport, fix: { kind: 'host-level', detail: hostLevelDetail(server.config.hostApp) }, message: `the host connects itself to a target re-signed by ${rootOfReport.subject}` });
+      else if (rootOfReport && target) {
+        const planned = await planHost(server, target, report, rootOfReport.sha256);
+        servers.push({ ...base, state: 'remote-host-trust', reason: planned.reason, root: rootOfReport, fix: planned.fix, message: `the host connects itself to a target re-signed by ${rootOfReport.subject}` });
+      }
       else servers.push({ ...base, state: 'unknown', reason: 'not-fixable-verdict', root: null, fix: none, message: `verdict ${report.verdict}` });
       continue;
     }
@@ -251,7 +299,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     changed: [],
     skipped: [],
   };
-  return { result, pending: fixable.length, applyFixes: () => applyFixes(fixable, options, scopeOf, result) };
+  const hostPending = [...hostItems.values()].filter((item) => item.wouldChange).reduce((sum, item) => sum + item.servers.length, 0);
+  return {
+    result,
+    pending: fixable.length + hostPending,
+    applyFixes: async () => {
+      await applyFixes(fixable, options, scopeOf, result);
+      await applyHostFixes([...hostItems.values()], options, result);
+    },
+  };
 }
 
 async function applyFixes(
@@ -308,5 +364,74 @@ async function applyFixes(
       if (report) report.verified = change.verified ?? null;
     }
     for (const skip of outcome.skipped) result.skipped.push({ config, server: skip.server, reason: skip.reason });
+  }
+}
+
+/**
+ * The host-level fixes: each host app's file steps once (its settings), proved first by a handshake
+ * trusting only the bundle. The OS store only with `yesOsStore`; Claude Desktop has nothing to apply.
+ */
+async function applyHostFixes(items: HostItem[], options: DoctorOptions, result: DoctorResult): Promise<void> {
+  const { applyHostTrust } = await import('../hostTrust/apply');
+  for (const item of items) {
+    const osStore = options.yesOsStore === true && item.prepared.plan.steps.some((step) => step.kind === 'os-store' && step.runsHere);
+    if (!item.wouldChange && !osStore) continue;
+    const fileStep = item.prepared.plan.steps.find((step) => step.kind === 'claude-code-env' || step.kind === 'editor-setting');
+    const config = fileStep && 'file' in fileStep ? fileStep.file : item.hostApp;
+    const skip = (reason: string): void => {
+      for (const server of item.servers) result.skipped.push({ config, server, reason });
+    };
+    options.onProgress?.(`fixing ${item.hostApp} (host-level)`);
+    try {
+      const check = await options.analyzer.verify(item.target, item.prepared.bundle.pem, options.signal);
+      if (!check.ok) {
+        skip(`host-level: a handshake with ${item.target.host}:${item.target.port} trusting only the bundle fails (${check.error ?? 'unknown error'})`);
+        continue;
+      }
+      const verified = { by: 'handshake', ok: true, message: `a handshake with ${item.target.host}:${item.target.port} trusting only the bundle succeeds` };
+      const written = await prepareHostLevel({
+        hostApp: item.hostApp,
+        home: item.scope.home,
+        platform: item.scope.platform,
+        caPems: item.caPems,
+        rootSha256: item.prepared.root.sha256,
+        rootInOsStore: !item.prepared.plan.steps.some((step) => step.kind === 'os-store'),
+        bundleDir: options.bundleDir,
+        publicPem: options.publicPem,
+        env: item.scope.env,
+        writeBundle: true,
+      });
+      const applied = await applyHostTrust(written.plan, { confirmedOsStore: options.yesOsStore === true });
+      const byFile = new Map<string, { env: Record<string, string>; settings: Record<string, boolean> }>();
+      for (const { step, outcome, detail } of applied.steps) {
+        if (outcome === 'kept-existing' && step.kind === 'claude-code-env') skip(`host-level: env.${step.variable} in ${step.file} already names ${detail ?? 'another file'}: kept (mcp-ssl-doctor fix --host-level ${item.hostApp} --replace points it at the bundle)`);
+        if (outcome === 'failed') skip(`host-level: ${describeHostTrustStep(step)} failed: ${detail ?? ''}`);
+        if (outcome !== 'changed' && outcome !== 'unchanged') continue;
+        if (step.kind !== 'claude-code-env' && step.kind !== 'editor-setting') continue;
+        const entry = byFile.get(step.file) ?? { env: {}, settings: {} };
+        if (step.kind === 'claude-code-env') entry.env[step.variable] = step.value;
+        else entry.settings[step.key] = step.value;
+        byFile.set(step.file, entry);
+      }
+      for (const file of applied.files.filter((f) => f.changed)) {
+        const entry = byFile.get(file.file) ?? { env: {}, settings: {} };
+        for (const server of item.servers) {
+          result.changed.push({
+            config: file.file,
+            server,
+            env: entry.env,
+            ...(Object.keys(entry.settings).length > 0 ? { settings: entry.settings } : {}),
+            bundle: written.bundle.path,
+            verified,
+            kind: 'host-level',
+          });
+        }
+      }
+      for (const report of result.servers) {
+        if (report.hostApp === item.hostApp && item.servers.includes(report.server) && report.state === 'remote-host-trust') report.verified = verified;
+      }
+    } catch (error) {
+      skip(`host-level: ${describeError(error)}`);
+    }
   }
 }

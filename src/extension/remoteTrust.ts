@@ -1,0 +1,189 @@
+// Remote MCP servers (`type: http|sse`, a `url`): the editor connects itself, so its log says only
+// `Error sending message to https://…: TypeError: fetch failed`. Probe that URL out of band (the
+// worker); when a proxy re-signs it, offer the host-level fix: the editor's system-certificate
+// settings (and the OS store step where there is one), confirmed with subject and SHA-256,
+// recorded for Undo, then Reload Window. DESIGN.md "Trust belongs to the host for remote servers".
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { SYSTEM_CERTIFICATE_SETTINGS } from '../core/hostTrust/types';
+import type { HostTrustStep, OsStoreStep } from '../core/hostTrust/types';
+import { markdownSafe } from '../core/text';
+import type { ChainReport, Logger, ScanSignal } from '../core/types';
+import type { ChainAnalysis } from './analysis';
+import { detection, useCases } from './lazyUseCases';
+
+/** The same host again within this time: the same failure (a retry loop), not news. */
+const QUIET_MS = 5 * 60_000;
+const KEY = 'mcpSslDoctor.hostTrust';
+
+interface HostTrustRecord {
+  at: number;
+  host: string;
+  /** Each setting's user value before (undefined: not set). */
+  settings: { key: string; before: boolean | undefined }[];
+  osStore?: OsStoreStep;
+}
+
+function hostAppOf(appName: string): 'vscode' | 'cursor' {
+  return /cursor/i.test(appName) ? 'cursor' : 'vscode';
+}
+
+/** Which system-certificate settings this editor declares (a setting it does not know has no default). */
+export function availableSystemCertificateSettings(): string[] {
+  const config = vscode.workspace.getConfiguration();
+  return SYSTEM_CERTIFICATE_SETTINGS.filter((name) => config.inspect(name)?.defaultValue !== undefined);
+}
+
+export class RemoteTrust implements vscode.Disposable {
+  private readonly lastShown = new Map<string, number>();
+  private readonly probing = new Set<string>();
+
+  constructor(
+    private readonly analysis: ChainAnalysis,
+    private readonly state: vscode.Memento,
+    private readonly logger: Logger,
+  ) {}
+
+  async onSignal(signal: ScanSignal): Promise<void> {
+    if (signal.reason !== 'fetch-failed') return;
+    const failure = detection().remoteFetchFailure(signal);
+    if (!failure) return;
+    const where = `${failure.host}:${failure.port}`;
+    // The URL is a remote server's from some config, possibly a workspace file: an untrusted
+    // workspace gets no probe of anything it names.
+    if (!vscode.workspace.isTrusted) {
+      this.logger.info(`remote ${signal.server ?? '?'}: fetch failed for ${where}; untrusted workspace, not probed`);
+      return;
+    }
+    const last = this.lastShown.get(where);
+    if (this.probing.has(where) || (last !== undefined && Date.now() - last < QUIET_MS)) return;
+    this.probing.add(where);
+    let report: ChainReport;
+    try {
+      this.logger.info(`remote ${signal.server ?? '?'}: fetch failed for ${failure.url}; probing ${where}`);
+      report = await this.analysis.analyze(failure.host, failure.port);
+    } catch (error) {
+      this.logger.info(`remote ${where}: probe failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    } finally {
+      this.probing.delete(where);
+    }
+    if ((report.verdict !== 'intercepted' && report.verdict !== 'untrusted') || !report.root) {
+      this.logger.info(`remote ${where}: ${report.verdict}: not a CA the host could trust`);
+      return;
+    }
+    this.lastShown.set(where, Date.now());
+    const name = markdownSafe(signal.server ?? vscode.l10n.t('An MCP server'));
+    const message = vscode.l10n.t('{0} (remote) fails: TLS to {1} is re-signed by {2}. Trust belongs to {3}.', name, markdownSafe(where), markdownSafe(report.root.subject), vscode.env.appName);
+    this.logger.info(`notify: ${message}`);
+    const fix = vscode.l10n.t('Fix');
+    const choice = await vscode.window.showWarningMessage(message, fix);
+    if (choice !== fix) return;
+    try {
+      await this.fix(report);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`remote trust fix failed: ${text}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('MCP SSL fix failed: {0}', text));
+    }
+  }
+
+  /** Confirm with subject and SHA-256, then carry out planHostTrust's steps for this editor. */
+  async fix(report: ChainReport): Promise<void> {
+    const root = report.root;
+    if (!root) return;
+    const appName = vscode.env.appName;
+    const untrusted = report.verdict === 'untrusted';
+    const uc = useCases();
+    const caPems = uc.casForFix(report, untrusted);
+    const prepared = await uc.prepareHostLevel({
+      hostApp: hostAppOf(appName),
+      home: os.homedir(),
+      caPems,
+      rootSha256: root.sha256,
+      rootInOsStore: report.verdict === 'intercepted',
+      availableSettings: availableSystemCertificateSettings(),
+      env: process.env,
+      writeBundle: false,
+    });
+    const steps = prepared.plan.steps;
+    const settings = steps.filter((step): step is Extract<HostTrustStep, { kind: 'editor-setting' }> => step.kind === 'editor-setting');
+    const osStore = steps.find((step): step is OsStoreStep => step.kind === 'os-store');
+    const lines = [
+      vscode.l10n.t('Subject: {0}', root.subject),
+      vscode.l10n.t('SHA-256: {0}', root.sha256),
+      '',
+      ...settings.map((step) => vscode.l10n.t('User setting: "{0}": true', step.key)),
+      ...(osStore ? [osStore.runsHere ? vscode.l10n.t('Add the CA to your OS trust store: {0}', osStore.command) : vscode.l10n.t('An administrator adds the CA to the system store: {0}', osStore.command)] : []),
+    ];
+    const question = untrusted
+      ? vscode.l10n.t('"{0}" is a CA that no trust store knows: this may be an attack rather than your company\'s proxy. Trust it in {1} only if IT confirms this fingerprint.', root.subject, appName)
+      : vscode.l10n.t('Trust this CA in {0} for remote MCP servers?', appName);
+    const trust = vscode.l10n.t('Trust in {0}', appName);
+    const answer = await vscode.window.showWarningMessage(question, { modal: true, detail: lines.join('\n') }, trust);
+    if (answer !== trust) return;
+
+    // The bundle (and the root file for the store) only now, after the person said yes.
+    const written = await uc.prepareHostLevel({
+      hostApp: hostAppOf(appName),
+      home: os.homedir(),
+      caPems,
+      rootSha256: root.sha256,
+      rootInOsStore: report.verdict === 'intercepted',
+      availableSettings: availableSystemCertificateSettings(),
+      env: process.env,
+      writeBundle: true,
+    });
+    const record: HostTrustRecord = { at: Date.now(), host: `${report.host}:${report.port}`, settings: [] };
+    const writtenOsStore = written.plan.steps.find((step): step is OsStoreStep => step.kind === 'os-store');
+    if (writtenOsStore) {
+      const applied = await uc.applyHostTrust({ ...written.plan, steps: [writtenOsStore] }, { confirmedOsStore: true });
+      const outcome = applied.steps[0];
+      if (outcome?.outcome === 'ran') record.osStore = writtenOsStore;
+      else if (outcome?.outcome === 'failed') void vscode.window.showErrorMessage(vscode.l10n.t('Adding the CA to the OS store failed: {0}', outcome.detail ?? ''));
+      else if (!writtenOsStore.runsHere) {
+        const copy = vscode.l10n.t('Copy command');
+        void vscode.window.showInformationMessage(vscode.l10n.t('There is no per-user trust store on Linux: an administrator runs {0}', writtenOsStore.command), copy).then(async (picked) => {
+          if (picked === copy) await vscode.env.clipboard.writeText(writtenOsStore.command);
+        });
+      }
+    }
+    // User settings through the editor's API (these settings are read from user scope only).
+    const config = vscode.workspace.getConfiguration();
+    for (const step of written.plan.steps) {
+      if (step.kind !== 'editor-setting') continue;
+      const before = config.inspect<boolean>(step.key)?.globalValue;
+      if (before === true) continue;
+      await config.update(step.key, true, vscode.ConfigurationTarget.Global);
+      record.settings.push({ key: step.key, before });
+      this.logger.info(`set user setting ${step.key}: true (was ${String(before)})`);
+    }
+    const processEnv = written.plan.steps.find((step) => step.kind === 'editor-process-env');
+    if (processEnv && processEnv.kind === 'editor-process-env') {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Until the CA is in the system store, start {0} with {1}={2} in its environment.', appName, processEnv.variable, processEnv.value));
+    }
+    if (record.settings.length > 0 || record.osStore) await this.state.update(KEY, [record, ...this.state.get<HostTrustRecord[]>(KEY, [])].slice(0, 20));
+    const reload = vscode.l10n.t('Reload Window');
+    const done = await vscode.window.showInformationMessage(vscode.l10n.t('{0} now trusts "{1}" for remote MCP servers. Reload the window so it reconnects.', appName, root.subject), reload);
+    if (done === reload) await vscode.commands.executeCommand('workbench.action.reloadWindow');
+  }
+
+  /** Takes back the last host-level change: the settings as they were, the root out of the store. */
+  async undo(): Promise<void> {
+    const [last, ...rest] = this.state.get<HostTrustRecord[]>(KEY, []);
+    if (!last) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No remote server trust change to undo.'));
+      return;
+    }
+    const config = vscode.workspace.getConfiguration();
+    for (const { key, before } of last.settings) await config.update(key, before, vscode.ConfigurationTarget.Global);
+    if (last.osStore) await useCases().undoOsStore(last.osStore, { confirmed: true });
+    await this.state.update(KEY, rest);
+    this.logger.info(`undid host trust for ${last.host}: ${last.settings.map((s) => s.key).join(', ')}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Remote server trust for {0} taken back. Reload the window.', last.host));
+  }
+
+  dispose(): void {
+    this.lastShown.clear();
+  }
+}
