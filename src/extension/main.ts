@@ -7,10 +7,11 @@ import { FixFlow } from './fixFlow';
 import { createLogger } from './log';
 import { LogWatcher } from './logWatcher';
 import { FindingNotifier } from './notifier';
-import { Preflight } from './preflight';
+import { keepVerdicts, Preflight } from './preflight';
 import { Settings } from './settings';
 import { TlsStatusItem } from './statusBar';
 import { UndoStore } from './undoStore';
+import { VerdictCache } from './verdictCache';
 
 /** Wiring only: builds the services, hands every disposable to the context. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -30,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   fixFlow.attachView(chainView);
   const watcher = new LogWatcher(context.logUri, settings, logger);
   const notifier = new FindingNotifier(settings, fixFlow, logger);
-  const preflight = new Preflight(analysis, settings, notifier, logger);
+  const preflight = new Preflight(analysis, settings, notifier, logger, new VerdictCache(context.globalState));
 
   context.subscriptions.push(
     channel,
@@ -42,6 +43,9 @@ export function activate(context: vscode.ExtensionContext): void {
     analysis.onDidReport((report) => status.showReport(report)),
     watcher.onDidFind((finding) => notifier.onFinding(finding)),
     watcher.onDidFind((finding) => status.showFinding(finding)),
+    // A failure in a log outdates what preflight kept about its host: probe it again.
+    watcher.onDidFind((finding) => preflight.refresh(finding.host ?? undefined, finding.port ?? undefined)),
+    keepVerdicts(analysis, preflight.cache),
     presence,
     presence.onDidChange((config) => status.setConfig(config)),
     preflight,

@@ -8,3 +8,5 @@ export { serverTrustsRoot } from '../core/doctor/trust';
 export { effectiveEnvOf } from '../core/doctor/serverEnv';
 export { defaultBundleDir } from '../core/fix/paths';
 export { undoFix } from '../core/fix/undo';
+export { serversNeedingFix, serverTargetOf, probeEnvOf, verdictOf, groupByRoot } from '../core/doctor/needs';
+export { resolveProxy } from '../core/chain/proxy';
