@@ -51,7 +51,7 @@ export function pickerNotes(needs: NeedsResult<ServerEntry>): Map<ServerEntry, s
       let note: string;
       if (group.error) note = vscode.l10n.t('could not analyse {0}', where);
       else if (group.trusting.includes(server)) note = vscode.l10n.t('already trusts "{0}"', root);
-      else if (group.needing.includes(server) && group.found?.action === 'fix') note = vscode.l10n.t('will fail: does not trust "{0}", which re-signs {1}', root, where);
+      else if (group.needing.includes(server) && group.found?.action === 'fix') note = vscode.l10n.t('will fail: does not trust "{0}"', root);
       else if (group.needing.includes(server)) note = vscode.l10n.t('meets "{0}", a CA no trust store knows: check with IT before trusting it', root);
       else if (group.found?.verdict === 'trusted') note = vscode.l10n.t('nothing intercepts {0}', where);
       else continue;

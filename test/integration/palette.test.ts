@@ -41,6 +41,7 @@ after(async () => {
 interface PickRow {
   label: string;
   checked: boolean;
+  /** The row's whole text: label, description and detail. */
   detail: string;
 }
 
@@ -52,7 +53,7 @@ async function pickRows(page: Page): Promise<PickRow[]> {
       const box = row.querySelector('input[type=checkbox]') as HTMLInputElement | null;
       const toggle = row.querySelector('.monaco-custom-toggle, .quick-input-list-checkbox');
       const checked = box ? box.checked : row.getAttribute('aria-checked') === 'true' || toggle?.classList.contains('checked') === true || toggle?.getAttribute('aria-checked') === 'true';
-      const detail = row.querySelector('.quick-input-list-label-meta, .quick-input-list-rows .monaco-icon-label-container + *')?.textContent?.trim() ?? row.textContent?.trim() ?? '';
+      const detail = row.textContent?.trim() ?? '';
       return { label, checked, detail };
     }),
   );
@@ -125,6 +126,9 @@ describe('"Fix MCP SSL" from the palette: preselection, one confirmation per CA,
       assert.equal(checked('corp-docs'), true, `corp-docs (interceptor root, not trusted) is preselected: ${JSON.stringify(rows)}`);
       assert.equal(checked('mitm-docs'), true, `mitm-docs (mitmproxy root, not trusted) is preselected: ${JSON.stringify(rows)}`);
       assert.equal(checked('trusting-docs'), false, `trusting-docs already trusts its root: not preselected: ${JSON.stringify(rows)}`);
+      assert.match(rows.find((row) => row.label === 'corp-docs')?.detail ?? '', /will fail: does not trust "Test Corporate Inspection Root"/);
+      assert.match(rows.find((row) => row.label === 'trusting-docs')?.detail ?? '', /already trusts "Test Corporate Inspection Root"/);
+      await editor.page.mouse.move(700, 700); // no hover tooltip over the picker's title
       await editor.screenshot('picker-preselected');
 
       // 2. OK: one modal per CA, one after the other.
