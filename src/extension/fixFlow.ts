@@ -121,11 +121,12 @@ export class FixFlow {
         if (preferred.length > 0) servers = preferred;
       }
     }
-    let needs: NeedsResult<ServerEntry> | undefined;
+    let needs: NeedsResult<ServerEntry> | null | undefined;
     if (servers.length === 0) {
       // Before the picker: what each stdio server will meet, so that those needing the fix come preselected.
       const stdio = all.filter((entry) => entry.transport === 'stdio');
       needs = stdio.length > 0 ? await this.serverNeeds(stdio) : undefined;
+      if (needs === null) return;
       const picked = await pickServers(all, needs && { preselect: needs.preselect, notes: pickerNotes(needs) });
       if (!picked || picked.length === 0) return;
       servers = picked;
@@ -140,10 +141,15 @@ export class FixFlow {
       targets = [{ target: at as HostTarget, servers, report: target.report, found: useCases().verdictOf(target.report), needing: servers, trusting: [] }];
     } else {
       needs = needs && !at ? needs : await this.serverNeeds(servers.filter((entry) => entry.transport === 'stdio'), at);
+      if (needs === null) return;
       targets = needs.targets.map((group) => ({ ...group, servers: group.servers.filter((entry) => servers.includes(entry)) })).filter((group) => group.servers.length > 0);
     }
     const groups = useCases().groupByRoot(targets);
     const problems: Promise<boolean>[] = [];
+    for (const remote of servers.filter((entry) => entry.transport === 'remote')) {
+      const reason = vscode.l10n.t('remote server: the editor itself connects, so its env cannot help; trust the CA in the OS store and enable http.systemCertificates');
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', markdownSafe(remote.name), reason));
+    }
     for (const group of targets) {
       const where = `${group.target.host}:${group.target.port}`;
       if (group.error) void vscode.window.showErrorMessage(vscode.l10n.t('Could not analyse {0}: {1}', where, group.error));
@@ -211,18 +217,19 @@ export class FixFlow {
     await Promise.all(fixed.map((group) => this.reportResults(group.outcomes, group.servers, markdownSafe(commonName(group.root.subject)), reread)));
   }
 
-  /** What each server will meet, the distinct targets analysed in the worker concurrently, with progress. */
-  private async serverNeeds(servers: ServerEntry[], at?: { host: string; port: number }): Promise<NeedsResult<ServerEntry>> {
+  /** What each server will meet, the distinct targets analysed in the worker concurrently, with progress; null when cancelled. */
+  private async serverNeeds(servers: ServerEntry[], at?: { host: string; port: number }): Promise<NeedsResult<ServerEntry> | null> {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analysing the hosts the MCP servers reach…'), cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return serverNeeds(servers, { analysis: this.analysis, settings: this.settings, logger: this.logger }, {
+        const needs = await serverNeeds(servers, { analysis: this.analysis, settings: this.settings, logger: this.logger }, {
           at,
           signal: abort.signal,
           progress: (done, total, reached) => progress.report({ message: vscode.l10n.t('{0} of {1}: {2}', done, total, `${reached.host}:${reached.port}`), increment: 100 / total }),
         });
+        return abort.signal.aborted ? null : needs;
       },
     );
   }
