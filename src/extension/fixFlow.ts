@@ -4,14 +4,17 @@ import { DoctorError } from '../core/types';
 import type { ChainAnalysis } from './analysis';
 import type { ChainView } from './chainView';
 import type { ServerFinding } from './logWatcher';
-import { pickServers, listServers, type ServerEntry } from './servers';
+import { pickServers, listServers, pickerNotes, type ServerEntry } from './servers';
 import { configReread, restartServer } from './restart';
 import type { Settings } from './settings';
 import type { TlsStatusItem } from './statusBar';
 import type { UndoStore } from './undoStore';
 import { commonName, verdictText } from './verdictText';
 import { decideFix, type FixReason } from '../core/doctor/policy';
-import { DEFAULT_PROBE, probeTargetOf, tryParseHostPort } from '../core/doctor/targets';
+import { DEFAULT_PROBE, tryParseHostPort } from '../core/doctor/targets';
+import type { NeedsResult, TargetNeeds } from '../core/doctor/needs';
+import type { HostTarget } from '../core/doctor/types';
+import { serverNeeds } from './preflight';
 import type { FixResult } from '../core/fix/apply';
 import { describeError } from '../core/types';
 import { markdownSafe } from '../core/text';
@@ -138,62 +141,118 @@ export class FixFlow {
         if (preferred.length > 0) servers = preferred;
       }
     }
+    let needs: NeedsResult<ServerEntry> | null | undefined;
     if (servers.length === 0) {
-      const picked = await pickServers(all);
+      // Before the picker: what each stdio server will meet, so that those needing the fix come preselected.
+      const stdio = all.filter((entry) => entry.transport === 'stdio');
+      needs = stdio.length > 0 ? await this.serverNeeds(stdio) : undefined;
+      if (needs === null) return;
+      const picked = await pickServers(all, needs && { preselect: needs.preselect, notes: pickerNotes(needs) });
       if (!picked || picked.length === 0) return;
       servers = picked;
     }
 
-    const host = target.report
+    // The roots the picked servers meet: one group (one confirmation, one fix) per CA.
+    const at = target.report
       ? { host: target.report.host, port: target.report.port }
-      : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : (probeTargetOf(servers[0] as ServerEntry, { probeHost: this.settings.probeHost, fromConfig: vscode.workspace.isTrusted }) ?? DEFAULT_PROBE.python));
-    const report = target.report ?? (await this.analyze(host.host, host.port, true));
-    if (!report) return;
-
-    if (!(await this.acceptVerdict(report))) return;
-
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it. Trust the workspace, or run the CLI: {0}', cliCommand(servers, report)),
-      );
-      this.view?.show(report);
+      : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : undefined);
+    let targets: TargetNeeds<ServerEntry>[];
+    if (target.report) {
+      targets = [{ target: at as HostTarget, servers, report: target.report, found: useCases().verdictOf(target.report), needing: servers, trusting: [] }];
+    } else {
+      needs = needs && !at ? needs : await this.serverNeeds(servers.filter((entry) => entry.transport === 'stdio'), at);
+      if (needs === null) return;
+      targets = needs.targets.map((group) => ({ ...group, servers: group.servers.filter((entry) => servers.includes(entry)) })).filter((group) => group.servers.length > 0);
+    }
+    const groups = useCases().groupByRoot(targets);
+    const problems: Promise<boolean>[] = [];
+    for (const remote of servers.filter((entry) => entry.transport === 'remote')) {
+      const reason = vscode.l10n.t('remote server: the editor itself connects, so its env cannot help; trust the CA in the OS store and enable http.systemCertificates');
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', markdownSafe(remote.name), reason));
+    }
+    for (const group of targets) {
+      const where = `${group.target.host}:${group.target.port}`;
+      if (group.error) void vscode.window.showErrorMessage(vscode.l10n.t('Could not analyse {0}: {1}', where, group.error));
+      else if (group.report && group.found?.action === 'refuse') problems.push(this.acceptVerdict(group.report));
+    }
+    if (groups.length === 0) {
+      await Promise.all(problems);
       return;
     }
 
-    const root = report.root;
-    if (!root) return;
-    const confirmed = await this.confirm(report, root, servers);
-    if (!confirmed) return;
+    if (!vscode.workspace.isTrusted) {
+      const commands = groups.flatMap((group) => group.targets.map((entry) => cliCommand(entry.servers, entry.report as ChainReport))).join(' && ');
+      void vscode.window.showWarningMessage(vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it. Trust the workspace, or run the CLI: {0}', commands));
+      const first = groups[0]?.targets[0]?.report;
+      if (first) this.view?.show(first);
+      return;
+    }
 
-    const results = await vscode.window.withProgress(
+    // One confirmation per CA, one after another, each with its subject and SHA-256.
+    const confirmed: typeof groups = [];
+    for (const [index, group] of groups.entries()) {
+      const reports = group.targets.map((entry) => entry.report).filter((report): report is ChainReport => report !== undefined);
+      const first = reports[0];
+      if (!first) continue;
+      const hosts = [...new Set(reports.map((report) => report.host))].join(', ');
+      const groupServers = group.targets.flatMap((entry) => entry.servers);
+      if (await this.confirm(first, group.root, groupServers, { hosts, index: index + 1, total: groups.length })) confirmed.push(group);
+    }
+    if (confirmed.length === 0) return;
+
+    const fixed = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fixing MCP SSL…') },
       async (progress) => {
-        progress.report({ message: vscode.l10n.t('Verifying that the new bundle makes {0} trusted…', report.host) });
-        const outcomes: FixResult[] = [];
-        const target = { host: report.host, port: report.port };
-        for (const entries of groupByConfig(servers).values()) {
-          const first = entries[0] as ServerEntry;
-          const configPath = first.config.path;
-          // The user confirmed the root in the modal (the unknown-root warning included).
-          const outcome = await useCases().fixConfig({
-            configPath,
-            serversPath: first.config.serversPath,
-            servers: entries.map((entry) => entry.name),
-            cas: { kind: 'report', report, trustUnknown: true },
-            verify: { target, analyzer: { verify: (host, caPem) => this.analysis.verify(host.host, host.port, caPem) } },
-            mode: this.settings.bundleMode,
-            bundleDir: this.settings.bundleDirectory,
-            runtimeCheck: this.runtimeCheckFor(first, target),
-          });
-          outcomes.push(outcome);
-          if (outcome.changed.length === 0) continue;
-          await this.undoStore.add({ configPath, servers: outcome.changed.map((change) => change.server), bundle: outcome.bundle, at: Date.now() });
+        const perRoot: { root: { subject: string; sha256: string }; servers: ServerEntry[]; outcomes: FixResult[] }[] = [];
+        for (const group of confirmed) {
+          const outcomes: FixResult[] = [];
+          for (const { target: reached, report, servers: reaching } of group.targets) {
+            if (!report) continue;
+            progress.report({ message: vscode.l10n.t('Verifying that the new bundle makes {0} trusted…', report.host) });
+            for (const entries of groupByConfig(reaching).values()) {
+              const first = entries[0] as ServerEntry;
+              const configPath = first.config.path;
+              // The user confirmed the root in the modal (the unknown-root warning included).
+              const outcome = await useCases().fixConfig({
+                configPath,
+                serversPath: first.config.serversPath,
+                servers: entries.map((entry) => entry.name),
+                cas: { kind: 'report', report, trustUnknown: true },
+                verify: { target: reached, analyzer: { verify: (host, caPem) => this.analysis.verify(host.host, host.port, caPem, undefined, host.proxyEnv) } },
+                mode: this.settings.bundleMode,
+                bundleDir: this.settings.bundleDirectory,
+                runtimeCheck: this.runtimeCheckFor(first, reached),
+              });
+              outcomes.push(outcome);
+              if (outcome.changed.length === 0) continue;
+              await this.undoStore.add({ configPath, servers: outcome.changed.map((change) => change.server), bundle: outcome.bundle, at: Date.now() });
+            }
+          }
+          perRoot.push({ root: group.root, servers: group.targets.flatMap((entry) => entry.servers), outcomes });
         }
-        return outcomes;
+        return perRoot;
       },
     );
     const reread = configReread();
-    await this.reportResults(results, servers, markdownSafe(commonName(root.subject)), reread);
+    // One report per CA, side by side (each waits for its own buttons).
+    await Promise.all(fixed.map((group) => this.reportResults(group.outcomes, group.servers, markdownSafe(commonName(group.root.subject)), reread)));
+  }
+
+  /** What each server will meet, the distinct targets analysed in the worker concurrently, with progress; null when cancelled. */
+  private async serverNeeds(servers: ServerEntry[], at?: { host: string; port: number }): Promise<NeedsResult<ServerEntry> | null> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analysing the hosts the MCP servers reach…'), cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const needs = await serverNeeds(servers, { analysis: this.analysis, settings: this.settings, logger: this.logger }, {
+          at,
+          signal: abort.signal,
+          progress: (done, total, reached) => progress.report({ message: vscode.l10n.t('{0} of {1}: {2}', done, total, `${reached.host}:${reached.port}`), increment: 100 / total }),
+        });
+        return abort.signal.aborted ? null : needs;
+      },
+    );
   }
 
   private async acceptVerdict(report: ChainReport): Promise<boolean> {
@@ -221,13 +280,20 @@ export class FixFlow {
     }
   }
 
-  private async confirm(report: ChainReport, root: NonNullable<ChainReport['root']>, servers: ServerEntry[]): Promise<boolean> {
+  private async confirm(
+    report: ChainReport,
+    root: { subject: string; sha256: string },
+    servers: ServerEntry[],
+    group: { hosts: string; index: number; total: number } = { hosts: report.host, index: 1, total: 1 },
+  ): Promise<boolean> {
+    // Several CAs: each confirmation says which one of how many it is.
+    const step = group.total > 1 ? ` (${vscode.l10n.t('CA {0} of {1}', group.index, group.total)})` : '';
     const list = servers.map((server) => `• ${server.name} (${server.runtime}) — ${vscode.workspace.asRelativePath(server.config.path)}`).join('\n');
     const fingerprint = (root.sha256.match(/.{2}/g) ?? []).join(':').toUpperCase();
     if (report.verdict === 'untrusted') {
       const trust = vscode.l10n.t('Trust this CA anyway');
       const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('No trust store knows "{0}". This may be an attack.', commonName(root.subject)),
+        vscode.l10n.t('No trust store knows "{0}". This may be an attack.', commonName(root.subject)) + step,
         {
           modal: true,
           detail: vscode.l10n.t(
@@ -243,12 +309,12 @@ export class FixFlow {
     }
     const trust = vscode.l10n.t('Trust and Fix');
     const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t('Point {0} at "{1}"?', servers.length === 1 ? servers[0].name : vscode.l10n.t('{0} servers', servers.length), commonName(root.subject)),
+      vscode.l10n.t('Point {0} at "{1}"?', servers.length === 1 ? servers[0].name : vscode.l10n.t('{0} servers', servers.length), commonName(root.subject)) + step,
       {
         modal: true,
         detail: vscode.l10n.t(
           'TLS to {0} is re-signed by this CA, which your operating system trusts:\n\nSubject: {1}\nSHA-256: {2}\n\nA CA bundle with it is written to {3} and the servers\' env gets the variable for their runtime:\n{4}',
-          report.host,
+          group.hosts,
           root.subject,
           fingerprint,
           this.settings.bundleDirectory || useCases().defaultBundleDir(os.homedir()),

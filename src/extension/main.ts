@@ -7,11 +7,12 @@ import { FixFlow } from './fixFlow';
 import { createLogger } from './log';
 import { LogWatcher } from './logWatcher';
 import { FindingNotifier } from './notifier';
-import { Preflight } from './preflight';
+import { keepVerdicts, Preflight } from './preflight';
 import { RemoteTrust } from './remoteTrust';
 import { Settings } from './settings';
 import { TlsStatusItem } from './statusBar';
 import { UndoStore } from './undoStore';
+import { VerdictCache } from './verdictCache';
 
 /** Wiring only: builds the services, hands every disposable to the context. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const watcher = new LogWatcher(context.logUri, settings, logger);
   fixFlow.attachLogs(watcher);
   const notifier = new FindingNotifier(settings, fixFlow, logger);
-  const preflight = new Preflight(analysis, settings, notifier, logger);
+  const preflight = new Preflight(analysis, settings, notifier, logger, new VerdictCache(context.globalState));
   const remoteTrust = new RemoteTrust(analysis, context.globalState, logger);
 
   context.subscriptions.push(
@@ -48,6 +49,9 @@ export function activate(context: vscode.ExtensionContext): void {
     remoteTrust,
     watcher.onDidSignal((signal) => remoteTrust.onSignal(signal)),
     vscode.commands.registerCommand('mcpSslDoctor.undoRemoteTrust', () => remoteTrust.undo()),
+    // A failure in a log outdates what preflight kept about its host: probe it again.
+    watcher.onDidFind((finding) => preflight.refresh(finding.host ?? undefined, finding.port ?? undefined)),
+    keepVerdicts(analysis, preflight.cache),
     presence,
     presence.onDidChange((config) => status.setConfig(config)),
     preflight,

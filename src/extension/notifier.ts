@@ -79,8 +79,15 @@ export class FindingNotifier {
     await this.offer(key, message, target, server, finding.host ? { host: finding.host, port: finding.port ?? 443 } : undefined);
   }
 
+  /** A notification about this server (a log failure) was shown lately: preflight has nothing to add. */
+  private toldLately(server: string): boolean {
+    const now = Date.now();
+    return [...this.lastShown.entries()].some(([key, at]) => key.startsWith(`${server}|`) && now - at <= QUIET_MS);
+  }
+
   async onPreflight(problem: PreflightProblem): Promise<void> {
-    const servers = problem.servers.filter((server) => this.shouldShow(`${server.name}|preflight`, server.name));
+    // A log failure makes preflight probe again: the servers it named were already told.
+    const servers = problem.servers.filter((server) => this.shouldShow(`${server.name}|preflight`, server.name) && !this.toldLately(server.name));
     if (servers.length === 0) return;
     const key = servers.map((server) => `${server.name}|preflight`).join('+');
     const where = markdownSafe(`${problem.host}${problem.port !== 443 ? `:${problem.port}` : ''}`);

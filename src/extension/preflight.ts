@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
-import { decideFix } from '../core/doctor/policy';
-import { probeTargetOf } from '../core/doctor/targets';
+import type { NeedsResult, TargetVerdict } from '../core/doctor/needs';
+import type { ServerTarget } from '../core/doctor/types';
 import type { ChainReport, Logger } from '../core/types';
 import type { ChainAnalysis } from './analysis';
 import type { FindingNotifier } from './notifier';
@@ -10,6 +10,7 @@ import type { Settings } from './settings';
 import { commonName } from './verdictText';
 import { WORKSPACE_CONFIG_GLOB } from './configPresence';
 import { useCases } from './lazyUseCases';
+import { reportKey, type VerdictCache } from './verdictCache';
 
 const DEBOUNCE_MS = 1500;
 
@@ -24,18 +25,20 @@ export class Preflight implements vscode.Disposable {
   private running = false;
 
   constructor(
-    private readonly analysis: ChainAnalysis,
-    private readonly settings: Settings,
+    readonly analysis: ChainAnalysis,
+    readonly settings: Settings,
     private readonly notifier: FindingNotifier,
-    private readonly logger: Logger,
+    readonly logger: Logger,
+    readonly cache: VerdictCache,
   ) {}
 
   start(): void {
     const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_CONFIG_GLOB);
     this.disposables.push(
       watcher,
-      watcher.onDidChange(() => this.schedule()),
-      watcher.onDidCreate(() => this.schedule()),
+      // A changed config may name other hosts or proxies, or be the user's answer to a failure: probe again.
+      watcher.onDidChange(() => this.refresh()),
+      watcher.onDidCreate(() => this.refresh()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
     );
     this.schedule();
@@ -45,6 +48,11 @@ export class Preflight implements vscode.Disposable {
     if (!this.settings.preflight) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), DEBOUNCE_MS);
+  }
+
+  /** Probe again (skip kept verdicts) on the next run: a config changed, or a failure was seen. */
+  refresh(host?: string, port?: number): void {
+    void this.cache.forget(host, port).then(() => this.schedule());
   }
 
   async run(): Promise<void> {
@@ -58,49 +66,22 @@ export class Preflight implements vscode.Disposable {
         (server) => server.transport === 'stdio' && !this.settings.ignoredServers.includes(server.name),
       );
       if (servers.length === 0) return;
-      const byHost = new Map<string, { host: string; port: number; servers: ServerEntry[] }>();
-      for (const server of servers) {
-        const fromWorkspace = server.config.scope === 'workspace';
-        const target = probeTargetOf(server, { probeHost: this.settings.probeHost, fromConfig: trusted || !fromWorkspace });
-        if (!target) continue;
-        const key = `${target.host}:${target.port}`;
-        const group = byHost.get(key) ?? { host: target.host, port: target.port, servers: [] };
-        group.servers.push(server);
-        byHost.set(key, group);
-      }
-      for (const { host, port, servers: group } of byHost.values()) {
-        let report: ChainReport;
-        try {
-          report = await this.analysis.analyze(host, port);
-        } catch (error) {
-          this.logger.info(`preflight: ${host}:${port} not reachable (${error instanceof Error ? error.message : String(error)}); nothing to say`);
+      const needs = await serverNeeds(servers, this, { cache: this.cache });
+      for (const { target, found, error, needing } of needs.targets) {
+        if (error) {
+          this.logger.info(`preflight: ${target.host}:${target.port} not reachable (${error}); nothing to say`);
           continue;
         }
-        const root = report.root;
-        const verdict = report.verdict;
-        if (decideFix(report).action === 'refuse' || !root || (verdict !== 'intercepted' && verdict !== 'untrusted')) continue;
-        const untrusting: ServerEntry[] = [];
-        for (const server of group) {
-          if (!trusted && server.config.scope === 'workspace') {
-            untrusting.push(server);
-            continue;
-          }
-          const env = useCases().effectiveEnvOf(server, process.env);
-          const check = await useCases().serverTrustsRoot(server, root.sha256, env, { home: os.homedir(), workspaceFolder: folders[0], env: process.env });
-          for (const bad of check.unreadable) this.logger.warn(`preflight: ${server.name} sets ${bad.variable}=${bad.value}, which cannot be read (${bad.message})`);
-          if (check.trusted) this.logger.info(`preflight: ${server.name} already trusts ${root.subject} through ${check.via ?? '?'}`);
-          else untrusting.push(server);
-        }
-        if (untrusting.length > 0) {
-          void this.notifier.onPreflight({
-            servers: untrusting.map((server) => ({ name: server.name, configPath: server.config.path })),
-            host,
-            port,
-            caSubject: commonName(root.subject),
-            verdict,
-          });
-        }
+        if (!found?.root || needing.length === 0 || (found.verdict !== 'intercepted' && found.verdict !== 'untrusted')) continue;
+        void this.notifier.onPreflight({
+          servers: needing.map((server) => ({ name: server.name, configPath: server.config.path })),
+          host: target.host,
+          port: target.port,
+          caSubject: commonName(found.root.subject),
+          verdict: found.verdict,
+        });
       }
+      if (!trusted) this.logger.info('preflight: workspace not trusted: its configs name no host or proxy, their CA files are not read');
     } catch (error) {
       this.logger.warn(`preflight: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -112,4 +93,67 @@ export class Preflight implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/**
+ * Which servers need the fix for which root (core/doctor/needs.ts, the one rule): each stdio
+ * server's target through its own proxy (an untrusted workspace's config names neither host nor
+ * proxy), the distinct targets analysed in the worker concurrently, and each server's effective
+ * environment checked against the root. With a cache, kept verdicts stand in for probes (preflight);
+ * without, every target is analysed afresh (the Fix picker).
+ */
+export async function serverNeeds(
+  servers: ServerEntry[],
+  { analysis, settings, logger }: { analysis: ChainAnalysis; settings: Settings; logger: Logger },
+  options: {
+    cache?: VerdictCache;
+    /** A host every server is known to reach (a log's or a notification's), each through its own proxy. */
+    at?: { host: string; port: number };
+    progress?: (done: number, total: number, target: ServerTarget) => void;
+    signal?: AbortSignal;
+  } = {},
+): Promise<NeedsResult<ServerEntry>> {
+  const { cache, at, progress, signal } = options;
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+  const trusted = vscode.workspace.isTrusted;
+  const core = useCases();
+  const fromConfig = (server: ServerEntry): boolean => trusted || server.config.scope !== 'workspace';
+  return core.serversNeedingFix(servers, {
+    targetOf: (server) => {
+      const target = core.serverTargetOf(server, (entry) => core.effectiveEnvOf(entry, process.env), { probeHost: settings.probeHost, fromConfig: fromConfig(server) });
+      return target && at ? { ...target, host: at.host, port: at.port } : target;
+    },
+    analyze: async (target, abort): Promise<ChainReport | TargetVerdict> => {
+      const key = analysis.cacheKeyOf(target);
+      const kept = cache?.get(key);
+      if (kept && 'verdict' in kept) {
+        logger.info(`preflight: ${target.host}:${target.port}: ${kept.verdict.verdict} (kept verdict${kept.verdict.root ? `, root "${kept.verdict.root.subject}"` : ''}; no probe)`);
+        return kept.verdict;
+      }
+      if (kept) throw new Error(`${kept.error} (failed a moment ago; not probed again yet)`);
+      try {
+        // The report reaches the cache through ChainAnalysis.onDidReport.
+        return await analysis.analyzeTarget(target, abort);
+      } catch (error) {
+        await cache?.putFailure(key, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+    },
+    trusts: async (server, root) => {
+      // An untrusted workspace's config names no file to read: its servers count as not trusting.
+      if (!fromConfig(server)) return false;
+      const env = core.effectiveEnvOf(server, process.env);
+      const check = await core.serverTrustsRoot(server, root.sha256, env, { home: os.homedir(), workspaceFolder: folders[0], env: process.env });
+      for (const bad of check.unreadable) logger.warn(`${server.name} sets ${bad.variable}=${bad.value}, which cannot be read (${bad.message})`);
+      if (check.trusted) logger.info(`${server.name} already trusts ${root.subject} through ${check.via ?? '?'}`);
+      return check.trusted;
+    },
+    onProgress: progress,
+    signal,
+  });
+}
+
+/** Keeps every report's verdict for preflight (any analysis: preflight, the picker, Analyze Host, Re-analyze). */
+export function keepVerdicts(analysis: ChainAnalysis, cache: VerdictCache): vscode.Disposable {
+  return analysis.onDidReport((report) => void cache.put(reportKey(report), useCases().verdictOf(report)));
 }

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { NeedsResult } from '../core/doctor/needs';
 import type { McpServer } from '../core/doctor/types';
 import type { Logger } from '../core/types';
 import { useCases } from './lazyUseCases';
+import { commonName } from './verdictText';
 
 /** One MCP server as configured somewhere, with VS Code's id for it (to restart it). */
 export interface ServerEntry extends McpServer {
@@ -39,8 +41,31 @@ interface ServerItem extends vscode.QuickPickItem {
   entry?: ServerEntry;
 }
 
-/** Pick one or more servers to fix; remote servers are listed with the reason they cannot be. */
-export async function pickServers(entries: ServerEntry[]): Promise<ServerEntry[] | undefined> {
+/** What each server will meet, as one line of the picker (from core/doctor/needs.ts's answer). */
+export function pickerNotes(needs: NeedsResult<ServerEntry>): Map<ServerEntry, string> {
+  const notes = new Map<ServerEntry, string>();
+  for (const group of needs.targets) {
+    const where = `${group.target.host}:${group.target.port}`;
+    const root = group.found?.root ? commonName(group.found.root.subject) : '';
+    for (const server of group.servers) {
+      let note: string;
+      if (group.error) note = vscode.l10n.t('could not analyse {0}', where);
+      else if (group.trusting.includes(server)) note = vscode.l10n.t('already trusts "{0}"', root);
+      else if (group.needing.includes(server) && group.found?.action === 'fix') note = vscode.l10n.t('will fail: does not trust "{0}"', root);
+      else if (group.needing.includes(server)) note = vscode.l10n.t('meets "{0}", a CA no trust store knows: check with IT before trusting it', root);
+      else if (group.found?.verdict === 'trusted') note = vscode.l10n.t('nothing intercepts {0}', where);
+      else continue;
+      notes.set(server, note);
+    }
+  }
+  return notes;
+}
+
+/**
+ * Pick one or more servers to fix; remote servers are listed with the reason they cannot be. With
+ * `preselect`, exactly those come selected (the servers that need a root the OS store trusts).
+ */
+export async function pickServers(entries: ServerEntry[], options: { preselect?: ServerEntry[]; notes?: Map<ServerEntry, string> } = {}): Promise<ServerEntry[] | undefined> {
   if (entries.length === 0) {
     void vscode.window.showInformationMessage(
       vscode.l10n.t('No MCP server configuration was found in this workspace or your user settings (.vscode/mcp.json, .cursor/mcp.json, .mcp.json, …).'),
@@ -58,8 +83,8 @@ export async function pickServers(entries: ServerEntry[]): Promise<ServerEntry[]
     items.push({
       label: entry.name,
       description: `${entry.runtime} · ${[entry.command, ...entry.args].join(' ')}`.slice(0, 120),
-      detail: entry.caVariables.length > 0 ? vscode.l10n.t('already sets {0}', entry.caVariables.join(', ')) : undefined,
-      picked: stdio.length === 1,
+      detail: [options.notes?.get(entry), entry.caVariables.length > 0 ? vscode.l10n.t('already sets {0}', entry.caVariables.join(', ')) : undefined].filter(Boolean).join(' · ') || undefined,
+      picked: options.preselect ? options.preselect.includes(entry) : stdio.length === 1,
       entry,
     });
   }

@@ -11,3 +11,5 @@ export { undoFix } from '../core/fix/undo';
 export { prepareHostLevel } from '../core/doctor/hostLevel';
 export { casForFix } from '../core/doctor/policy';
 export { applyHostTrust, undoOsStore } from '../core/hostTrust/apply';
+export { serversNeedingFix, serverTargetOf, probeEnvOf, verdictOf, groupByRoot } from '../core/doctor/needs';
+export { resolveProxy } from '../core/chain/proxy';

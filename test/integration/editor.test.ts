@@ -181,7 +181,9 @@ describe('editor: preflight, Fix, status bar, chain viewer, undo (code-server)',
       name: 'untrusted',
       restricted: true,
       env: { HTTPS_PROXY: proxy.url },
-      settings: { 'mcpSslDoctor.systemCaFile': proxy.caFile },
+      // An untrusted workspace's config names no host, so preflight probes the user's probe host: the
+      // origin here. (pypi.org through the interceptor raced its failing upstream lookup offline.)
+      settings: { 'mcpSslDoctor.systemCaFile': proxy.caFile, 'mcpSslDoctor.probeHost': network.origin.hostPort },
     });
     try {
       await waitForMessage(editor, /intercepted by "Test Corporate Inspection Root"/, 60_000);
