@@ -9,8 +9,7 @@ import type { DoctorResult, ServerReport } from '../core/doctor/machine';
 import { runDoctor } from '../core/doctor/machine';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
 import { DoctorError } from '../core/types';
-import { Command, EXIT_NETWORK, EXIT_OK, analyzerOptions, homeOf } from './io';
-import { readInput } from './fix';
+import { Command, EXIT_NETWORK, EXIT_OK, analyzerOptions, homeOf, readInput } from './io';
 
 export const EXIT_CHECK_FAILED = 1;
 

@@ -9,10 +9,9 @@ import { CaSource, fixConfig } from '../core/doctor/fixPipeline';
 import { checkGivenCa } from '../core/doctor/policy';
 import type { HostTarget } from '../core/doctor/types';
 import type { FixResult } from '../core/fix/apply';
-import { readRegularFile } from '../core/fix/atomic';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
-import { DoctorError } from '../core/types';
-import { Command, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf } from './io';
+
+import { Command, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf, readInput } from './io';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -38,16 +37,6 @@ const OPTIONS = {
   settings: { type: 'string' },
   'yes-os-store': { type: 'boolean' },
 } as const;
-
-
-export async function readInput(file: string, what: string): Promise<Buffer> {
-  try {
-    return await readRegularFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DoctorError('usage', `${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-}
 
 function human(result: FixResult): string {
   const lines: string[] = [];

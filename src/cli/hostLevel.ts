@@ -12,8 +12,7 @@ import { HOST_TRUST } from '../core/hostTrust/hosts';
 import type { AppliedStep, HostTrustResult } from '../core/hostTrust/apply';
 import type { HostTrustPlan } from '../core/hostTrust/types';
 import { DoctorError } from '../core/types';
-import { readInput } from './fix';
-import { CliIO, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf } from './io';
+import { CliIO, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf, readInput } from './io';
 
 export interface HostLevelFlags {
   'host-level'?: string;

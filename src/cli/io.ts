@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AnalyzerOptions } from '../core/doctor/types';
+import { readRegularFile } from '../core/fix/atomic';
 import { DoctorError } from '../core/types';
 
 /** What a CLI command needs from the process, injected so tests can run commands in-process. */
@@ -82,4 +83,14 @@ export function analyzerOptions(flags: ProbeFlags, io: CliIO): AnalyzerOptions {
 /** The user's home as the command's environment names it. */
 export function homeOf(io: CliIO): string {
   return io.env.HOME || io.env.USERPROFILE || os.homedir();
+}
+
+/** A file the user named (a CA, the public roots): a regular file only; a missing or odd one is bad input. */
+export async function readInput(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readRegularFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DoctorError('usage', `${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
 }

@@ -14,7 +14,7 @@ import { decideFix, type FixReason } from '../core/doctor/policy';
 import { DEFAULT_PROBE, tryParseHostPort } from '../core/doctor/targets';
 import type { NeedsResult, TargetNeeds } from '../core/doctor/needs';
 import type { HostTarget } from '../core/doctor/types';
-import { serverNeeds } from './preflight';
+import { serverNeeds } from './serverNeeds';
 import type { FixResult } from '../core/fix/apply';
 import { describeError } from '../core/types';
 import { markdownSafe } from '../core/text';
