@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import { pemFingerprints } from '../../src/core/pem';
 import { startInterceptor, type Interceptor } from '../fixtures/interceptor';
 import { startNetwork, type TestNetwork } from '../fixtures/network';
+import { createCaDroppingWrappers, type Wrappers } from '../fixtures/runtime-wrappers';
 import { startEditor, waitFor, type Editor } from './harness';
 import { waitForMessage } from './messages';
 
@@ -25,14 +26,18 @@ let network: TestNetwork;
 /** A root-sending interceptor of our own (the network's corporate root), to count its CONNECTs. */
 let interceptor: Interceptor;
 let scratch: string;
+/** A python3 that drops the CA variables before it starts: a server whose runtime ignores the fix. */
+let wrappers: Wrappers;
 
 before(async () => {
   network = await startNetwork();
+  wrappers = await createCaDroppingWrappers('/usr/bin/python3', process.execPath);
   interceptor = await startInterceptor({ issuer: network.corporateRoot, sendChain: [network.corporateRoot], upstreamCa: network.publicRoot.pem });
   scratch = await mkdtemp(join(tmpdir(), 'mcp-ssl-palette-'));
 });
 
 after(async () => {
+  await wrappers?.close();
   await interceptor?.close();
   await network?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -67,7 +72,7 @@ function count(text: string, pattern: RegExp): number {
 }
 
 describe('"Fix MCP SSL" from the palette: preselection, one confirmation per CA, kept verdicts (code-server)', () => {
-  test('two servers behind two proxies are preselected, confirmed and fixed per CA; a window started again probes nothing', async (t) => {
+  test('servers behind two proxies are preselected, confirmed and fixed per CA; one whose runtime ignores the fix is never called fixed; a window started again probes nothing', async (t) => {
     const mitm = network.mitmproxy;
     if (!mitm) {
       t.skip(`mitmproxy: ${network.mitmproxySkip ?? 'absent'}`);
@@ -89,6 +94,7 @@ describe('"Fix MCP SSL" from the palette: preselection, one confirmation per CA,
             'corp-docs': serverEntry({ HTTPS_PROXY: interceptor.url }),
             'mitm-docs': serverEntry({ HTTPS_PROXY: mitm.url }),
             'trusting-docs': serverEntry({ HTTPS_PROXY: interceptor.url, SSL_CERT_FILE: trusting }),
+            'dropper-docs': { ...serverEntry({ HTTPS_PROXY: mitm.url }), command: wrappers.python3 },
           },
         },
         null,
@@ -118,13 +124,14 @@ describe('"Fix MCP SSL" from the palette: preselection, one confirmation per CA,
 
       // 1. The picker opens with the servers that need the fix preselected.
       await editor.runCommand('Fix MCP SSL');
-      const rows = await waitFor('the server picker with its three servers', async () => {
+      const rows = await waitFor('the server picker with its four servers', async () => {
         const current = await pickRows(editor.page);
-        return ['corp-docs', 'mitm-docs', 'trusting-docs'].every((name) => current.some((row) => row.label === name)) ? current : undefined;
+        return ['corp-docs', 'mitm-docs', 'trusting-docs', 'dropper-docs'].every((name) => current.some((row) => row.label === name)) ? current : undefined;
       }, 60_000);
       const checked = (name: string): boolean | undefined => rows.find((row) => row.label === name)?.checked;
       assert.equal(checked('corp-docs'), true, `corp-docs (interceptor root, not trusted) is preselected: ${JSON.stringify(rows)}`);
       assert.equal(checked('mitm-docs'), true, `mitm-docs (mitmproxy root, not trusted) is preselected: ${JSON.stringify(rows)}`);
+      assert.equal(checked('dropper-docs'), true, `dropper-docs (mitmproxy root, not trusted) is preselected: ${JSON.stringify(rows)}`);
       assert.equal(checked('trusting-docs'), false, `trusting-docs already trusts its root: not preselected: ${JSON.stringify(rows)}`);
       assert.match(rows.find((row) => row.label === 'corp-docs')?.detail ?? '', /will fail: does not trust "Test Corporate Inspection Root"/);
       assert.match(rows.find((row) => row.label === 'trusting-docs')?.detail ?? '', /already trusts "Test Corporate Inspection Root"/);
@@ -152,6 +159,7 @@ describe('"Fix MCP SSL" from the palette: preselection, one confirmation per CA,
       assert.match(second, /mitmproxy/, second);
       assert.ok(second.includes(colons(mitmSha)), `the second modal shows mitmproxy's SHA-256:\n${second}`);
       assert.match(second, /mitm-docs/);
+      assert.match(second, /dropper-docs/);
       assert.doesNotMatch(second, /corp-docs/);
       await editor.screenshot('confirm-group-2');
       await dialog.getByRole('button', { name: 'Trust and Fix' }).click();
@@ -159,12 +167,17 @@ describe('"Fix MCP SSL" from the palette: preselection, one confirmation per CA,
       // 3. Each group fixed with its own CA.
       await waitForMessage(editor, /Fixed: corp-docs now trust "Test Corporate Inspection Root"/);
       await waitForMessage(editor, /Fixed: mitm-docs now trust "mitmproxy"/);
+      // Its own runtime still fails with the new env (the launcher drops it): never called fixed, nothing written.
+      const dropped = await waitForMessage(editor, /dropper-docs still fails in its own runtime/);
+      assert.match(dropped, /ignores SSL_CERT_FILE/);
+      assert.deepEqual((await editor.notifications()).filter((text) => /Fixed: .*dropper-docs/.test(text)), []);
       const written = JSON.parse(await readFile(config, 'utf8')) as { servers: Record<string, { env: Record<string, string> }> };
       const bundleOf = async (name: string): Promise<Set<string>> => pemFingerprints(await readFile((written.servers[name]?.env.SSL_CERT_FILE ?? '').replace('${userHome}', editor.home), 'utf8'));
       assert.ok((await bundleOf('corp-docs')).has(corporateSha), 'corp-docs trusts the interceptor root');
       assert.ok(!(await bundleOf('corp-docs')).has(mitmSha), 'and only the CA it meets');
       assert.ok((await bundleOf('mitm-docs')).has(mitmSha), 'mitm-docs trusts the mitmproxy CA');
       assert.equal(written.servers['trusting-docs']?.env.SSL_CERT_FILE, trusting, 'the server that was not picked is untouched');
+      assert.equal(written.servers['dropper-docs']?.env.SSL_CERT_FILE, undefined, 'nothing is written for a server whose runtime still fails');
 
       // 4. The config changed: preflight probes again and keeps the fresh verdicts. Then a second
       //    window of the same profile starts from them without connecting anywhere.
