@@ -2,7 +2,8 @@
 // holding the configs of four MCP hosts, whose servers reach a real origin through two loopback
 // interceptors and mitmproxy. Report → --check (1) → --fix --yes → --check (0) → --fix changes no byte.
 import assert from 'node:assert/strict';
-import { chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startInterceptor, type Interceptor } from '../fixtures/interceptor';
@@ -185,5 +186,71 @@ describe('doctor: the whole machine', () => {
     const written = snapshot(home);
     for (const file of written.keys()) assert.equal(statSync(file).uid, user, `${file} belongs to the home's owner`);
     assert.ok([...written.keys()].some((file) => file.includes('.mcp-ssl-doctor')), 'the bundle is in that home');
+  });
+});
+
+describe('docs/fleet.md: the documented scripts, as written, against fake homes', () => {
+  /** The fenced `sh` blocks of docs/fleet.md, in order. */
+  const blocks = (): string[] => [...readFileSync(join(__dirname, '..', '..', 'docs', 'fleet.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+
+  /** A home whose servers all reach the origin through the corporate interceptor: IT's CA is the right one. */
+  function corporateHome(home: string): void {
+    const proxy = { HTTPS_PROXY: net.interceptor.url };
+    const origin = net.origin.url;
+    write(join(home, 'Library', '.keep'), '');
+    write(join(home, '.config', 'Claude', 'claude_desktop_config.json'), JSON.stringify({ mcpServers: { 'py-docs': { command: 'python3', args: ['server.py', origin], env: proxy } } }, null, 2));
+    write(join(home, '.claude.json'), JSON.stringify({ projects: { '/work/api': { mcpServers: { 'node-api': { command: 'npx', args: ['-y', 'api-mcp', origin], env: proxy } } } } }, null, 2));
+    write(join(home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { dock: { command: 'docker', args: ['run', '-i', '--rm', 'ghcr.io/example/fetch-mcp', origin], env: proxy } } }, null, 2));
+    write(join(home, '.config', 'Code', 'User', 'mcp.json'), JSON.stringify({ servers: { 'uv-docs': { command: 'uvx', args: ['mcp-x', origin], env: proxy } } }, null, 2));
+  }
+
+  it('Intune detection → remediation → detection, the Jamf loop over homes, and the CI line', async () => {
+    const root = join(net.dir, 'fleet');
+    const bin = join(root, 'bin');
+    write(join(bin, 'mcp-ssl-doctor'), `#!/bin/sh\nexec "${process.execPath}" "${join(__dirname, '..', '..', 'dist', 'cli.js')}" "$@"\n`);
+    chmodSync(join(bin, 'mcp-ssl-doctor'), 0o755);
+    const caFile = join(root, 'corp-root.pem');
+    write(caFile, net.corporateRoot.pem);
+    const script = (text: string): string => text.replaceAll('/Library/Company/corp-root.pem', caFile).replaceAll('/Users/*', `${join(root, 'Users')}/*`);
+    const run = (text: string, home: string, cwd = home) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        // IT installed the CA in the OS store (MCP_SSL_DOCTOR_SYSTEM_CA stands in for it).
+        const env = { ...net.cleanEnv({ HOME: home, MCP_SSL_DOCTOR_SYSTEM_CA: caFile, CORP_CA_FILE: caFile }), PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+        const child = spawn('sh', ['-c', script(text)], { cwd, env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const [detection, remediation, jamf, ci] = blocks() as [string, string, string, string];
+    assert.match(detection, /doctor --check --ca/);
+
+    const intune = join(root, 'intune-home');
+    corporateHome(intune);
+    const before = await run(detection, intune);
+    assert.equal(before.code, 1, `detection: remediation needed\n${before.stdout}${before.stderr}`);
+    const fixed = await run(remediation, intune);
+    assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+    assert.match(fixed.stdout, /changed .*py-docs/);
+    const afterFix = await run(detection, intune);
+    assert.equal(afterFix.code, 0, `detection after remediation: compliant\n${afterFix.stdout}${afterFix.stderr}`);
+
+    for (const user of ['alice', 'bob']) corporateHome(join(root, 'Users', user));
+    const loop = await run(jamf, root, root);
+    assert.equal(loop.code, 0, loop.stdout + loop.stderr);
+    for (const user of ['alice', 'bob']) {
+      const desktop = readFileSync(join(root, 'Users', user, '.config', 'Claude', 'claude_desktop_config.json'), 'utf8');
+      assert.match(desktop, new RegExp(`"SSL_CERT_FILE": "${join(root, 'Users', user, '.mcp-ssl-doctor')}/ca-bundle-[0-9a-f]+\\.pem"`), `${user}'s bundle is in ${user}'s home`);
+    }
+
+    const workspace = join(root, 'repo');
+    write(join(workspace, '.vscode', 'mcp.json'), JSON.stringify({ servers: { docs: { command: 'uvx', args: ['mcp-x', net.origin.url], env: { HTTPS_PROXY: net.interceptor.url } } } }, null, 2));
+    mkdirSync(join(root, 'ci-home'));
+    const ciRun = await run(ci, join(root, 'ci-home'), workspace);
+    assert.equal(ciRun.code, 1, `the job fails while a config would still fail\n${ciRun.stderr}`);
+    const report = JSON.parse(readFileSync(join(workspace, 'mcp-doctor.json'), 'utf8')) as Json;
+    assert.equal(report.servers.find((server) => server.server === 'docs')?.state, 'will-fail');
   });
 });
