@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseHostPort } from '../core/chain/hostPort';
 import { inProcessAnalyzer } from '../core/doctor/analyzer';
 import type { DoctorResult, ServerReport } from '../core/doctor/machine';
 import { runDoctor } from '../core/doctor/machine';
@@ -94,6 +95,7 @@ export const doctor: Command = async (argv, io) => {
   const mode = (values.mode ?? 'combined') as BundleMode;
   if (mode !== 'combined' && mode !== 'ca-only') throw new DoctorError('usage', `--mode ${values.mode}: expected combined or ca-only`);
   if (values.fix && values.check) throw new DoctorError('usage', '--check changes nothing: give --fix or --check, not both');
+  if (values['probe-host'] !== undefined) parseHostPort(values['probe-host']);
   const ownHome = homeOf(io);
   const homes = (values.home ?? [ownHome]).map(resolve);
   const workspaces = (values.workspace ?? []).map(resolve);

@@ -50,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): void {
     watcher.onDidSignal((signal) => remoteTrust.onSignal(signal)),
     vscode.commands.registerCommand('mcpSslDoctor.undoRemoteTrust', () => remoteTrust.undo()),
     // A failure in a log outdates what preflight kept about its host: probe it again.
-    watcher.onDidFind((finding) => preflight.refresh(finding.host ?? undefined, finding.port ?? undefined)),
+    watcher.onDidFind((finding) => {
+      if (finding.host) preflight.refresh(finding.host, finding.port ?? undefined);
+    }),
     keepVerdicts(analysis, preflight.cache),
     presence,
     presence.onDidChange((config) => status.setConfig(config)),

@@ -5,6 +5,7 @@
 // recorded for Undo, then Reload Window. DESIGN.md "Trust belongs to the host for remote servers".
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { probeableFromLog } from '../core/doctor/targets';
 import { SYSTEM_CERTIFICATE_SETTINGS } from '../core/hostTrust/types';
 import type { HostTrustStep, OsStoreStep } from '../core/hostTrust/types';
 import { markdownSafe } from '../core/text';
@@ -55,8 +56,15 @@ export class RemoteTrust implements vscode.Disposable {
       this.logger.info(`remote ${signal.server ?? '?'}: fetch failed for ${where}; untrusted workspace, not probed`);
       return;
     }
+    // A URL from a log is probed only when it names a host, never a link-local or metadata address.
+    if (!probeableFromLog(failure.host, failure.port)) {
+      this.logger.warn(`remote ${signal.server ?? '?'}: fetch failed for ${JSON.stringify(failure.url)}: not a probeable host; not probed`);
+      return;
+    }
     const last = this.lastShown.get(where);
     if (this.probing.has(where) || (last !== undefined && Date.now() - last < QUIET_MS)) return;
+    // Whatever the probe says, the same host is not probed again for a while (a retrying client logs fast).
+    this.lastShown.set(where, Date.now());
     this.probing.add(where);
     let report: ChainReport;
     try {
@@ -72,7 +80,6 @@ export class RemoteTrust implements vscode.Disposable {
       this.logger.info(`remote ${where}: ${report.verdict}: not a CA the host could trust`);
       return;
     }
-    this.lastShown.set(where, Date.now());
     const name = markdownSafe(signal.server ?? vscode.l10n.t('An MCP server'));
     const message = vscode.l10n.t('{0} (remote) fails: TLS to {1} is re-signed by {2}. Trust belongs to {3}.', name, markdownSafe(where), markdownSafe(report.root.subject), vscode.env.appName);
     this.logger.info(`notify: ${message}`);

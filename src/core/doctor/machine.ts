@@ -269,13 +269,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     }
     const scope = scopeOf(server);
     const env = effectiveEnvOf(server, options.hostEnv);
+    // Python 3.13+ rejects such a CA whatever is trusted: said before looking at what the server trusts.
+    if (isStrictPython(server, report, options.givenCa)) {
+      servers.push({ ...base, state: 'strict-ca', reason: 'strict-python', root, fix: none, message: 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12' });
+      continue;
+    }
     const trust = await serverTrustsRoot(server, root.sha256, env, { home: scope.home, workspaceFolder: scope.workspaceFolders[0], env: options.hostEnv });
     if (trust.trusted) {
       servers.push({ ...base, state: 'ok', reason: 'trusts-root', root, fix: none, message: `trusts ${root.subject} through ${trust.via}` });
-      continue;
-    }
-    if (isStrictPython(server, report, options.givenCa)) {
-      servers.push({ ...base, state: 'strict-ca', reason: 'strict-python', root, fix: none, message: 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12' });
       continue;
     }
     const failure = failures.get(server.name);
@@ -340,8 +341,8 @@ async function applyFixes(
         bundleDir: options.bundleDir,
         home: scope.home,
         publicPem: options.publicPem,
-        // The report found the variable pointing at a bundle without the root: the server fails as it is.
-        replace: true,
+        // A CA variable the user set stays: the server is skipped with the reason (nothing is lost).
+        replace: false,
         runtimeCheck:
           options.noRuntimeCheck || !first.target
             ? undefined

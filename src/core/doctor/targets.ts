@@ -1,5 +1,6 @@
 // The host a server will reach first: the one to probe for it.
 import { parseHostPort } from '../chain/hostPort';
+import { remoteTarget } from '../hostTrust/remote';
 import type { HostTarget, McpServer } from './types';
 
 /** The hosts `uvx` and `npx` download from: where a server without a URL connects first. */
@@ -14,17 +15,9 @@ export function tryParseHostPort(value: string): HostTarget | undefined {
   }
 }
 
-/** An https URL's host and port; null for anything else. */
+/** An https (or wss) URL's host and port; null for anything else (one rule: hostTrust/remote.ts). */
 export function httpsTarget(text: string): HostTarget | null {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'wss:') return null;
-  const target = tryParseHostPort(url.hostname.replace(/^\[|\]$/g, ''));
-  return target ? { host: target.host, port: url.port ? Number(url.port) : 443 } : null;
+  return remoteTarget(text);
 }
 
 /** The https hosts a server names in its args or env: where it will connect. */
