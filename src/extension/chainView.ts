@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { interceptionRoot } from '../core/doctor/policy';
 import type { CertInfo, ChainReport } from '../core/types';
 import type { ChainViewStrings, FromView, ToView, ViewCert } from './chainViewProtocol';
 import { verdictText } from './verdictText';
@@ -168,7 +169,7 @@ export class ChainView implements vscode.Disposable, vscode.WebviewPanelSerializ
 }
 
 function showMessage(report: ChainReport): ToView {
-  return { type: 'show', report, certs: viewCerts(report), strings: strings(report), canFix: report.verdict === 'intercepted' || report.verdict === 'untrusted' };
+  return { type: 'show', report, certs: viewCerts(report), strings: strings(report), canFix: interceptionRoot(report) !== null };
 }
 
 /** The saved state of a webview, checked: it comes from storage, maybe from an older version. */

@@ -5,6 +5,7 @@
 // recorded for Undo, then Reload Window. DESIGN.md "Trust belongs to the host for remote servers".
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { interceptionRoot } from '../core/doctor/policy';
 import { probeableFromLog } from '../core/doctor/targets';
 import { SYSTEM_CERTIFICATE_SETTINGS } from '../core/hostTrust/types';
 import type { HostTrustStep, OsStoreStep } from '../core/hostTrust/types';
@@ -76,7 +77,7 @@ export class RemoteTrust implements vscode.Disposable {
     } finally {
       this.probing.delete(where);
     }
-    if ((report.verdict !== 'intercepted' && report.verdict !== 'untrusted') || !report.root) {
+    if (!interceptionRoot(report) || !report.root) {
       this.logger.info(`remote ${where}: ${report.verdict}: not a CA the host could trust`);
       return;
     }

@@ -1,12 +1,10 @@
 // The in-process analyser (the CLI's); the editor provides one over its worker thread instead.
-import { PROXY_VARIABLES } from './serverEnv';
+import { probeEnvOf } from './serverEnv';
 import type { Analyzer, AnalyzerOptions, ServerTarget } from './types';
 
 /** Host, port, and the environment whose proxy variables are the server's own when it has them. */
 function where(target: ServerTarget, env: NodeJS.ProcessEnv | undefined): { host: string; port: number; env?: NodeJS.ProcessEnv } {
-  if (!target.proxyEnv) return { host: target.host, port: target.port, env };
-  const base = Object.fromEntries(Object.entries(env ?? process.env).filter(([name]) => !PROXY_VARIABLES.includes(name)));
-  return { host: target.host, port: target.port, env: { ...base, ...target.proxyEnv } };
+  return { host: target.host, port: target.port, env: target.proxyEnv ? probeEnvOf(target, env ?? process.env) : env };
 }
 
 export function inProcessAnalyzer(options: AnalyzerOptions): Analyzer {

@@ -13,7 +13,7 @@ import { discoverConfigRefs, MachineScope } from './discover';
 import { discoverMachineLogs } from './machineLogs';
 import { CaSource, fixConfig } from './fixPipeline';
 import { readInventory } from './inventory';
-import { casForFix, decideFix } from './policy';
+import { casForFix, decideFix, interceptionRoot } from './policy';
 import { describeHostTrustStep, hostPlanWouldChange, HostLevelPrepared, prepareHostLevel } from './hostLevel';
 import type { HostId } from '../fix/locations';
 import { DoctorError } from '../types';
@@ -240,7 +240,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       verified: null,
     };
     const report = probe?.report;
-    const rootOfReport = report?.root && (report.verdict === 'intercepted' || report.verdict === 'untrusted') ? { subject: report.root.subject, sha256: report.root.sha256 } : null;
+    const rootOfReport = report ? interceptionRoot(report) : null;
     const none = { kind: 'none' as const, detail: '' };
     if (server.transport === 'invalid') {
       servers.push({ ...base, state: 'unknown', reason: 'invalid-entry', root: null, fix: none, message: 'neither a command nor a url: the host cannot start it' });

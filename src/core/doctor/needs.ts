@@ -3,9 +3,9 @@
 // effective environment already trusts the root it meets. The editor's preflight and its "Fix MCP
 // SSL" picker both ask this (one rule); the analyser and the trust check are the front end's.
 import type { ChainReport, Verdict } from '../types';
-import { decideFix, type FixDecision } from './policy';
+import { decideFix, interceptionRoot, type FixDecision } from './policy';
 import { mapLimit } from './pool';
-import { PROXY_VARIABLES, proxyEnvOf } from './serverEnv';
+import { proxyEnvOf } from './serverEnv';
 import { probeTargetOf } from './targets';
 import type { McpServer, ServerTarget } from './types';
 
@@ -19,7 +19,7 @@ export interface TargetVerdict {
 }
 
 export function verdictOf(report: ChainReport): TargetVerdict {
-  const root = report.root && (report.verdict === 'intercepted' || report.verdict === 'untrusted') ? { subject: report.root.subject, sha256: report.root.sha256 } : null;
+  const root = interceptionRoot(report);
   return { verdict: report.verdict, root, action: decideFix(report).action };
 }
 
@@ -82,11 +82,7 @@ export function serverTargetOf(
 }
 
 /** The environment to probe a target with: `hostEnv` without its proxy variables, then the target's. */
-export function probeEnvOf(target: ServerTarget, hostEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (!target.proxyEnv) return hostEnv;
-  const base = Object.fromEntries(Object.entries(hostEnv).filter(([name]) => !PROXY_VARIABLES.includes(name)));
-  return { ...base, ...target.proxyEnv };
-}
+export { probeEnvOf } from './serverEnv';
 
 /** Servers grouped by their target, each distinct target analysed once (a few at a time), and the trust check per server. */
 export async function serversNeedingFix<S extends McpServer>(servers: readonly S[], options: NeedsOptions<S>): Promise<NeedsResult<S>> {

@@ -77,3 +77,12 @@ export function checkGivenCa(source: 'system' | 'public' | null, trustUnknown: b
     { reason: 'unknown-root' },
   );
 }
+
+/**
+ * The root a fix would have the servers trust: that of a chain the policy does not refuse
+ * (intercepted, or untrusted with the user's word); null for every other verdict.
+ */
+export function interceptionRoot(report: { verdict: ChainReport['verdict']; root: { subject: string; sha256: string } | null }): { subject: string; sha256: string } | null {
+  if (!report.root || (report.verdict !== 'intercepted' && report.verdict !== 'untrusted')) return null;
+  return { subject: report.root.subject, sha256: report.root.sha256 };
+}

@@ -1,7 +1,7 @@
 // The environment a stdio server will get: what its MCP host passes on (the table in hostEnv.ts),
 // then the entry's `env` (null removes a variable).
 import { effectiveServerEnv } from './hostEnv';
-import type { McpServer } from './types';
+import type { McpServer, ServerTarget } from './types';
 
 export function effectiveEnvOf(server: Pick<McpServer, 'config' | 'env'>, hostProcessEnv: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Record<string, string> {
   return effectiveServerEnv({ host: server.config.hostApp, platform, hostProcessEnv, entryEnv: server.env });
@@ -13,4 +13,11 @@ export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'htt
 /** The proxy variables of an environment. */
 export function proxyEnvOf(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([name]) => PROXY_VARIABLES.includes(name)));
+}
+
+/** The environment to probe a target in: the host's, with the server's own proxy variables in place of the host's. */
+export function probeEnvOf(target: ServerTarget, hostEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!target.proxyEnv) return hostEnv;
+  const base = Object.fromEntries(Object.entries(hostEnv).filter(([name]) => !PROXY_VARIABLES.includes(name)));
+  return { ...base, ...target.proxyEnv };
 }
