@@ -18,7 +18,8 @@ import { describeHostTrustStep, hostPlanWouldChange, HostLevelPrepared, prepareH
 import type { HostId } from '../fix/locations';
 import { DoctorError } from '../types';
 import { mapLimit } from './pool';
-import { effectiveEnvOf, proxyEnvOf } from './serverEnv';
+import { serverTargetOf, targetKeyOf } from './needs';
+import { effectiveEnvOf } from './serverEnv';
 import { probeTargetOf } from './targets';
 import { serverTrustsRoot } from './trust';
 import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from './types';
@@ -117,8 +118,6 @@ interface Probed {
   error?: string;
 }
 
-const targetKey = (target: ServerTarget): string => JSON.stringify([target.host, target.port, target.proxyEnv ?? null]);
-
 /** The latest failure each server's own log shows (by server name). */
 async function logFailures(options: DoctorOptions): Promise<Map<string, Finding>> {
   const failures = new Map<string, Finding>();
@@ -169,21 +168,24 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const targets = new Map<string, ServerTarget>();
   const targetOf = new Map<McpServer, ServerTarget | null>();
   for (const server of inventory.servers) {
-    const where = server.transport === 'invalid' ? null : probeTargetOf(server, { probeHost: options.probeHost });
-    // A stdio server reaches its target through the proxy its own environment names; the host connects for a remote one.
-    const proxyEnv = server.transport === 'stdio' ? proxyEnvOf(effectiveEnvOf(server, options.hostEnv)) : undefined;
-    const target = where && { host: where.host, port: where.port, proxyEnv };
+    // A stdio server reaches its target through the proxy its own environment names (needs.ts, the
+    // editor's rule too); for a remote one the host connects itself, through its own proxy.
+    const remote = server.transport === 'remote' ? probeTargetOf(server) : null;
+    const target =
+      server.transport === 'stdio'
+        ? serverTargetOf(server, (entry) => effectiveEnvOf(entry, options.hostEnv), { probeHost: options.probeHost })
+        : remote && { host: remote.host, port: remote.port };
     targetOf.set(server, target);
     const needsProbe = server.transport === 'remote' || !given;
-    if (target && needsProbe) targets.set(targetKey(target), target);
+    if (target && needsProbe) targets.set(targetKeyOf(target), target);
   }
   progress(`probing ${targets.size} host(s)`);
   const probed = new Map<string, Probed>();
   await mapLimit([...targets.values()], options.concurrency ?? 6, async (target) => {
     try {
-      probed.set(targetKey(target), { report: await options.analyzer.analyze(target, options.signal) });
+      probed.set(targetKeyOf(target), { report: await options.analyzer.analyze(target, options.signal) });
     } catch (error) {
-      probed.set(targetKey(target), { error: describeError(error) });
+      probed.set(targetKeyOf(target), { error: describeError(error) });
     }
     progress(`probed ${target.host}:${target.port}`);
   });
@@ -228,7 +230,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const fixable: { server: McpServer; target: ServerTarget | null; report?: ChainReport }[] = [];
   for (const server of inventory.servers) {
     const target = targetOf.get(server) ?? null;
-    const probe = target ? probed.get(targetKey(target)) : undefined;
+    const probe = target ? probed.get(targetKeyOf(target)) : undefined;
     const base = {
       hostApp: server.config.hostApp,
       config: server.config.path,
@@ -320,7 +322,7 @@ async function applyFixes(
   // One fix per config (and servers object) and CA source.
   const groups = new Map<string, typeof fixable>();
   for (const item of fixable) {
-    const key = JSON.stringify([item.server.config.path, item.server.config.serversPath ?? null, options.givenCa ? 'given' : item.target && targetKey(item.target)]);
+    const key = JSON.stringify([item.server.config.path, item.server.config.serversPath ?? null, options.givenCa ? 'given' : item.target && targetKeyOf(item.target)]);
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
   for (const group of groups.values()) {

@@ -62,7 +62,8 @@ export interface NeedsOptions<S extends McpServer> {
   signal?: AbortSignal;
 }
 
-const keyOf = (target: ServerTarget): string => JSON.stringify([target.host.toLowerCase(), target.port, target.proxyEnv ?? null]);
+/** One key per distinct target: host (any case), port, and the proxy the server's own environment names. */
+export const targetKeyOf = (target: ServerTarget): string => JSON.stringify([target.host.toLowerCase(), target.port, target.proxyEnv ?? null]);
 
 /**
  * A stdio server's target as it reaches it: its probe target and the proxy variables of its
@@ -94,7 +95,7 @@ export async function serversNeedingFix<S extends McpServer>(servers: readonly S
       untargeted.push(server);
       continue;
     }
-    const key = keyOf(target);
+    const key = targetKeyOf(target);
     const group = groups.get(key) ?? { target, servers: [], needing: [], trusting: [] };
     group.servers.push(server);
     groups.set(key, group);
