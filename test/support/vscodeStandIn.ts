@@ -65,15 +65,25 @@ export function createStandIn(options: { workspaceFolders?: string[]; settings?:
     static joinPath(base: Uri, ...parts: string[]): Uri {
       return new Uri(base.scheme, path.join(base.fsPath, ...parts));
     }
+    get path(): string {
+      return this.fsPath;
+    }
     toString(): string {
       return `${this.scheme}://${this.fsPath}`;
     }
+  }
+  class RelativePattern {
+    constructor(
+      readonly base: unknown,
+      readonly pattern: string,
+    ) {}
   }
   const print = process.env.MCP_SSL_DOCTOR_STANDIN_LOG ? (message: string) => process.stderr.write(`[standin] ${message}\n`) : noop;
   const channel = { info: print, warn: print, error: print, debug: noop, trace: noop, show: noop, dispose: noop, appendLine: print };
   state.api = {
     EventEmitter,
     Uri,
+    RelativePattern,
     ThemeColor: class {},
     ThemeIcon: class {},
     MarkdownString: class {
@@ -110,6 +120,8 @@ export function createStandIn(options: { workspaceFolders?: string[]; settings?:
       createWebviewPanel: () => {
         throw new Error('no webviews in the stand-in');
       },
+      registerWebviewPanelSerializer: () => disposable,
+      onDidChangeWindowState: () => disposable,
     },
     workspace: {
       workspaceFolders: (options.workspaceFolders ?? []).map((folder, index) => ({ uri: Uri.file(folder), index, name: path.basename(folder) })),
@@ -126,6 +138,7 @@ export function createStandIn(options: { workspaceFolders?: string[]; settings?:
       onDidChangeWorkspaceFolders: () => disposable,
       createFileSystemWatcher: () => ({ onDidChange: () => disposable, onDidCreate: () => disposable, onDidDelete: () => disposable, dispose: noop }),
       asRelativePath: (value: string) => value,
+      findFiles: async () => [],
       fs: {},
     },
     commands: {
@@ -163,6 +176,7 @@ export function fakeContext(root: string, logFolder: string): Record<string, unk
     extensionPath: root,
     asAbsolutePath: (relative: string) => path.join(root, relative),
     logUri: Uri.file(logFolder),
+    globalStorageUri: Uri.file(path.join(logFolder, 'globalStorage', 'mcp-ssl-doctor.mcp-ssl-doctor')),
     globalState: { get: (key: string, fallback: unknown) => store.get(key) ?? fallback, update: async (key: string, value: unknown) => void store.set(key, value), keys: () => [...store.keys()] },
   };
 }
