@@ -1,6 +1,6 @@
 // The host a server will reach first: the one to probe for it.
 import { parseHostPort } from '../chain/hostPort';
-import { remoteTarget } from '../hostTrust/remote';
+import { remoteTarget } from '../hostTrust/url';
 import type { HostTarget, McpServer } from './types';
 
 /** The hosts `uvx` and `npx` download from: where a server without a URL connects first. */

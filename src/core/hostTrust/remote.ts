@@ -1,47 +1,9 @@
-// Remote MCP servers: which TLS endpoint the host connects to, and whether the host trusts the root.
-// Below core/doctor (which calls this, never the reverse: docs/ARCHITECTURE.md); the same URL rule as
-// its `httpsTarget`, which could call remoteTarget.
-import { HostPort, parseHostPort } from '../chain/hostPort';
+// Remote MCP servers: whether the host trusts the root (the TLS endpoint of a url: ./url.ts).
 import type { HostId } from '../fix/locations';
 import { HOST_TRUST } from './hosts';
 import { insecureInEnv } from './insecure';
 
-export type RemoteTarget = HostPort;
-
-export type RemoteUrlProblem =
-  /** `http://` (or `ws://`): no TLS, nothing to trust (and the token travels in the clear). */
-  | 'plain-http'
-  | 'not-a-url'
-  | 'unsupported-scheme';
-
-function parse(url: string): { target: RemoteTarget } | { problem: RemoteUrlProblem } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return { problem: 'not-a-url' };
-  }
-  if (parsed.protocol === 'http:' || parsed.protocol === 'ws:') return { problem: 'plain-http' };
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'wss:') return { problem: 'unsupported-scheme' };
-  try {
-    // URL.host is `name[:port]` or `[v6][:port]`: the project's one host:port parser reads it.
-    return { target: parseHostPort(parsed.host, 443) };
-  } catch {
-    return { problem: 'not-a-url' };
-  }
-}
-
-/** The TLS endpoint of a remote server's `url` (https/wss), or null. */
-export function remoteTarget(url: string): RemoteTarget | null {
-  const result = parse(url);
-  return 'target' in result ? result.target : null;
-}
-
-/** Why remoteTarget gave null for this url (null when it gave a target). */
-export function remoteUrlProblem(url: string): RemoteUrlProblem | null {
-  const result = parse(url);
-  return 'problem' in result ? result.problem : null;
-}
+export { remoteTarget, remoteUrlProblem, type RemoteTarget, type RemoteUrlProblem } from './url';
 
 export type HostTrustState = 'trusted' | 'needs-setting' | 'needs-os-store' | 'cloud' | 'unknown';
 
