@@ -142,13 +142,23 @@ export class RemoteTrust implements vscode.Disposable {
       env: process.env,
       writeBundle: true,
     });
+    // Proof before anything is changed: a handshake to the server's host trusting only the new bundle.
+    const proof = await this.analysis.verify(report.host, report.port, written.bundle.pem);
+    if (!proof.ok) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Nothing was changed: a handshake with {0} trusting only this CA failed ({1}).', markdownSafe(`${report.host}:${report.port}`), markdownSafe(proof.error ?? '')));
+      return;
+    }
     const record: HostTrustRecord = { at: Date.now(), host: `${report.host}:${report.port}`, settings: [] };
     const writtenOsStore = written.plan.steps.find((step): step is OsStoreStep => step.kind === 'os-store');
     if (writtenOsStore) {
       const applied = await uc.applyHostTrust({ ...written.plan, steps: [writtenOsStore] }, { confirmedOsStore: true });
       const outcome = applied.steps[0];
       if (outcome?.outcome === 'ran') record.osStore = writtenOsStore;
-      else if (outcome?.outcome === 'failed') void vscode.window.showErrorMessage(vscode.l10n.t('Adding the CA to the OS store failed: {0}', outcome.detail ?? ''));
+      else if (outcome?.outcome === 'failed') {
+        // Without the root in the store the settings alone do not help: nothing more is changed.
+        void vscode.window.showErrorMessage(vscode.l10n.t('Adding the CA to the OS store failed: {0}', outcome.detail ?? ''));
+        return;
+      }
       else if (!writtenOsStore.runsHere) {
         const copy = vscode.l10n.t('Copy command');
         void vscode.window.showInformationMessage(vscode.l10n.t('There is no per-user trust store on Linux: an administrator runs {0}', writtenOsStore.command), copy).then(async (picked) => {
