@@ -364,7 +364,7 @@ export class FixFlow {
         }
       }
     } else if (choice === undo) {
-      await this.undoLast();
+      await this.undoConfigs([...new Set(changed.map((change) => change.configPath))]);
     } else if (choice === open) {
       await vscode.window.showTextDocument(vscode.Uri.file(changed[0].configPath));
     }
@@ -401,19 +401,31 @@ export class FixFlow {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no MCP SSL fix to undo.'));
       return;
     }
+    await this.undoRecords([last]);
+  }
+
+  /** Takes back the newest record of each of these configs: everything one fix (or one CA's share of it) wrote. */
+  private async undoConfigs(configPaths: string[]): Promise<void> {
+    const records = this.undoStore.list();
+    await this.undoRecords(configPaths.flatMap((configPath) => records.filter((record) => record.configPath === configPath).slice(0, 1)));
+  }
+
+  private async undoRecords(records: ReturnType<UndoStore['list']>): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it.'));
       return;
     }
-    try {
-      const result = await useCases().undoFix({ configPath: last.configPath, bundleDir: this.settings.bundleDirectory });
-      await this.undoStore.remove(last);
-      this.logger.info(`undo ${last.configPath}: removed ${result.removed.map((entry) => `${entry.server} ${entry.what}`).join(', ')}${result.identical ? ' (file restored byte for byte)' : ''}`);
-      for (const kept of result.kept) this.logger.warn(`undo kept ${kept.server} ${kept.what}: ${kept.reason}`);
-      void vscode.window.showInformationMessage(vscode.l10n.t('Removed the CA settings of {0} from {1}. Restart the server for it to take effect.', last.servers.join(', '), vscode.workspace.asRelativePath(last.configPath)));
-    } catch (error) {
-      const message = describeError(error);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not undo the fix in {0}: {1}', last.configPath, message));
+    for (const record of records) {
+      try {
+        const result = await useCases().undoFix({ configPath: record.configPath, bundleDir: this.settings.bundleDirectory });
+        await this.undoStore.remove(record);
+        this.logger.info(`undo ${record.configPath}: removed ${result.removed.map((entry) => `${entry.server} ${entry.what}`).join(', ')}${result.identical ? ' (file restored byte for byte)' : ''}`);
+        for (const kept of result.kept) this.logger.warn(`undo kept ${kept.server} ${kept.what}: ${kept.reason}`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Removed the CA settings of {0} from {1}. Restart the server for it to take effect.', record.servers.join(', '), vscode.workspace.asRelativePath(record.configPath)));
+      } catch (error) {
+        const message = describeError(error);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Could not undo the fix in {0}: {1}', record.configPath, message));
+      }
     }
   }
 }
