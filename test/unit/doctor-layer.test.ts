@@ -1,7 +1,7 @@
 // The use-case layer in plain Node: one rule each for stdio vs remote, probe targets, log hosts,
 // the verdict policy, "does this server trust that root", docker mounts and Claude Code's scopes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -116,5 +116,19 @@ describe('Claude Code scopes in ~/.claude.json', () => {
       ['local', '/p/a', ['projects', '/p/a', 'mcpServers']],
     ]);
     assert.deepEqual((await readServers(refs[1] as ConfigRef)).map((server) => [server.name, server.runtime]), [['l', 'python']]);
+  });
+});
+
+describe('Claude Code settings env', () => {
+  it('~/.claude/settings.json env reaches the servers Claude Code starts (comments allowed; missing file: nothing)', async () => {
+    const { claudeCodeSettingsEnv } = await import('../../src/core/doctor/serverEnv');
+    const home = join(dir, 'claude-home');
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    assert.deepEqual(await claudeCodeSettingsEnv(join(dir, 'nobody')), {});
+    writeFileSync(join(home, '.claude', 'settings.json'), '{\n  // IT\n  "env": { "NODE_EXTRA_CA_CERTS": "/etc/corp.pem", "N": 1 },\n  "model": "x"\n}\n');
+    const env = await claudeCodeSettingsEnv(home);
+    assert.deepEqual(env, { NODE_EXTRA_CA_CERTS: '/etc/corp.pem' });
+    const node = serverOf({ ...vscodeRef, hostApp: 'claude-code' }, entry({ command: 'npx', args: ['x'] }));
+    assert.equal(effectiveEnvOf(node, {}, 'linux', env).NODE_EXTRA_CA_CERTS, '/etc/corp.pem');
   });
 });

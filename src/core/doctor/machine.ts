@@ -19,7 +19,7 @@ import type { HostId } from '../fix/locations';
 import { DoctorError } from '../types';
 import { mapLimit } from './pool';
 import { serverTargetOf, targetKeyOf } from './needs';
-import { effectiveEnvOf } from './serverEnv';
+import { claudeCodeSettingsEnv, effectiveEnvOf } from './serverEnv';
 import { probeTargetOf } from './targets';
 import { serverTrustsRoot } from './trust';
 import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from './types';
@@ -226,6 +226,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     }
   };
 
+  // Claude Code's settings `env` reaches every server it starts: read once per home.
+  const claudeEnvs = new Map<string, Promise<Record<string, string>>>();
+  const claudeEnvOf = (home: string): Promise<Record<string, string>> => {
+    let env = claudeEnvs.get(home);
+    if (!env) claudeEnvs.set(home, (env = claudeCodeSettingsEnv(home)));
+    return env;
+  };
   const servers: ServerReport[] = [];
   const fixable: { server: McpServer; target: ServerTarget | null; report?: ChainReport }[] = [];
   for (const server of inventory.servers) {
@@ -270,7 +277,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       continue;
     }
     const scope = scopeOf(server);
-    const env = effectiveEnvOf(server, options.hostEnv);
+    const env = effectiveEnvOf(server, options.hostEnv, process.platform, server.config.hostApp === 'claude-code' ? await claudeEnvOf(scope.home) : undefined);
     // Python 3.13+ rejects such a CA whatever is trusted: said before looking at what the server trusts.
     if (isStrictPython(server, report, options.givenCa)) {
       servers.push({ ...base, state: 'strict-ca', reason: 'strict-python', root, fix: none, message: 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12' });

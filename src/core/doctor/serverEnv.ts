@@ -1,10 +1,39 @@
 // The environment a stdio server will get: what its MCP host passes on (the table in hostEnv.ts),
 // then the entry's `env` (null removes a variable).
+import * as path from 'node:path';
 import { effectiveServerEnv } from './hostEnv';
 import type { McpServer, ServerTarget } from './types';
 
-export function effectiveEnvOf(server: Pick<McpServer, 'config' | 'env'>, hostProcessEnv: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Record<string, string> {
-  return effectiveServerEnv({ host: server.config.hostApp, platform, hostProcessEnv, entryEnv: server.env });
+export function effectiveEnvOf(
+  server: Pick<McpServer, 'config' | 'env'>,
+  hostProcessEnv: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+  hostSettingsEnv?: Record<string, string>,
+): Record<string, string> {
+  return effectiveServerEnv({ host: server.config.hostApp, platform, hostProcessEnv, entryEnv: server.env, hostSettingsEnv });
+}
+
+/**
+ * Claude Code passes its settings' `env` (`~/.claude/settings.json`) to every server it starts:
+ * its string values, or {} when the file is missing or unreadable (a broken file is reported elsewhere).
+ */
+export async function claudeCodeSettingsEnv(home: string): Promise<Record<string, string>> {
+  try {
+    const { parseJsonc } = await import('../fix/config');
+    const { findMember, memberValue } = await import('../fix/jsonc-text');
+    const { readRegularFile } = await import('../fix/atomic');
+    const file = path.join(home, '.claude', 'settings.json');
+    const root = parseJsonc(file, (await readRegularFile(file)).toString('utf8').replace(/^\uFEFF/, ''));
+    const env = memberValue(findMember(root, 'env').property);
+    const out: Record<string, string> = {};
+    for (const property of env?.type === 'object' ? (env.children ?? []) : []) {
+      const [key, value] = property.children ?? [];
+      if (typeof key?.value === 'string' && typeof value?.value === 'string') out[key.value] = value.value;
+    }
+    return out;
+  } catch {
+    return {};
+  }
 }
 
 /** The variables that choose a proxy (both spellings: Python, curl and Node's libraries read either). */
