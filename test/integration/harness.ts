@@ -567,16 +567,25 @@ async function listPalette(page: Page, query: string, timeoutMs: number): Promis
 }
 
 async function runPaletteCommand(page: Page, title: string, timeoutMs: number): Promise<void> {
-  await openPalette(page, title);
-  let seen: string[] = [];
-  const index = await waitFor(`the command palette to list '${title}'`, async () => {
-    seen = await visibleQuickPickItems(page);
-    const found = seen.indexOf(title);
-    return found >= 0 ? found : undefined;
-  }, timeoutMs).catch((error: Error) => {
-    throw new Error(`${error.message}: it shows ${JSON.stringify(seen)}`);
-  });
-  await page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).nth(index).click();
+  // A toast or a server starting can take the focus and close the palette under the click: open
+  // it again and retry, a few times, before failing.
+  for (let attempt = 1; ; attempt += 1) {
+    await openPalette(page, title);
+    let seen: string[] = [];
+    const index = await waitFor(`the command palette to list '${title}'`, async () => {
+      seen = await visibleQuickPickItems(page);
+      const found = seen.indexOf(title);
+      return found >= 0 ? found : undefined;
+    }, timeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message}: it shows ${JSON.stringify(seen)}`);
+    });
+    try {
+      await page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).nth(index).click({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+    }
+  }
 }
 
 async function visibleNotifications(page: Page): Promise<string[]> {
