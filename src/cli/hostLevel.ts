@@ -111,7 +111,7 @@ export async function fixHostLevel(values: HostLevelFlags, io: CliIO): Promise<n
   const rootInOsStore = (await caTrustSource(root.pem, probeFlags)) === 'system';
   const dryRun = values['dry-run'] === true;
   const home = homeOf(io);
-  const prepared = await prepareHostLevel({
+  const request = {
     hostApp,
     home,
     caPems,
@@ -121,8 +121,8 @@ export async function fixHostLevel(values: HostLevelFlags, io: CliIO): Promise<n
     publicPem,
     settingsFile: values.settings ? resolve(values.settings) : undefined,
     env: io.env,
-    writeBundle: false,
-  });
+  };
+  const prepared = await prepareHostLevel({ ...request, writeBundle: false });
 
   // Proof before anything is written: the remote host verifies trusting only this bundle.
   let verified: HostTarget | null = null;
@@ -141,18 +141,7 @@ export async function fixHostLevel(values: HostLevelFlags, io: CliIO): Promise<n
     );
     return EXIT_OK;
   }
-  const written = await prepareHostLevel({
-    hostApp,
-    home,
-    caPems,
-    rootSha256: root.sha256,
-    rootInOsStore,
-    bundleDir: values['bundle-dir'] ? resolve(values['bundle-dir']) : undefined,
-    publicPem,
-    settingsFile: values.settings ? resolve(values.settings) : undefined,
-    env: io.env,
-    writeBundle: true,
-  });
+  const written = await prepareHostLevel({ ...request, writeBundle: true });
   const { applyHostTrust } = await import('../core/hostTrust/apply');
   const result = await applyHostTrust(written.plan, { confirmedOsStore: values['yes-os-store'] === true, replaceExisting: values.replace === true });
   const bundle = { path: written.bundle.path, written: written.bundle.written };

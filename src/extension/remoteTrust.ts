@@ -104,7 +104,7 @@ export class RemoteTrust implements vscode.Disposable {
     const untrusted = report.verdict === 'untrusted';
     const uc = useCases();
     const caPems = uc.casForFix(report, untrusted);
-    const prepared = await uc.prepareHostLevel({
+    const request = {
       hostApp: hostAppOf(appName),
       home: os.homedir(),
       caPems,
@@ -112,8 +112,8 @@ export class RemoteTrust implements vscode.Disposable {
       rootInOsStore: report.verdict === 'intercepted',
       availableSettings: availableSystemCertificateSettings(),
       env: process.env,
-      writeBundle: false,
-    });
+    };
+    const prepared = await uc.prepareHostLevel({ ...request, writeBundle: false });
     const steps = prepared.plan.steps;
     const settings = steps.filter((step): step is Extract<HostTrustStep, { kind: 'editor-setting' }> => step.kind === 'editor-setting');
     const osStore = steps.find((step): step is OsStoreStep => step.kind === 'os-store');
@@ -132,16 +132,7 @@ export class RemoteTrust implements vscode.Disposable {
     if (answer !== trust) return;
 
     // The bundle (and the root file for the store) only now, after the person said yes.
-    const written = await uc.prepareHostLevel({
-      hostApp: hostAppOf(appName),
-      home: os.homedir(),
-      caPems,
-      rootSha256: root.sha256,
-      rootInOsStore: report.verdict === 'intercepted',
-      availableSettings: availableSystemCertificateSettings(),
-      env: process.env,
-      writeBundle: true,
-    });
+    const written = await uc.prepareHostLevel({ ...request, writeBundle: true });
     // Proof before anything is changed: a handshake to the server's host trusting only the new bundle.
     const proof = await this.analysis.verify(report.host, report.port, written.bundle.pem);
     if (!proof.ok) {
