@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHostPort } from '../core/chain/hostPort';
 import { inProcessAnalyzer } from '../core/doctor/analyzer';
+import { environments, hostSettingsEnvs, routeOf, targetKeyOf } from '../core/doctor/assess';
 import { hostAppOfConfig } from '../core/doctor/discover';
 import { readServers } from '../core/doctor/inventory';
-import { CaSource, fixConfig } from '../core/doctor/fixPipeline';
+import { fixConfig, type FixRequest } from '../core/doctor/fixPipeline';
 import { checkGivenCa } from '../core/doctor/policy';
-import type { HostTarget } from '../core/doctor/types';
+import type { HostTarget, McpServer, ServerTarget } from '../core/doctor/types';
 import type { FixResult } from '../core/fix/apply';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
 
@@ -91,46 +92,117 @@ export const fix: Command = async (argv, io) => {
   const publicPem = values['public-ca'] ? (await readInput(resolve(values['public-ca']), '--public-ca')).toString('utf8') : undefined;
 
   // A malformed or unknown file is bad input: said before any host is probed.
-  await readServers({ hostApp: hostAppOfConfig(configPath), path: configPath, scope: 'user', resolvesVariables: false });
+  const hostApp = hostAppOfConfig(configPath);
+  const servers = await readServers({ hostApp, path: configPath, scope: 'user', resolvesVariables: false });
   const trustUnknown = values['trust-unknown-ca'] === true;
   const probeFlags = analyzerOptions(values, io);
   const analyzer = inProcessAnalyzer(probeFlags);
-  const target = values.host ? parseHostPort(values.host) : undefined;
-  let cas: CaSource;
-  if (values.ca) {
-    const given = readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem);
-    const { caTrustSource } = await import('../core/chain/index');
-    checkGivenCa(await caTrustSource(given.join(''), probeFlags), trustUnknown, `--ca ${values.ca}`);
-    cas = { kind: 'given', pems: given };
-  } else {
-    cas = { kind: 'report', report: await analyzer.analyze(target as HostTarget), trustUnknown };
-  }
-  const result = await fixConfig({
+  const home = homeOf(io);
+  const context = { home, workspaceFolder: path.dirname(path.dirname(configPath)), env: io.env };
+  const request = {
     configPath,
-    servers: values.server,
-    cas,
-    verify: target && { target, analyzer },
     mode,
     bundleDir: values['bundle-dir'] ? resolve(values['bundle-dir']) : undefined,
-    home: homeOf(io),
+    home,
     publicPem,
     replace: values.replace === true,
     removeInsecure: values['remove-insecure'] === true,
     dryRun: values['dry-run'] === true,
-    // Proof in each server's own runtime needs the host it will reach: with --host.
-    runtimeCheck:
-      target && values['no-runtime-check'] !== true
-        ? {
-            hostApp: hostAppOfConfig(configPath),
-            target,
-            hostEnv: io.env,
-            context: { home: homeOf(io), workspaceFolder: path.dirname(path.dirname(configPath)), env: io.env },
-            verifyDocker: values['verify-docker'] === true,
-            defaultProxy: values.proxy,
-            timeoutMs: probeFlags.timeoutMs,
-          }
-        : undefined,
-  });
+  };
+  // Proof in each server's own runtime needs the host it will reach: with --host.
+  const runtimeCheck = async (target: HostTarget, server: McpServer | undefined): Promise<FixRequest['runtimeCheck']> =>
+    values['no-runtime-check'] === true
+      ? undefined
+      : {
+          hostApp,
+          target,
+          hostEnv: io.env,
+          hostSettingsEnv: server ? await hostSettingsEnvs()(server, home) : undefined,
+          context,
+          verifyDocker: values['verify-docker'] === true,
+          defaultProxy: values.proxy,
+          timeoutMs: probeFlags.timeoutMs,
+        };
+
+  let result: FixResult;
+  if (values.ca) {
+    const given = readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem);
+    const { caTrustSource } = await import('../core/chain/index');
+    checkGivenCa(await caTrustSource(given.join(''), probeFlags), trustUnknown, `--ca ${values.ca}`);
+    const target = values.host ? parseHostPort(values.host) : undefined;
+    result = await fixConfig({
+      ...request,
+      servers: values.server,
+      cas: { kind: 'given', pems: given },
+      verify: target && { target, analyzer },
+      runtimeCheck: target && (await runtimeCheck(target, undefined)),
+    });
+  } else {
+    // The host is analysed, verified and proved through each server's own route (the proxy its host
+    // gives it: its effective environment), unless --proxy names one for all.
+    const at = parseHostPort(values.host as string);
+    const routes = await routesOf(servers, values.server, at, values.proxy !== undefined, io.env, home);
+    const results: FixResult[] = [];
+    for (const route of routes) {
+      results.push(
+        await fixConfig({
+          ...request,
+          servers: route.servers,
+          cas: { kind: 'report', report: await analyzer.analyze(route.target), trustUnknown },
+          verify: { target: route.target, analyzer },
+          runtimeCheck: await runtimeCheck(at, route.first),
+        }),
+      );
+    }
+    result = mergeResults(results);
+  }
   io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : human(result));
   return EXIT_OK;
 };
+
+/**
+ * The selected stdio servers by route (assess.ts's rule: the proxy their host gives them); one route
+ * for all when --proxy names it or no stdio server is selected (the plan then says why each is skipped).
+ */
+async function routesOf(
+  servers: McpServer[],
+  names: string[] | undefined,
+  at: HostTarget,
+  proxyGiven: boolean,
+  hostEnv: NodeJS.ProcessEnv,
+  home: string,
+): Promise<{ target: ServerTarget; servers: string[] | undefined; first?: McpServer }[]> {
+  const selected = servers.filter((server) => server.transport === 'stdio' && (!names || names.length === 0 || names.includes(server.name)));
+  if (proxyGiven || selected.length === 0) return [{ target: at, servers: names, first: selected[0] }];
+  const envOf = environments(hostEnv);
+  const routes = new Map<string, { target: ServerTarget; servers: string[]; first: McpServer }>();
+  for (const server of selected) {
+    const route = routeOf(server, await envOf(server, home), { at });
+    if (!route) continue;
+    const key = targetKeyOf(route.target);
+    const entry = routes.get(key) ?? { target: route.target, servers: [], first: server };
+    entry.servers.push(server.name);
+    routes.set(key, entry);
+  }
+  const all = [...routes.values()];
+  // Servers the user did not name stay out; with one route, keep the user's selection as given (the contract's `--server`).
+  return all.length === 1 ? [{ ...(all[0] as (typeof all)[number]), servers: names }] : all;
+}
+
+/** One result for the contract's JSON, when servers of one config went through several routes. */
+function mergeResults(results: FixResult[]): FixResult {
+  const [first, ...rest] = results as [FixResult, ...FixResult[]];
+  return rest.reduce<FixResult>(
+    (merged, next) => ({
+      ...merged,
+      bundleWritten: merged.bundleWritten || next.bundleWritten,
+      changed: [...merged.changed, ...next.changed],
+      skipped: [...merged.skipped, ...next.skipped],
+      removedInsecure: [...merged.removedInsecure, ...next.removedInsecure],
+      warnings: [...merged.warnings, ...next.warnings],
+      cas: [...merged.cas, ...next.cas.filter((ca) => !merged.cas.some((known) => known.sha256 === ca.sha256))],
+      undoManifest: next.undoManifest ?? merged.undoManifest,
+    }),
+    first,
+  );
+}

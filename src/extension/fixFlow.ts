@@ -12,9 +12,8 @@ import type { UndoStore } from './undoStore';
 import { commonName, verdictText } from './verdictText';
 import { decideFix, type FixReason } from '../core/doctor/policy';
 import { DEFAULT_PROBE, tryParseHostPort } from '../core/doctor/targets';
-import type { NeedsResult, TargetNeeds } from '../core/doctor/needs';
-import type { HostTarget } from '../core/doctor/types';
-import { serverNeeds } from './serverNeeds';
+import type { Assessment } from '../core/doctor/assess';
+import { assessServers } from './assessServers';
 import type { FixResult } from '../core/fix/apply';
 import { describeError } from '../core/types';
 import { markdownSafe } from '../core/text';
@@ -50,15 +49,18 @@ export class FixFlow {
     private readonly status: TlsStatusItem,
   ) {}
 
-  /** Each changed server's own runtime proves the fix before it is written, with the env its host gives it. */
-  private runtimeCheckFor(server: ServerEntry, target: { host: string; port: number }): FixRequest['runtimeCheck'] {
+  /**
+   * Each changed server's own runtime proves the fix before it is written, with the env its host
+   * gives it: the same route its analysis took (no proxy the server's environment does not name).
+   */
+  private async runtimeCheckFor(server: ServerEntry, target: { host: string; port: number }): Promise<FixRequest['runtimeCheck']> {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
     return {
       hostApp: server.config.hostApp,
       target,
       hostEnv: process.env,
+      hostSettingsEnv: await useCases().hostSettingsEnvs()(server, os.homedir()),
       context: { home: os.homedir(), workspaceFolder: folders[0], env: process.env },
-      defaultProxy: this.settings.editorProxy ?? undefined,
     };
   }
 
@@ -141,13 +143,13 @@ export class FixFlow {
         if (preferred.length > 0) servers = preferred;
       }
     }
-    let needs: NeedsResult<ServerEntry> | null | undefined;
+    let assessed: Assessment<ServerEntry>[] | null | undefined;
     if (servers.length === 0) {
       // Before the picker: what each stdio server will meet, so that those needing the fix come preselected.
       const stdio = all.filter((entry) => entry.transport === 'stdio');
-      needs = stdio.length > 0 ? await this.serverNeeds(stdio) : undefined;
-      if (needs === null) return;
-      const picked = await pickServers(all, needs && { preselect: needs.preselect, notes: pickerNotes(needs) });
+      assessed = stdio.length > 0 ? await this.assess(stdio) : undefined;
+      if (assessed === null) return;
+      const picked = await pickServers(all, assessed && { preselect: assessed.filter(useCases().preselected).map((entry) => entry.server), notes: pickerNotes(assessed) });
       if (!picked || picked.length === 0) return;
       servers = picked;
     }
@@ -156,34 +158,43 @@ export class FixFlow {
     const at = target.report
       ? { host: target.report.host, port: target.report.port }
       : target.host ?? (target.finding?.host ? { host: target.finding.host, port: target.finding.port ?? 443 } : undefined);
-    let targets: TargetNeeds<ServerEntry>[];
-    if (target.report) {
-      targets = [{ target: at as HostTarget, servers, report: target.report, found: useCases().verdictOf(target.report), needing: servers, trusting: [] }];
-    } else {
-      needs = needs && !at ? needs : await this.serverNeeds(servers.filter((entry) => entry.transport === 'stdio'), at);
-      if (needs === null) return;
-      targets = needs.targets.map((group) => ({ ...group, servers: group.servers.filter((entry) => servers.includes(entry)) })).filter((group) => group.servers.length > 0);
-    }
-    const groups = useCases().groupByRoot(targets);
+    const stdio = servers.filter((entry) => entry.transport === 'stdio');
+    if (!assessed || at) assessed = await this.assess(stdio, at, target.report);
+    if (assessed === null) return;
+    const chosen = assessed.filter((entry) => servers.includes(entry.server));
+    const groups = useCases().groupByRoot(chosen);
     const problems: Promise<boolean>[] = [];
     for (const remote of servers.filter((entry) => entry.transport === 'remote')) {
       const reason = vscode.l10n.t('remote server: the editor itself connects, so its env cannot help; trust the CA in the OS store and enable http.systemCertificates');
       void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', markdownSafe(remote.name), reason));
     }
-    for (const group of targets) {
-      const where = `${group.target.host}:${group.target.port}`;
-      if (group.error) void vscode.window.showErrorMessage(vscode.l10n.t('Could not analyse {0}: {1}', where, group.error));
-      else if (group.report && group.found?.action === 'refuse') problems.push(this.acceptVerdict(group.report));
+    // Each distinct target's failure once: an analysis that failed, a verdict no CA fixes.
+    const said = new Set<string>();
+    for (const entry of chosen) {
+      if (!entry.target) continue;
+      const key = useCases().targetKeyOf(entry.target);
+      if (said.has(key)) continue;
+      const where = `${entry.target.host}:${entry.target.port}`;
+      if (entry.probeError) void vscode.window.showErrorMessage(vscode.l10n.t('Could not analyse {0}: {1}', where, entry.probeError));
+      else if (entry.report && entry.found?.action === 'refuse') problems.push(this.acceptVerdict(entry.report));
+      else continue;
+      said.add(key);
     }
     if (groups.length === 0) {
+      const trusting = chosen.filter((entry) => entry.reason === 'trusts-root');
+      if (problems.length === 0 && trusting.length > 0) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('{0} already trust "{1}": the failure has another cause.', markdownSafe(trusting.map((entry) => entry.server.name).join(', ')), commonName(trusting[0]?.root?.subject ?? '')),
+        );
+      }
       await Promise.all(problems);
       return;
     }
 
     if (!vscode.workspace.isTrusted) {
-      const commands = groups.flatMap((group) => group.targets.map((entry) => cliCommand(entry.servers, entry.report as ChainReport))).join(' && ');
+      const commands = groups.map((group) => cliCommand(group.assessments)).join(' && ');
       void vscode.window.showWarningMessage(vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it. Trust the workspace, or run the CLI: {0}', commands));
-      const first = groups[0]?.targets[0]?.report;
+      const first = groups[0]?.assessments.find((entry) => entry.report)?.report;
       if (first) this.view?.show(first);
       return;
     }
@@ -191,12 +202,9 @@ export class FixFlow {
     // One confirmation per CA, one after another, each with its subject and SHA-256.
     const confirmed: typeof groups = [];
     for (const [index, group] of groups.entries()) {
-      const reports = group.targets.map((entry) => entry.report).filter((report): report is ChainReport => report !== undefined);
-      const first = reports[0];
-      if (!first) continue;
-      const hosts = [...new Set(reports.map((report) => report.host))].join(', ');
-      const groupServers = group.targets.flatMap((entry) => entry.servers);
-      if (await this.confirm(first, group.root, groupServers, { hosts, index: index + 1, total: groups.length })) confirmed.push(group);
+      const hosts = [...new Set(group.assessments.flatMap((entry) => (entry.target ? [entry.target.host] : [])))].join(', ');
+      const groupServers = group.assessments.map((entry) => entry.server);
+      if (await this.confirm(group.action === 'confirm', group.root, groupServers, { hosts, index: index + 1, total: groups.length })) confirmed.push(group);
     }
     if (confirmed.length === 0) return;
 
@@ -206,29 +214,28 @@ export class FixFlow {
         const perRoot: { root: { subject: string; sha256: string }; servers: ServerEntry[]; outcomes: FixResult[] }[] = [];
         for (const group of confirmed) {
           const outcomes: FixResult[] = [];
-          for (const { target: reached, report, servers: reaching } of group.targets) {
-            if (!report) continue;
+          // One fix per config, root and target: each server proved against its own target, through its own route.
+          for (const entries of useCases().groupForFix(group.assessments)) {
+            const { server: first, target: reached, report } = entries[0] as Assessment<ServerEntry>;
+            if (!report || !reached) continue;
             progress.report({ message: vscode.l10n.t('Verifying that the new bundle makes {0} trusted…', report.host) });
-            for (const entries of groupByConfig(reaching).values()) {
-              const first = entries[0] as ServerEntry;
-              const configPath = first.config.path;
-              // The user confirmed the root in the modal (the unknown-root warning included).
-              const outcome = await useCases().fixConfig({
-                configPath,
-                serversPath: first.config.serversPath,
-                servers: entries.map((entry) => entry.name),
-                cas: { kind: 'report', report, trustUnknown: true },
-                verify: { target: reached, analyzer: { verify: (host, caPem) => this.analysis.verify(host.host, host.port, caPem, undefined, host.proxyEnv) } },
-                mode: this.settings.bundleMode,
-                bundleDir: this.settings.bundleDirectory,
-                runtimeCheck: this.runtimeCheckFor(first, reached),
-              });
-              outcomes.push(outcome);
-              if (outcome.changed.length === 0) continue;
-              await this.undoStore.add({ configPath, servers: outcome.changed.map((change) => change.server), bundle: outcome.bundle, at: Date.now() });
-            }
+            const configPath = first.config.path;
+            // The user confirmed the root in the modal (the unknown-root warning included).
+            const outcome = await useCases().fixConfig({
+              configPath,
+              serversPath: first.config.serversPath,
+              servers: entries.map((entry) => entry.server.name),
+              cas: { kind: 'report', report, trustUnknown: true },
+              verify: { target: reached, analyzer: { verify: (host, caPem) => this.analysis.verify(host.host, host.port, caPem, undefined, host.proxyEnv) } },
+              mode: this.settings.bundleMode,
+              bundleDir: this.settings.bundleDirectory,
+              runtimeCheck: await this.runtimeCheckFor(first, reached),
+            });
+            outcomes.push(outcome);
+            if (outcome.changed.length === 0) continue;
+            await this.undoStore.add({ configPath, servers: outcome.changed.map((change) => change.server), bundle: outcome.bundle, at: Date.now() });
           }
-          perRoot.push({ root: group.root, servers: group.targets.flatMap((entry) => entry.servers), outcomes });
+          perRoot.push({ root: group.root, servers: group.assessments.map((entry) => entry.server), outcomes });
         }
         return perRoot;
       },
@@ -238,19 +245,20 @@ export class FixFlow {
     await Promise.all(fixed.map((group) => this.reportResults(group.outcomes, group.servers, markdownSafe(commonName(group.root.subject)), reread)));
   }
 
-  /** What each server will meet, the distinct targets analysed in the worker concurrently, with progress; null when cancelled. */
-  private async serverNeeds(servers: ServerEntry[], at?: { host: string; port: number }): Promise<NeedsResult<ServerEntry> | null> {
+  /** What each server will meet (the one assessment), the distinct targets analysed in the worker concurrently, with progress; null when cancelled. */
+  private async assess(servers: ServerEntry[], at?: { host: string; port: number }, report?: ChainReport): Promise<Assessment<ServerEntry>[] | null> {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analysing the hosts the MCP servers reach…'), cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        const needs = await serverNeeds(servers, { analysis: this.analysis, settings: this.settings, logger: this.logger }, {
+        const assessed = await assessServers(servers, { analysis: this.analysis, settings: this.settings, logger: this.logger }, {
           at,
+          report,
           signal: abort.signal,
           progress: (done, total, reached) => progress.report({ message: vscode.l10n.t('{0} of {1}: {2}', done, total, `${reached.host}:${reached.port}`), increment: 100 / total }),
         });
-        return abort.signal.aborted ? null : needs;
+        return abort.signal.aborted ? null : assessed;
       },
     );
   }
@@ -281,16 +289,16 @@ export class FixFlow {
   }
 
   private async confirm(
-    report: ChainReport,
+    unknownRoot: boolean,
     root: { subject: string; sha256: string },
     servers: ServerEntry[],
-    group: { hosts: string; index: number; total: number } = { hosts: report.host, index: 1, total: 1 },
+    group: { hosts: string; index: number; total: number },
   ): Promise<boolean> {
     // Several CAs: each confirmation says which one of how many it is.
     const step = group.total > 1 ? ` (${vscode.l10n.t('CA {0} of {1}', group.index, group.total)})` : '';
     const list = servers.map((server) => `• ${server.name} (${server.runtime}) — ${vscode.workspace.asRelativePath(server.config.path)}`).join('\n');
     const fingerprint = (root.sha256.match(/.{2}/g) ?? []).join(':').toUpperCase();
-    if (report.verdict === 'untrusted') {
+    if (unknownRoot) {
       const trust = vscode.l10n.t('Trust this CA anyway');
       const choice = await vscode.window.showWarningMessage(
         vscode.l10n.t('No trust store knows "{0}". This may be an attack.', commonName(root.subject)) + step,
@@ -334,10 +342,10 @@ export class FixFlow {
       for (const warning of outcome.warnings) this.logger.warn(warning.message);
     }
     for (const skip of skipped) {
-      if (skip.reason.startsWith('runtime-check:')) {
+      if (skip.code === 'runtime-check') {
         // Its own runtime still fails with the new environment: nothing was written for it, and it is never called fixed.
         void vscode.window.showWarningMessage(
-          vscode.l10n.t('{0} still fails in its own runtime, so nothing was changed for it: {1}', markdownSafe(skip.server), markdownSafe(skip.reason.slice('runtime-check:'.length).trim())),
+          vscode.l10n.t('{0} still fails in its own runtime, so nothing was changed for it: {1}', markdownSafe(skip.server), markdownSafe(skip.detail ?? skip.reason)),
         );
       } else {
         void vscode.window.showWarningMessage(vscode.l10n.t('{0} was not changed: {1}', markdownSafe(skip.server), markdownSafe(skip.reason)));
@@ -430,22 +438,19 @@ export class FixFlow {
   }
 }
 
-/** One fix per servers object: a file, or one of ~/.claude.json's projects. */
-function groupByConfig(servers: ServerEntry[]): Map<string, ServerEntry[]> {
-  const groups = new Map<string, ServerEntry[]>();
-  for (const server of servers) {
-    const key = JSON.stringify([server.config.path, server.config.serversPath ?? null]);
-    groups.set(key, [...(groups.get(key) ?? []), server]);
-  }
-  return groups;
-}
-
-/** The same fix from a terminal, for untrusted workspaces and scripts. */
-function cliCommand(servers: ServerEntry[], report: ChainReport): string {
+/** The same fix from a terminal, for untrusted workspaces and scripts: one command per config and target. */
+function cliCommand(assessments: readonly Assessment<ServerEntry>[]): string {
   const quote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
-  const byConfig = new Map<string, string[]>();
-  for (const server of servers) byConfig.set(server.config.path, [...(byConfig.get(server.config.path) ?? []), server.name]);
-  return [...byConfig.entries()]
-    .map(([config, names]) => `mcp-ssl-doctor fix --config ${quote(config)} ${names.map((name) => `--server ${quote(name)}`).join(' ')} --host ${quote(`${report.host}:${report.port}`)}`)
+  const byConfig = new Map<string, { config: string; host: string; names: string[] }>();
+  for (const { server, target } of assessments) {
+    if (!target) continue;
+    const host = `${target.host}:${target.port}`;
+    const key = JSON.stringify([server.config.path, host]);
+    const entry = byConfig.get(key) ?? { config: server.config.path, host, names: [] };
+    entry.names.push(server.name);
+    byConfig.set(key, entry);
+  }
+  return [...byConfig.values()]
+    .map(({ config, host, names }) => `mcp-ssl-doctor fix --config ${quote(config)} ${names.map((name) => `--server ${quote(name)}`).join(' ')} --host ${quote(host)}`)
     .join(' && ');
 }

@@ -7,7 +7,7 @@ import type { Settings } from './settings';
 import { commonName } from './verdictText';
 import { WORKSPACE_CONFIG_GLOB } from './configPresence';
 import { useCases } from './lazyUseCases';
-import { serverNeeds } from './serverNeeds';
+import { assessServers } from './assessServers';
 import { reportKey, type VerdictCache } from './verdictCache';
 
 const DEBOUNCE_MS = 1500;
@@ -64,19 +64,30 @@ export class Preflight implements vscode.Disposable {
         (server) => server.transport === 'stdio' && !this.settings.ignoredServers.includes(server.name),
       );
       if (servers.length === 0) return;
-      const needs = await serverNeeds(servers, this, { cache: this.cache });
-      for (const { target, found, error, needing } of needs.targets) {
-        if (error) {
-          this.logger.info(`preflight: ${target.host}:${target.port} not reachable (${error}); nothing to say`);
+      const core = useCases();
+      const assessments = await assessServers(servers, this, { cache: this.cache });
+      // One notification per target (host, port, route) whose root some servers do not trust.
+      const byTarget = new Map<string, typeof assessments>();
+      for (const assessment of assessments) {
+        if (!assessment.target) continue;
+        if (assessment.state === 'unreachable') {
+          this.logger.info(`preflight: ${assessment.target.host}:${assessment.target.port} not reachable (${assessment.probeError ?? '?'}); nothing to say about ${assessment.server.name}`);
           continue;
         }
-        if (!found?.root || needing.length === 0 || (found.verdict !== 'intercepted' && found.verdict !== 'untrusted')) continue;
+        if (!core.needsRoot(assessment) || !assessment.found) continue;
+        const key = core.targetKeyOf(assessment.target);
+        byTarget.set(key, [...(byTarget.get(key) ?? []), assessment]);
+      }
+      for (const group of byTarget.values()) {
+        const [first] = group;
+        const verdict = first?.found?.verdict;
+        if (!first?.target || !first.root || (verdict !== 'intercepted' && verdict !== 'untrusted')) continue;
         void this.notifier.onPreflight({
-          servers: needing.map((server) => ({ name: server.name, configPath: server.config.path })),
-          host: target.host,
-          port: target.port,
-          caSubject: commonName(found.root.subject),
-          verdict: found.verdict,
+          servers: group.map(({ server }) => ({ name: server.name, configPath: server.config.path })),
+          host: first.target.host,
+          port: first.target.port,
+          caSubject: commonName(first.root.subject),
+          verdict,
         });
       }
       if (!trusted) this.logger.info('preflight: workspace not trusted: its configs name no host or proxy, their CA files are not read');

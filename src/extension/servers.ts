@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { NeedsResult } from '../core/doctor/needs';
+import type { Assessment } from '../core/doctor/assess';
 import type { McpServer } from '../core/doctor/types';
 import type { Logger } from '../core/types';
 import { useCases } from './lazyUseCases';
@@ -41,22 +41,37 @@ interface ServerItem extends vscode.QuickPickItem {
   entry?: ServerEntry;
 }
 
-/** What each server will meet, as one line of the picker (from core/doctor/needs.ts's answer). */
-export function pickerNotes(needs: NeedsResult<ServerEntry>): Map<ServerEntry, string> {
+/** What each server will meet, as one line of the picker (from its assessment, core/doctor/assess.ts). */
+export function pickerNotes(assessments: readonly Assessment<ServerEntry>[]): Map<ServerEntry, string> {
   const notes = new Map<ServerEntry, string>();
-  for (const group of needs.targets) {
-    const where = `${group.target.host}:${group.target.port}`;
-    const root = group.found?.root ? commonName(group.found.root.subject) : '';
-    for (const server of group.servers) {
-      let note: string;
-      if (group.error) note = vscode.l10n.t('could not analyse {0}', where);
-      else if (group.trusting.includes(server)) note = vscode.l10n.t('already trusts "{0}"', root);
-      else if (group.needing.includes(server) && group.found?.action === 'fix') note = vscode.l10n.t('will fail: does not trust "{0}"', root);
-      else if (group.needing.includes(server)) note = vscode.l10n.t('meets "{0}", a CA no trust store knows: check with IT before trusting it', root);
-      else if (group.found?.verdict === 'trusted') note = vscode.l10n.t('nothing intercepts {0}', where);
-      else continue;
-      notes.set(server, note);
+  for (const assessment of assessments) {
+    const where = assessment.target ? `${assessment.target.host}:${assessment.target.port}` : '';
+    const root = assessment.root ? commonName(assessment.root.subject) : '';
+    let note: string;
+    switch (assessment.reason) {
+      case 'probe-failed':
+        note = vscode.l10n.t('could not analyse {0}', where);
+        break;
+      case 'trusts-root':
+        note = vscode.l10n.t('already trusts "{0}"', root);
+        break;
+      case 'root-not-trusted':
+      case 'log-failure':
+        note = vscode.l10n.t('will fail: does not trust "{0}"', root);
+        break;
+      case 'unknown-root':
+        note = vscode.l10n.t('meets "{0}", a CA no trust store knows: check with IT before trusting it', root);
+        break;
+      case 'strict-python':
+        note = vscode.l10n.t('its Python rejects "{0}" under strict X.509 rules (3.13+): trusting it will not help', root);
+        break;
+      case 'public-root':
+        note = vscode.l10n.t('nothing intercepts {0}', where);
+        break;
+      default:
+        continue;
     }
+    notes.set(assessment.server, note);
   }
   return notes;
 }

@@ -11,5 +11,6 @@ export { undoFix } from '../core/fix/undo';
 export { prepareHostLevel } from '../core/doctor/hostLevel';
 export { casForFix } from '../core/doctor/policy';
 export { applyHostTrust, undoOsStore } from '../core/hostTrust/apply';
-export { serversNeedingFix, serverTargetOf, probeEnvOf, verdictOf, groupByRoot } from '../core/doctor/needs';
+export { assess, hostSettingsEnvs, verdictOf, groupByRoot, groupForFix, preselected, needsRoot, targetKeyOf } from '../core/doctor/assess';
+export { probeEnvOf } from '../core/doctor/serverEnv';
 export { resolveProxy } from '../core/chain/proxy';

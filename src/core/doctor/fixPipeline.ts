@@ -82,7 +82,7 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
   const servers = await readServers({ hostApp: check.hostApp, path: request.configPath, scope: 'user', resolvesVariables: true, serversPath: request.serversPath });
   const results = await checkChangesInRuntime(servers, plan.changed, check);
   const failing = [...results.entries()].filter(([, result]) => result.ok === false);
-  const skipped = failing.map(([server, result]) => ({ server, reason: `runtime-check: ${describeRuntimeCheck(result)}` }));
+  const skipped = failing.map(([server, result]) => ({ server, reason: `runtime-check: ${describeRuntimeCheck(result)}`, code: 'runtime-check' as const, detail: describeRuntimeCheck(result) }));
   if (failing.length > 0) {
     const kept = plan.changed.map((change) => change.server).filter((name) => !failing.some(([server]) => server === name));
     if (kept.length === 0) return { ...describePlan(plan), dryRun: false, changed: [], skipped: [...plan.skipped, ...skipped] };

@@ -3,41 +3,22 @@
 import type { FixResult } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
 import { readCertificates } from '../fix/bundle';
-import { pythonVersionOf } from '../fix/python-version';
-import { launcherOf, RUNTIME_VARIABLES } from '../fix/runtimes';
-import { strictCaProblems, strictPathProblems } from '../fix/strict';
+import type { HostId } from '../fix/locations';
+import { RUNTIME_VARIABLES } from '../fix/runtimes';
 import { scanFile } from '../logs/scan';
 import type { ChainReport, Finding } from '../types';
 import { describeError } from '../types';
+import { assess, groupForFix, hostSettingsEnvs, targetKeyOf, type Assessment, type ServerState, type StateReason } from './assess';
 import { discoverConfigRefs, MachineScope } from './discover';
-import { discoverMachineLogs } from './machineLogs';
 import { CaSource, fixConfig } from './fixPipeline';
-import { readInventory } from './inventory';
-import { casForFix, decideFix, interceptionRoot } from './policy';
 import { describeHostTrustStep, hostPlanWouldChange, HostLevelPrepared, prepareHostLevel } from './hostLevel';
-import type { HostId } from '../fix/locations';
-import { DoctorError } from '../types';
-import { mapLimit } from './pool';
-import { serverTargetOf, targetKeyOf } from './needs';
-import { claudeCodeSettingsEnv, effectiveEnvOf } from './serverEnv';
-import { probeTargetOf } from './targets';
-import { serverTrustsRoot } from './trust';
+import { readInventory } from './inventory';
+import { discoverMachineLogs } from './machineLogs';
+import { casForFix } from './policy';
+import type { VariableContext } from './trust';
 import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from './types';
 
-export type ServerState = 'ok' | 'will-fail' | 'failing' | 'remote-host-trust' | 'strict-ca' | 'unreachable' | 'unknown';
-
-/** Why a server is in its state: a code each front end words (the CLI's words: doctorText). */
-export type StateReason =
-  | 'public-root' // nothing intercepts its target
-  | 'trusts-root' // its environment already trusts the intercepting root
-  | 'root-not-trusted' // it will meet a root its runtime does not trust
-  | 'unknown-root' // the root is in no store: fixed only when the user says so
-  | 'log-failure' // its log shows the failure now
-  | 'strict-python' // Python 3.13+ rejects this CA whatever is trusted
-  | 'remote' // the host connects itself: trust is the host's
-  | 'probe-failed'
-  | 'not-fixable-verdict' // expired, hostname-mismatch, incomplete
-  | 'invalid-entry';
+export type { ServerState, StateReason } from './assess';
 
 export interface ServerReport {
   hostApp: string;
@@ -113,11 +94,6 @@ export interface DoctorResult {
   skipped: { config: string; server: string; reason: string }[];
 }
 
-interface Probed {
-  report?: ChainReport;
-  error?: string;
-}
-
 /** The latest failure each server's own log shows (by server name). */
 async function logFailures(options: DoctorOptions): Promise<Map<string, Finding>> {
   const failures = new Map<string, Finding>();
@@ -135,21 +111,45 @@ async function logFailures(options: DoctorOptions): Promise<Map<string, Finding>
   return failures;
 }
 
-function isStrictPython(server: McpServer, report: ChainReport | undefined, givenCa: string[] | undefined): boolean {
-  if (server.runtime !== 'python') return false;
-  const problems = report ? strictPathProblems(report.path) : strictCaProblems((givenCa ?? []).map((pem) => ({ pem })));
-  if (problems.length === 0) return false;
-  const { base, rest } = launcherOf(server.command, server.args);
-  return pythonVersionOf(base, rest, server.env)?.strict === true;
-}
-
 export interface DoctorRun {
   result: DoctorResult;
+  /** Every server's assessment (the one rule: core/doctor/assess.ts). */
+  assessments: Assessment[];
   /** How many servers a fix would change (`--check` fails when this is not 0). */
   pending: number;
   /** Applies every fixable change (fills result.changed and result.skipped). */
   applyFixes(): Promise<void>;
 }
+
+/** One line for a person: the log line of a failure, the probe error, the verdict. */
+function messageOf(assessment: Assessment): string {
+  const { root, found, failure } = assessment;
+  switch (assessment.reason) {
+    case 'invalid-entry':
+      return 'neither a command nor a url: the host cannot start it';
+    case 'probe-failed':
+      return assessment.probeError ?? 'the probe failed';
+    case 'no-url':
+      return 'no https url to probe';
+    case 'public-root':
+      return failure ? `${failure.message} (but nothing intercepts ${assessment.target?.host ?? 'its host'}: another cause)` : 'verifies to a public root';
+    case 'not-fixable-verdict':
+      return `verdict ${found?.verdict ?? 'unknown'}`;
+    case 'remote':
+    case 'unknown-root':
+      if (assessment.server.transport === 'remote') return `the host connects itself to a target re-signed by ${root?.subject ?? 'a root'}`;
+      return failure ? failure.message : `runtime does not trust ${root?.subject ?? 'the root'}`;
+    case 'strict-python':
+      return 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12';
+    case 'trusts-root':
+      return `trusts ${root?.subject ?? 'the root'} through ${assessment.trustedVia ?? '?'}`;
+    case 'log-failure':
+    case 'root-not-trusted':
+      return failure ? failure.message : `runtime does not trust ${root?.subject ?? 'the root'}`;
+  }
+}
+
+const UNKNOWN_ROOT_FIX = 'a root no store trusts: confirm its fingerprint with IT, then --trust-unknown-ca';
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const progress = options.onProgress ?? (() => {});
@@ -158,41 +158,35 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   progress(`${refs.length} MCP config(s) found`);
   const inventory = await readInventory(refs.map(({ ref }) => ref));
   const scopeOf = (server: McpServer): MachineScope => refs.find(({ ref }) => ref === server.config)?.scope ?? (options.scopes[0] as MachineScope);
-  const failures = await logFailures(options);
+  const contextOf = (server: McpServer): VariableContext => {
+    const scope = scopeOf(server);
+    return { home: scope.home, workspaceFolder: scope.workspaceFolders[0], env: options.hostEnv };
+  };
 
   const given = options.givenCa ? readCertificates(options.givenCa.join(''), '--ca') : undefined;
   // A PEM bundle lists a chain leaf first: the last CA given is the root the servers must trust.
-  const givenRoot = given?.[given.length - 1];
-
-  // Each distinct target once, a few at a time.
-  const targets = new Map<string, ServerTarget>();
-  const targetOf = new Map<McpServer, ServerTarget | null>();
-  for (const server of inventory.servers) {
-    // A stdio server reaches its target through the proxy its own environment names (needs.ts, the
-    // editor's rule too); for a remote one the host connects itself, through its own proxy.
-    const remote = server.transport === 'remote' ? probeTargetOf(server) : null;
-    const target =
-      server.transport === 'stdio'
-        ? serverTargetOf(server, (entry) => effectiveEnvOf(entry, options.hostEnv), { probeHost: options.probeHost })
-        : remote && { host: remote.host, port: remote.port };
-    targetOf.set(server, target);
-    const needsProbe = server.transport === 'remote' || !given;
-    if (target && needsProbe) targets.set(targetKeyOf(target), target);
-  }
-  progress(`probing ${targets.size} host(s)`);
-  const probed = new Map<string, Probed>();
-  await mapLimit([...targets.values()], options.concurrency ?? 6, async (target) => {
-    try {
-      probed.set(targetKeyOf(target), { report: await options.analyzer.analyze(target, options.signal) });
-    } catch (error) {
-      probed.set(targetKeyOf(target), { error: describeError(error) });
-    }
-    progress(`probed ${target.host}:${target.port}`);
+  const givenLast = given?.[given.length - 1];
+  const reports = new Map<string, ChainReport>();
+  const assessments = await assess(inventory.servers, {
+    hostEnv: options.hostEnv,
+    contextOf,
+    analyze: async (target, signal) => {
+      progress(`probing ${target.host}:${target.port}`);
+      const report = await options.analyzer.analyze(target, signal);
+      reports.set(targetKeyOf(target), report);
+      return report;
+    },
+    probeHost: options.probeHost,
+    givenRoot: givenLast && options.givenCa ? { subject: givenLast.subject, sha256: givenLast.sha256, pems: options.givenCa } : undefined,
+    trustUnknown: options.trustUnknown,
+    failures: await logFailures(options),
+    concurrency: options.concurrency,
+    signal: options.signal,
   });
 
   // Remote servers: one plan per home, host app and root (the fix is the host's, once).
   const hostItems = new Map<string, HostItem>();
-  const planHost = async (server: McpServer, target: ServerTarget, report: ChainReport, rootSha256: string): Promise<{ reason: StateReason; fix: ServerReport['fix'] }> => {
+  const planHost = async (server: McpServer, target: ServerTarget, report: ChainReport, rootSha256: string): Promise<ServerReport['fix']> => {
     const scope = scopeOf(server);
     const hostApp = server.config.hostApp;
     try {
@@ -217,28 +211,26 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       }
       item.servers.push(server.name);
       const detail = item.prepared.plan.steps.map(describeHostTrustStep).join('; ');
-      return { reason: 'remote', fix: { kind: 'host-level', detail: item.wouldChange ? detail : `in place: ${detail}` } };
+      return { kind: 'host-level', detail: item.wouldChange ? detail : `in place: ${detail}` };
     } catch (error) {
-      if (error instanceof DoctorError && error.detail?.reason === 'unknown-root') {
-        return { reason: 'unknown-root', fix: { kind: 'none', detail: 'a root no store trusts: confirm its fingerprint with IT, then --trust-unknown-ca' } };
-      }
-      return { reason: 'remote', fix: { kind: 'none', detail: describeError(error) } };
+      return { kind: 'none', detail: describeError(error) };
     }
   };
 
-  // Claude Code's settings `env` reaches every server it starts: read once per home.
-  const claudeEnvs = new Map<string, Promise<Record<string, string>>>();
-  const claudeEnvOf = (home: string): Promise<Record<string, string>> => {
-    let env = claudeEnvs.get(home);
-    if (!env) claudeEnvs.set(home, (env = claudeCodeSettingsEnv(home)));
-    return env;
-  };
   const servers: ServerReport[] = [];
-  const fixable: { server: McpServer; target: ServerTarget | null; report?: ChainReport }[] = [];
-  for (const server of inventory.servers) {
-    const target = targetOf.get(server) ?? null;
-    const probe = target ? probed.get(targetKeyOf(target)) : undefined;
-    const base = {
+  const fixable: Assessment[] = [];
+  for (const assessment of assessments) {
+    const { server, target, root } = assessment;
+    let fix: ServerReport['fix'] = { kind: 'none', detail: '' };
+    if (assessment.reason === 'unknown-root') fix = { kind: 'none', detail: UNKNOWN_ROOT_FIX };
+    else if (assessment.fix === 'env') {
+      fix = { kind: 'env', detail: `set ${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle` };
+      fixable.push(assessment);
+    } else if (assessment.fix === 'host-level' && target && root) {
+      const report = reports.get(targetKeyOf(target));
+      if (report) fix = await planHost(server, target, report, root.sha256);
+    }
+    servers.push({
       hostApp: server.config.hostApp,
       config: server.config.path,
       ...(server.config.project ? { project: server.config.project } : {}),
@@ -246,60 +238,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       transport: server.transport,
       runtime: server.runtime,
       target: target && { host: target.host, port: target.port },
-      verified: null,
-    };
-    const report = probe?.report;
-    const rootOfReport = report ? interceptionRoot(report) : null;
-    const none = { kind: 'none' as const, detail: '' };
-    if (server.transport === 'invalid') {
-      servers.push({ ...base, state: 'unknown', reason: 'invalid-entry', root: null, fix: none, message: 'neither a command nor a url: the host cannot start it' });
-      continue;
-    }
-    if (probe?.error && (server.transport === 'remote' || !given)) {
-      servers.push({ ...base, state: 'unreachable', reason: 'probe-failed', root: null, fix: none, message: probe.error });
-      continue;
-    }
-    if (server.transport === 'remote') {
-      if (!report || report.verdict === 'trusted') servers.push({ ...base, state: 'ok', reason: 'public-root', root: null, fix: none, message: report ? 'verifies to a public root' : 'no https url to probe' });
-      else if (rootOfReport && target) {
-        const planned = await planHost(server, target, report, rootOfReport.sha256);
-        servers.push({ ...base, state: 'remote-host-trust', reason: planned.reason, root: rootOfReport, fix: planned.fix, message: `the host connects itself to a target re-signed by ${rootOfReport.subject}` });
-      }
-      else servers.push({ ...base, state: 'unknown', reason: 'not-fixable-verdict', root: null, fix: none, message: `verdict ${report.verdict}` });
-      continue;
-    }
-    const root = given && givenRoot ? { subject: givenRoot.subject, sha256: givenRoot.sha256 } : rootOfReport;
-    if (!root) {
-      const verdict = report?.verdict ?? 'unknown';
-      const failure = failures.get(server.name);
-      if (verdict === 'trusted') servers.push({ ...base, state: failure ? 'failing' : 'ok', reason: 'public-root', root: null, fix: none, message: failure ? `${failure.message} (but nothing intercepts ${report?.host}: another cause)` : 'verifies to a public root' });
-      else servers.push({ ...base, state: 'unknown', reason: 'not-fixable-verdict', root: null, fix: none, message: `verdict ${verdict}` });
-      continue;
-    }
-    const scope = scopeOf(server);
-    const env = effectiveEnvOf(server, options.hostEnv, process.platform, server.config.hostApp === 'claude-code' ? await claudeEnvOf(scope.home) : undefined);
-    // Python 3.13+ rejects such a CA whatever is trusted: said before looking at what the server trusts.
-    if (isStrictPython(server, report, options.givenCa)) {
-      servers.push({ ...base, state: 'strict-ca', reason: 'strict-python', root, fix: none, message: 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12' });
-      continue;
-    }
-    const trust = await serverTrustsRoot(server, root.sha256, env, { home: scope.home, workspaceFolder: scope.workspaceFolders[0], env: options.hostEnv });
-    if (trust.trusted) {
-      servers.push({ ...base, state: 'ok', reason: 'trusts-root', root, fix: none, message: `trusts ${root.subject} through ${trust.via}` });
-      continue;
-    }
-    const failure = failures.get(server.name);
-    const unknownRoot = !given && report !== undefined && decideFix(report).action === 'confirm' && !options.trustUnknown;
-    const variables = RUNTIME_VARIABLES[server.runtime].join(', ');
-    servers.push({
-      ...base,
-      state: failure ? 'failing' : 'will-fail',
-      reason: unknownRoot ? 'unknown-root' : failure ? 'log-failure' : 'root-not-trusted',
+      state: assessment.state,
+      reason: assessment.reason,
       root,
-      fix: unknownRoot ? { kind: 'none', detail: 'a root no store trusts: confirm its fingerprint with IT, then --trust-unknown-ca' } : { kind: 'env', detail: `set ${variables} to the bundle` },
-      message: failure ? failure.message : `runtime does not trust ${root.subject}`,
+      fix,
+      verified: null,
+      message: messageOf(assessment),
     });
-    if (!unknownRoot) fixable.push({ server, target, report });
   }
 
   const result: DoctorResult = {
@@ -312,65 +257,67 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const hostPending = [...hostItems.values()].filter((item) => item.wouldChange).reduce((sum, item) => sum + item.servers.length, 0);
   return {
     result,
+    assessments,
     pending: fixable.length + hostPending,
     applyFixes: async () => {
-      await applyFixes(fixable, options, scopeOf, result);
+      await applyFixes(fixable, reports, options, contextOf, result);
       await applyHostFixes([...hostItems.values()], options, result);
     },
   };
 }
 
+/** One fix per servers object, root and target (assess.ts's fixGroupKeyOf): each server proved against its own target, through its own route. */
 async function applyFixes(
-  fixable: { server: McpServer; target: ServerTarget | null; report?: ChainReport }[],
+  fixable: Assessment[],
+  reports: ReadonlyMap<string, ChainReport>,
   options: DoctorOptions,
-  scopeOf: (server: McpServer) => MachineScope,
+  contextOf: (server: McpServer) => VariableContext,
   result: DoctorResult,
 ): Promise<void> {
-  // One fix per config (and servers object) and CA source.
-  const groups = new Map<string, typeof fixable>();
-  for (const item of fixable) {
-    const key = JSON.stringify([item.server.config.path, item.server.config.serversPath ?? null, options.givenCa ? 'given' : item.target && targetKeyOf(item.target)]);
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-  for (const group of groups.values()) {
-    const first = group[0] as (typeof fixable)[number];
-    const scope = scopeOf(first.server);
-    const cas: CaSource = options.givenCa ? { kind: 'given', pems: options.givenCa } : { kind: 'report', report: first.report as ChainReport, trustUnknown: options.trustUnknown === true };
-    const config = first.server.config.path;
+  const settingsOf = hostSettingsEnvs();
+  for (const group of groupForFix(fixable)) {
+    const first = group[0] as Assessment;
+    const { server, target } = first;
+    const context = contextOf(server);
+    const report = target ? reports.get(targetKeyOf(target)) : undefined;
+    const cas: CaSource = options.givenCa ? { kind: 'given', pems: options.givenCa } : { kind: 'report', report: report as ChainReport, trustUnknown: options.trustUnknown === true };
+    const config = server.config.path;
     options.onProgress?.(`fixing ${config}`);
     let outcome: FixResult;
     try {
       outcome = await fixConfig({
         configPath: config,
-        serversPath: first.server.config.serversPath,
-        servers: group.map(({ server }) => server.name),
+        serversPath: server.config.serversPath,
+        servers: group.map((entry) => entry.server.name),
         cas,
-        verify: first.target && !options.givenCa ? { target: first.target, analyzer: options.analyzer, signal: options.signal } : undefined,
+        // A CA given by hand needs no probe; its handshake proof is the runtime check's.
+        verify: target && !options.givenCa ? { target, analyzer: options.analyzer, signal: options.signal } : undefined,
         mode: options.mode,
         bundleDir: options.bundleDir,
-        home: scope.home,
+        home: context.home,
         publicPem: options.publicPem,
         // A CA variable the user set stays: the server is skipped with the reason (nothing is lost).
         replace: false,
         runtimeCheck:
-          options.noRuntimeCheck || !first.target
+          options.noRuntimeCheck || !target
             ? undefined
             : {
-                hostApp: first.server.config.hostApp,
-                target: first.target,
+                hostApp: server.config.hostApp,
+                target,
                 hostEnv: options.hostEnv,
-                context: { home: scope.home, workspaceFolder: scope.workspaceFolders[0], env: options.hostEnv },
+                hostSettingsEnv: await settingsOf(server, context.home),
+                context,
                 verifyDocker: options.verifyDocker,
                 signal: options.signal,
               },
       });
     } catch (error) {
-      for (const { server } of group) result.skipped.push({ config, server: server.name, reason: describeError(error) });
+      for (const entry of group) result.skipped.push({ config, server: entry.server.name, reason: describeError(error) });
       continue;
     }
     for (const change of outcome.changed) {
       result.changed.push({ config, server: change.server, env: change.env, bundle: outcome.bundle, verified: change.verified ?? null });
-      const report = result.servers.find((server) => server.config === config && server.server === change.server);
+      const report = result.servers.find((entry) => entry.config === config && entry.server === change.server);
       if (report) report.verified = change.verified ?? null;
     }
     for (const skip of outcome.skipped) result.skipped.push({ config, server: skip.server, reason: skip.reason });

@@ -22,6 +22,8 @@ export interface RuntimeCheckOptions {
   signal?: AbortSignal;
   /** The proxy to use when the server's environment names none (the CLI's --proxy). */
   defaultProxy?: string;
+  /** What the host adds from its own settings (Claude Code's settings `env`): as in the assessment. */
+  hostSettingsEnv?: Record<string, string>;
 }
 
 /** The verification in the contract's shape: null when no runtime could be run (said in message). */
@@ -35,7 +37,7 @@ export async function checkChangesInRuntime(servers: McpServer[], changed: Chang
     changed.map(async (change) => {
       const server = servers.find((candidate) => candidate.name === change.server);
       if (!server) return;
-      const env = effectiveEnvOf({ config: server.config, env: { ...server.env, ...change.env } }, options.hostEnv);
+      const env = effectiveEnvOf({ config: server.config, env: { ...server.env, ...change.env } }, options.hostEnv, process.platform, options.hostSettingsEnv);
       for (const variable of Object.keys(change.env)) if (env[variable]) env[variable] = resolveConfigVariables(env[variable] as string, options.context);
       if (options.defaultProxy && !env.HTTPS_PROXY && !env.https_proxy) env.HTTPS_PROXY = options.defaultProxy;
       results.set(

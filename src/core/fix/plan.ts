@@ -74,7 +74,11 @@ export interface ChangedServer {
 
 export interface SkippedServer {
   server: string;
+  /** For a person (and the CLI contract's JSON): English. */
   reason: string;
+  /** What the front ends decide on, with its own words: `runtime-check` (its own runtime still fails: `detail` is why). */
+  code?: 'runtime-check';
+  detail?: string;
 }
 
 export interface FixPlan {
