@@ -219,6 +219,34 @@ describe('host-level fix: one orchestration for the CLI, doctor and the editor',
     assert.match(out(), /\[not done \(needs --yes-os-store\)\]/);
   });
 
+  it('doctor --fix: a failing OS-store step (macOS) leaves the settings file untouched and says why the servers were skipped', async () => {
+    const h = home();
+    const user = path.join(h.home, 'Library', 'Application Support', 'Code', 'User');
+    mkdirSync(user, { recursive: true });
+    writeFileSync(path.join(user, 'mcp.json'), `${JSON.stringify({ servers: { r: { type: 'http', url: `https://localhost:${origin.port}/mcp` } } })}\n`);
+    const settings = path.join(user, 'settings.json');
+    writeFileSync(settings, VSCODE_SETTINGS);
+    const store = failingStore();
+    const run = await runDoctor({
+      scopes: [{ home: h.home, workspaceFolders: [], platform: 'darwin', env: {} }],
+      hostEnv: {},
+      analyzer: analyzer(publicFile),
+      publicPem: publicRoot.pem,
+      trustUnknown: true,
+      yesOsStore: true,
+      runCommand: store.run,
+      readLogs: false,
+      noRuntimeCheck: true,
+    });
+    assert.equal(run.result.servers.find((server) => server.server === 'r')?.state, 'remote-host-trust');
+    await run.applyFixes();
+    assert.equal(store.calls.length, 1);
+    assert.deepEqual(run.result.changed, []);
+    assert.deepEqual(run.result.skipped.map((skip) => [skip.config, skip.server]), [[settings, 'r']]);
+    assert.match(run.result.skipped[0]?.reason ?? '', /failed: SecTrustSettingsSetTrustSettings.*nothing was written after it/);
+    assert.equal(readFileSync(settings, 'utf8'), VSCODE_SETTINGS);
+  });
+
   it('the same home gives the same plan to fix --host-level, doctor and the editor path', async () => {
     const h = home();
     writeFileSync(path.join(h.home, '.config', 'Code', 'User', 'mcp.json'), `${JSON.stringify({ servers: { r: { type: 'http', url: `https://localhost:${origin.port}/mcp` } } })}\n`);
