@@ -4,8 +4,7 @@
 import * as path from 'node:path';
 import { parseHostPort } from '../core/chain/hostPort';
 import { inProcessAnalyzer } from '../core/doctor/analyzer';
-import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, hostLevelRequestOf, hostTrustRootOf, isHostId, runHostLevelFix } from '../core/doctor/hostLevel';
-import { checkGivenCa } from '../core/doctor/policy';
+import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, hostLevelRequestOf, hostLevelRequestOfGivenCa, isHostId, runHostLevelFix } from '../core/doctor/hostLevel';
 import type { HostTarget } from '../core/doctor/types';
 import { readCertificates } from '../core/fix/bundle';
 import { HOST_TRUST } from '../core/hostTrust/hosts';
@@ -156,12 +155,8 @@ export async function fixHostLevel(values: HostLevelFlags, io: CliIO, deps: Host
 
   let request: HostLevelPlanRequest;
   if (values.ca) {
-    const { caTrustSource } = await import('../core/chain/index');
     const caPems = readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem);
-    checkGivenCa(await caTrustSource(caPems.join(''), probeFlags), trustUnknown, `--ca ${values.ca}`);
-    const root = hostTrustRootOf(caPems);
-    const trustedBy = await caTrustSource(root.pem, probeFlags);
-    request = { ...where, caPems, rootSha256: root.sha256, rootInOsStore: trustedBy === 'system', trustedBy };
+    request = await hostLevelRequestOfGivenCa(caPems, { ...where, trustUnknown }, probeFlags, `--ca ${values.ca}`);
   } else {
     request = hostLevelRequestOf(await analyzer.analyze(target as HostTarget), { ...where, trustUnknown });
   }

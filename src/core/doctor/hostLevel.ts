@@ -16,8 +16,8 @@ import type { CommandRunner, HostTrustResult, StepOutcome } from '../hostTrust/a
 import type { EditorSettingStep, HostTrustPlan, HostTrustRoot, HostTrustStep, OsStoreStep } from '../hostTrust/types';
 import type { ChainReport } from '../types';
 import { DoctorError } from '../types';
-import { casForFix } from './policy';
-import type { HostTarget } from './types';
+import { casForFix, checkGivenCa } from './policy';
+import type { AnalyzerOptions, HostTarget } from './types';
 
 export function isHostId(name: string): name is HostId {
   return Object.prototype.hasOwnProperty.call(HOST_TRUST, name);
@@ -57,7 +57,7 @@ export interface HostLevelPrepared {
 }
 
 /** Builds (and, unless a dry run, writes) the combined bundle, then plans the host's steps. */
-export async function prepareHostLevel(request: HostLevelRequest): Promise<HostLevelPrepared> {
+async function prepareHostLevel(request: HostLevelRequest): Promise<HostLevelPrepared> {
   const platform = request.platform ?? process.platform;
   const certs = request.caPems.flatMap((pem, i) => readCertificates(pem, `CA ${i + 1}`));
   const root = hostTrustRootOf(request.caPems, request.rootSha256);
@@ -121,6 +121,19 @@ export function hostLevelRequestOf(report: ChainReport, context: HostLevelContex
   const caPems = casForFix(report, trustUnknown);
   const rootInOsStore = report.verdict === 'intercepted';
   return { ...rest, caPems, rootSha256: report.root?.sha256, rootInOsStore, trustedBy: rootInOsStore ? 'system' : null };
+}
+
+/**
+ * The request for CAs given by hand (`--ca`): the same policy as a report's (a CA no store knows only
+ * with the user's word, `what` names it in the refusal), the last certificate as the root.
+ */
+export async function hostLevelRequestOfGivenCa(caPems: string[], context: HostLevelContext, stores: Pick<AnalyzerOptions, 'systemCaFile' | 'publicCaFile' | 'env'>, what: string): Promise<HostLevelPlanRequest> {
+  const { trustUnknown, ...rest } = context;
+  const { caTrustSource } = await import('../chain/caTrust');
+  checkGivenCa(await caTrustSource(caPems.join(''), stores), trustUnknown, what);
+  const root = hostTrustRootOf(caPems);
+  const trustedBy = await caTrustSource(root.pem, stores);
+  return { ...rest, caPems, rootSha256: root.sha256, rootInOsStore: trustedBy === 'system', trustedBy };
 }
 
 /** What the front end asks the person before anything is written. */
