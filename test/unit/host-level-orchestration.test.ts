@@ -219,6 +219,26 @@ describe('host-level fix: one orchestration for the CLI, doctor and the editor',
     assert.match(out(), /\[not done \(needs --yes-os-store\)\]/);
   });
 
+  it('CLI: "no" to the root at a terminal writes nothing (no bundle, no settings), says "Nothing changed." and exits 1; --yes skips the question', async () => {
+    const h = home();
+    const { io, out } = captureIo({ HOME: h.home }, dir);
+    io.isTTY = { stdin: true, stdout: true, stderr: true };
+    const questions: string[] = [];
+    io.prompt = async (question) => {
+      questions.push(question);
+      return 'n';
+    };
+    const flags: HostLevelFlags = { 'host-level': 'claude-code', ca: caFile, 'system-ca': systemFile, 'public-ca': publicFile };
+    assert.equal(await fixHostLevel(flags, io), 1);
+    assert.equal(questions.length, 1);
+    assert.match(out(), /sha256 [0-9a-f]{64}\n {2}your OS trust store already holds it[\s\S]*Nothing changed\.\n$/);
+    assert.equal(readFileSync(h.claude, 'utf8'), CLAUDE_SETTINGS);
+    assert.equal(existsSync(path.join(h.home, '.mcp-ssl-doctor')), false);
+    assert.equal(await fixHostLevel({ ...flags, yes: true }, io), 0);
+    assert.equal(questions.length, 1, '--yes: not asked again');
+    assert.match(readFileSync(h.claude, 'utf8'), /NODE_EXTRA_CA_CERTS/);
+  });
+
   it('doctor --fix: a failing OS-store step (macOS) leaves the settings file untouched and says why the servers were skipped', async () => {
     const h = home();
     const user = path.join(h.home, 'Library', 'Application Support', 'Code', 'User');
