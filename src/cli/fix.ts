@@ -37,6 +37,7 @@ const OPTIONS = {
   'host-level': { type: 'string' },
   settings: { type: 'string' },
   'yes-os-store': { type: 'boolean' },
+  yes: { type: 'boolean' },
 } as const;
 
 function human(result: FixResult): string {
@@ -82,7 +83,7 @@ export const fix: Command = async (argv, io) => {
     return EXIT_USAGE;
   };
   if (values['host-level'] !== undefined) return (await import('./hostLevel')).fixHostLevel(values, io);
-  if (values.settings || values['yes-os-store']) return usage('--settings and --yes-os-store go with --host-level HOSTAPP');
+  if (values.settings || values['yes-os-store'] || values.yes) return usage('--settings, --yes and --yes-os-store go with --host-level HOSTAPP');
   if (!values.config) return usage('--config FILE is required');
   if (!values.ca && !values.host) return usage('give the CA (--ca PEM) or a host to find it from (--host HOST[:PORT])');
   const mode = (values.mode ?? 'combined') as BundleMode;

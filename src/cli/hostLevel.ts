@@ -1,18 +1,20 @@
 // `mcp-ssl-doctor fix --host-level HOSTAPP`: trust for remote MCP servers belongs to the host that
-// connects (DESIGN.md "Trust belongs to the host for remote servers"). Analyse → policy → bundle →
-// verify → planHostTrust → apply the file steps (the OS store only with --yes-os-store).
+// connects. The flags and the terminal around core/doctor/hostLevel.ts `runHostLevelFix` (plan →
+// prove → confirm → write → apply; the OS store only with --yes-os-store or a yes at the terminal).
 import * as path from 'node:path';
 import { parseHostPort } from '../core/chain/hostPort';
 import { inProcessAnalyzer } from '../core/doctor/analyzer';
-import { describeHostTrustStep, hostTrustRootOf, isHostId, prepareHostLevel } from '../core/doctor/hostLevel';
-import { casForFix, checkGivenCa } from '../core/doctor/policy';
+import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, hostLevelRequestOf, hostLevelRequestOfGivenCa, isHostId, runHostLevelFix } from '../core/doctor/hostLevel';
 import type { HostTarget } from '../core/doctor/types';
 import { readCertificates } from '../core/fix/bundle';
 import { HOST_TRUST } from '../core/hostTrust/hosts';
-import type { AppliedStep, HostTrustResult } from '../core/hostTrust/apply';
+import type { AppliedStep, CommandRunner, HostTrustResult } from '../core/hostTrust/apply';
 import type { HostTrustPlan } from '../core/hostTrust/types';
 import { DoctorError } from '../core/types';
 import { CliIO, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf, readInput } from './io';
+
+/** The person said no at the terminal: nothing changed, the fix is not done. */
+const EXIT_DECLINED = 1;
 
 export interface HostLevelFlags {
   'host-level'?: string;
@@ -20,6 +22,8 @@ export interface HostLevelFlags {
   ca?: string;
   settings?: string;
   'yes-os-store'?: boolean;
+  /** The root without a question at a terminal. */
+  yes?: boolean;
   'dry-run'?: boolean;
   json?: boolean;
   'trust-unknown-ca'?: boolean;
@@ -54,6 +58,13 @@ const OUTCOME_TEXT: Record<Outcome, string> = {
   failed: 'FAILED',
   'needs-confirmation': 'not done (needs --yes-os-store)',
   shown: 'for you',
+  'not-run': 'not done: the OS store step failed',
+};
+
+const TRUSTED_BY_TEXT: Record<string, string> = {
+  system: 'your OS trust store already holds it',
+  public: 'a public root vouches for it',
+  none: "no trust store knows it: this may be an attack rather than your company's proxy; trust it only if IT confirms this fingerprint",
 };
 
 function human(plan: HostTrustPlan, bundle: { path: string; written: boolean }, verified: HostTarget | null, steps: { step: AppliedStep['step']; outcome: Outcome; detail?: string }[], result: HostTrustResult | null, dryRun: boolean): string {
@@ -70,6 +81,7 @@ function human(plan: HostTrustPlan, bundle: { path: string; written: boolean }, 
       for (const alt of step.alternatives ?? []) lines.push(`      (${alt.family}) ${alt.command}`);
     }
   }
+  if (result?.stopped === 'os-store-failed') lines.push('Nothing was written after the failed OS store step: the settings do not help until the root is in the store. Fix the store step and run again.');
   for (const found of result?.insecure ?? []) lines.push(`Warning: ${found.file} ${found.where} sets ${found.setting}: verification is off there; remove it.`);
   const files = result?.files.filter((file) => file.changed) ?? [];
   if (files.length > 0) {
@@ -79,7 +91,43 @@ function human(plan: HostTrustPlan, bundle: { path: string; written: boolean }, 
   return `${lines.join('\n')}\n`;
 }
 
-export async function fixHostLevel(values: HostLevelFlags, io: CliIO): Promise<number> {
+/** The terminal's answers: flags first, else a question at a terminal; a script without the flag gets the documented default. */
+function cliHooks(values: HostLevelFlags, io: CliIO): HostLevelHooks {
+  const atTerminal = io.isTTY?.stdin === true && io.prompt !== undefined && values.json !== true;
+  const ask = async (question: string): Promise<boolean> => /^y(es)?$/i.test(((await io.prompt?.(question)) ?? '').trim());
+  return {
+    // The command names the host-level fix and the policy already refused a root no store knows
+    // without --trust-unknown-ca: a script goes on; a person at a terminal sees the root and says yes.
+    confirmRoot: async (question) => {
+      if (values.yes === true || !atTerminal) return true;
+      const servers = question.servers.length > 0 ? ` for ${question.servers.join(', ')}` : '';
+      io.stdout(
+        [
+          `Host: ${question.hostApp}${servers}${question.verified ? ` (remote host ${question.verified.host}:${question.verified.port})` : ''}`,
+          `Root: ${question.root.subject}`,
+          `  sha256 ${question.root.sha256}`,
+          `  ${TRUSTED_BY_TEXT[question.trustedBy ?? 'none']}`,
+          ...question.plan.steps.map((step) => `  would: ${describeHostTrustStep(step)}`),
+          '',
+        ].join('\n'),
+      );
+      return ask(`Trust this root in ${question.hostApp}? [y/N] `);
+    },
+    confirmOsStore: async (step) => {
+      if (values['yes-os-store'] === true) return true;
+      if (!atTerminal) return false;
+      return ask(`Add the root to your OS trust store now (${step.command})? [y/N] `);
+    },
+  };
+}
+
+/** What tests inject: the platform the plan is for, the store command runner. */
+export interface HostLevelDeps {
+  platform?: NodeJS.Platform;
+  run?: CommandRunner;
+}
+
+export async function fixHostLevel(values: HostLevelFlags, io: CliIO, deps: HostLevelDeps = {}): Promise<number> {
   const usage = (message: string): number => {
     io.stderr(`mcp-ssl-doctor fix: ${message}\n`);
     return EXIT_USAGE;
@@ -95,60 +143,62 @@ export async function fixHostLevel(values: HostLevelFlags, io: CliIO): Promise<n
   const probeFlags = analyzerOptions(values, io);
   const analyzer = inProcessAnalyzer(probeFlags);
   const target = values.host ? parseHostPort(values.host) : undefined;
-  const { caTrustSource } = await import('../core/chain/index');
-
-  let caPems: string[];
-  let rootSha256: string | undefined;
-  if (values.ca) {
-    caPems = readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem);
-    checkGivenCa(await caTrustSource(caPems.join(''), probeFlags), trustUnknown, `--ca ${values.ca}`);
-  } else {
-    const report = await analyzer.analyze(target as HostTarget);
-    caPems = casForFix(report, trustUnknown);
-    rootSha256 = report.root?.sha256;
-  }
-  const root = hostTrustRootOf(caPems, rootSha256);
-  const rootInOsStore = (await caTrustSource(root.pem, probeFlags)) === 'system';
-  const dryRun = values['dry-run'] === true;
-  const home = homeOf(io);
-  const request = {
+  const where = {
     hostApp,
-    home,
-    caPems,
-    rootSha256: root.sha256,
-    rootInOsStore,
+    home: homeOf(io),
+    platform: deps.platform,
     bundleDir: values['bundle-dir'] ? resolve(values['bundle-dir']) : undefined,
     publicPem,
     settingsFile: values.settings ? resolve(values.settings) : undefined,
     env: io.env,
   };
-  const prepared = await prepareHostLevel({ ...request, writeBundle: false });
 
-  // Proof before anything is written: the remote host verifies trusting only this bundle.
-  let verified: HostTarget | null = null;
-  if (target) {
-    const check = await analyzer.verify(target, prepared.bundle.pem);
-    if (!check.ok) throw new DoctorError('refused', `a handshake with ${target.host}:${target.port} trusting only the bundle fails (${check.error ?? 'unknown error'}): nothing was written`);
-    verified = target;
+  let request: HostLevelPlanRequest;
+  if (values.ca) {
+    const caPems = readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem);
+    request = await hostLevelRequestOfGivenCa(caPems, { ...where, trustUnknown }, probeFlags, `--ca ${values.ca}`);
+  } else {
+    request = hostLevelRequestOf(await analyzer.analyze(target as HostTarget), { ...where, trustUnknown });
   }
-  const { plan } = prepared;
-  if (dryRun) {
-    const steps = plan.steps.map((step) => ({ step, outcome: (step.kind === 'explain' || step.kind === 'editor-process-env' ? 'shown' : 'planned') as Outcome }));
-    io.stdout(
-      values.json
-        ? `${JSON.stringify({ dryRun: true, hostApp, hostClass: plan.hostClass, root: plan.root, rootInOsStore, reasons: plan.reasons, bundle: { path: prepared.bundle.path, written: false }, verified, steps: steps.map((s) => stepJson(s.step, s.outcome)), files: [], insecure: [] }, null, 2)}\n`
-        : human(plan, prepared.bundle, verified, steps, null, true),
-    );
-    return EXIT_OK;
+  const dryRun = values['dry-run'] === true;
+  const outcome = await runHostLevelFix({
+    ...request,
+    // Proof before anything is written: the remote host verifies trusting only this bundle.
+    proof: target && { target, verify: async (pem) => analyzer.verify(target, pem) },
+    hooks: cliHooks(values, io),
+    dryRun,
+    replaceExisting: values.replace === true,
+    run: deps.run,
+  });
+  const { plan } = outcome.prepared;
+  const rootInOsStore = request.rootInOsStore;
+  switch (outcome.status) {
+    case 'proof-failed': {
+      const where = target ? `${target.host}:${target.port}` : '?';
+      throw new DoctorError('refused', `a handshake with ${where} trusting only the bundle fails (${outcome.proofError ?? 'unknown error'}): nothing was written`);
+    }
+    case 'declined':
+      io.stdout('Nothing changed.\n');
+      return EXIT_DECLINED;
+    case 'planned': {
+      const steps = plan.steps.map((step) => ({ step, outcome: (step.kind === 'explain' || step.kind === 'editor-process-env' ? 'shown' : 'planned') as Outcome }));
+      io.stdout(
+        values.json
+          ? `${JSON.stringify({ dryRun: true, hostApp, hostClass: plan.hostClass, root: plan.root, rootInOsStore, reasons: plan.reasons, bundle: { path: outcome.prepared.bundle.path, written: false }, verified: outcome.verified, steps: steps.map((s) => stepJson(s.step, s.outcome)), files: [], insecure: [] }, null, 2)}\n`
+          : human(plan, outcome.prepared.bundle, outcome.verified, steps, null, true),
+      );
+      return EXIT_OK;
+    }
+    case 'applied':
+    case 'os-store-failed':
+      break;
   }
-  const written = await prepareHostLevel({ ...request, writeBundle: true });
-  const { applyHostTrust } = await import('../core/hostTrust/apply');
-  const result = await applyHostTrust(written.plan, { confirmedOsStore: values['yes-os-store'] === true, replaceExisting: values.replace === true });
-  const bundle = { path: written.bundle.path, written: written.bundle.written };
+  const result = outcome.applied as HostTrustResult;
+  const bundle = { path: outcome.prepared.bundle.path, written: outcome.prepared.bundle.written };
   io.stdout(
     values.json
-      ? `${JSON.stringify({ dryRun: false, hostApp, hostClass: plan.hostClass, root: plan.root, rootInOsStore, reasons: plan.reasons, bundle, verified, steps: result.steps.map((s) => stepJson(s.step, s.outcome, s.detail)), files: result.files, insecure: result.insecure }, null, 2)}\n`
-      : human(written.plan, bundle, verified, result.steps, result, false),
+      ? `${JSON.stringify({ dryRun: false, hostApp, hostClass: plan.hostClass, root: plan.root, rootInOsStore, reasons: plan.reasons, bundle, verified: outcome.verified, status: outcome.status, steps: result.steps.map((s) => stepJson(s.step, s.outcome, s.detail)), files: result.files, insecure: result.insecure }, null, 2)}\n`
+      : human(plan, bundle, outcome.verified, result.steps, result, false),
   );
   // A store command that ran and failed: the fix is not done.
   return result.steps.some((step) => step.outcome === 'failed') ? EXIT_USAGE : EXIT_OK;

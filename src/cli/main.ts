@@ -12,11 +12,11 @@ const COMMAND_USAGE: Record<string, string> = {
                      [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
                      [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--no-runtime-check] [--verify-docker]
                      [--dry-run] [--json]
-  mcp-ssl-doctor fix --host-level HOSTAPP (--host HOST[:PORT] | --ca PEM) [--settings FILE] [--yes-os-store]
+  mcp-ssl-doctor fix --host-level HOSTAPP (--host HOST[:PORT] | --ca PEM) [--settings FILE] [--yes] [--yes-os-store]
                      [--proxy URL] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE] [--trust-unknown-ca]
                      [--replace] [--timeout MS] [--dry-run] [--json]
                      (remote MCP servers: the host connects itself, so the CA goes into the host — vscode, cursor,
-                     claude-code, ... — its settings, and with --yes-os-store the OS store)`,
+                     claude-code, ... — its settings, and with --yes-os-store the OS store; at a terminal it asks first)`,
   undo: `  mcp-ssl-doctor undo --config FILE [--json]`,
   doctor: `  mcp-ssl-doctor doctor [--workspace DIR]... [--home DIR]... [--ca PEM] [--proxy URL] [--probe-host HOST[:PORT]]
                      [--fix [--yes] [--yes-os-store]] [--check] [--trust-unknown-ca] [--bundle-dir DIR] [--mode combined|ca-only]

@@ -2,13 +2,16 @@
 // `Error sending message to https://…: TypeError: fetch failed`. Probe that URL out of band (the
 // worker); when a proxy re-signs it, offer the host-level fix: the editor's system-certificate
 // settings (and the OS store step where there is one), confirmed with subject and SHA-256,
-// recorded for Undo, then Reload Window. DESIGN.md "Trust belongs to the host for remote servers".
+// recorded for Undo, then Reload Window. The fix itself is core/doctor/hostLevel.ts runHostLevelFix,
+// the one the CLI's `fix --host-level` and `doctor --fix` run.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { interceptionRoot } from '../core/doctor/policy';
 import { probeableFromLog } from '../core/doctor/targets';
+import type { HostLevelQuestion } from '../core/doctor/hostLevel';
+import type { StepOutcome } from '../core/hostTrust/apply';
 import { SYSTEM_CERTIFICATE_SETTINGS } from '../core/hostTrust/types';
-import type { HostTrustStep, OsStoreStep } from '../core/hostTrust/types';
+import type { EditorSettingStep, HostTrustStep, OsStoreStep } from '../core/hostTrust/types';
 import { markdownSafe } from '../core/text';
 import type { ChainReport, Logger, ScanSignal } from '../core/types';
 import type { ChainAnalysis } from './analysis';
@@ -88,7 +91,7 @@ export class RemoteTrust implements vscode.Disposable {
     const choice = await vscode.window.showWarningMessage(message, fix);
     if (choice !== fix) return;
     try {
-      await this.fix(report);
+      await this.fix(report, signal.server);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       this.logger.warn(`remote trust fix failed: ${text}`);
@@ -96,80 +99,95 @@ export class RemoteTrust implements vscode.Disposable {
     }
   }
 
-  /** Confirm with subject and SHA-256, then carry out planHostTrust's steps for this editor. */
-  async fix(report: ChainReport): Promise<void> {
+  /**
+   * The shared host-level fix (core/doctor/hostLevel.ts runHostLevelFix): plan → a handshake trusting
+   * only the new bundle → this modal (subject, SHA-256, the steps) → write → apply, the settings through
+   * the editor's API. A failed OS-store step stops it: no setting is changed after it.
+   */
+  async fix(report: ChainReport, server?: string): Promise<void> {
     const root = report.root;
     if (!root) return;
     const appName = vscode.env.appName;
-    const untrusted = report.verdict === 'untrusted';
     const uc = useCases();
-    const caPems = uc.casForFix(report, untrusted);
-    const request = {
+    const request = uc.hostLevelRequestOf(report, {
       hostApp: hostAppOf(appName),
       home: os.homedir(),
-      caPems,
-      rootSha256: root.sha256,
-      rootInOsStore: report.verdict === 'intercepted',
+      // The modal below warns about a root no store knows before the person can say yes.
+      trustUnknown: report.verdict === 'untrusted',
       availableSettings: availableSystemCertificateSettings(),
       env: process.env,
-    };
-    const prepared = await uc.prepareHostLevel({ ...request, writeBundle: false });
-    const steps = prepared.plan.steps;
-    const settings = steps.filter((step): step is Extract<HostTrustStep, { kind: 'editor-setting' }> => step.kind === 'editor-setting');
-    const osStore = steps.find((step): step is OsStoreStep => step.kind === 'os-store');
-    const lines = [
-      vscode.l10n.t('Subject: {0}', root.subject),
-      vscode.l10n.t('SHA-256: {0}', root.sha256),
-      '',
-      ...settings.map((step) => vscode.l10n.t('User setting: "{0}": true', step.key)),
-      ...(osStore ? [osStore.runsHere ? vscode.l10n.t('Add the CA to your OS trust store: {0}', osStore.command) : vscode.l10n.t('An administrator adds the CA to the system store: {0}', osStore.command)] : []),
-    ];
-    const question = untrusted
-      ? vscode.l10n.t('"{0}" is a CA that no trust store knows: this may be an attack rather than your company\'s proxy. Trust it in {1} only if IT confirms this fingerprint.', root.subject, appName)
-      : vscode.l10n.t('Trust this CA in {0} for remote MCP servers?', appName);
-    const trust = vscode.l10n.t('Trust in {0}', appName);
-    const answer = await vscode.window.showWarningMessage(question, { modal: true, detail: lines.join('\n') }, trust);
-    if (answer !== trust) return;
-
-    // The bundle (and the root file for the store) only now, after the person said yes.
-    const written = await uc.prepareHostLevel({ ...request, writeBundle: true });
-    // Proof before anything is changed: a handshake to the server's host trusting only the new bundle.
-    const proof = await this.analysis.verify(report.host, report.port, written.bundle.pem);
-    if (!proof.ok) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Nothing was changed: a handshake with {0} trusting only this CA failed ({1}).', markdownSafe(`${report.host}:${report.port}`), markdownSafe(proof.error ?? '')));
-      return;
-    }
+    });
     const record: HostTrustRecord = { at: Date.now(), host: `${report.host}:${report.port}`, settings: [] };
-    const writtenOsStore = written.plan.steps.find((step): step is OsStoreStep => step.kind === 'os-store');
-    if (writtenOsStore) {
-      const applied = await uc.applyHostTrust({ ...written.plan, steps: [writtenOsStore] }, { confirmedOsStore: true });
-      const outcome = applied.steps[0];
-      if (outcome?.outcome === 'ran') record.osStore = writtenOsStore;
-      else if (outcome?.outcome === 'failed') {
-        // Without the root in the store the settings alone do not help: nothing more is changed.
-        void vscode.window.showErrorMessage(vscode.l10n.t('Adding the CA to the OS store failed: {0}', outcome.detail ?? ''));
+    const config = vscode.workspace.getConfiguration();
+    const confirmRoot = async (question: HostLevelQuestion): Promise<boolean> => {
+      const steps = question.plan.steps;
+      const settings = steps.filter((step): step is Extract<HostTrustStep, { kind: 'editor-setting' }> => step.kind === 'editor-setting');
+      const osStore = steps.find((step): step is OsStoreStep => step.kind === 'os-store');
+      const lines = [
+        vscode.l10n.t('Subject: {0}', question.root.subject),
+        vscode.l10n.t('SHA-256: {0}', question.root.sha256),
+        '',
+        ...settings.map((step) => vscode.l10n.t('User setting: "{0}": true', step.key)),
+        ...(osStore ? [osStore.runsHere ? vscode.l10n.t('Add the CA to your OS trust store: {0}', osStore.command) : vscode.l10n.t('An administrator adds the CA to the system store: {0}', osStore.command)] : []),
+      ];
+      const message =
+        question.trustedBy === null
+          ? vscode.l10n.t('"{0}" is a CA that no trust store knows: this may be an attack rather than your company\'s proxy. Trust it in {1} only if IT confirms this fingerprint.', question.root.subject, appName)
+          : vscode.l10n.t('Trust this CA in {0} for remote MCP servers?', appName);
+      const trust = vscode.l10n.t('Trust in {0}', appName);
+      return (await vscode.window.showWarningMessage(message, { modal: true, detail: lines.join('\n') }, trust)) === trust;
+    };
+    // User settings through the editor's API (these settings are read from user scope only).
+    const writeEditorSettings = async (steps: EditorSettingStep[]): Promise<StepOutcome[]> => {
+      const outcomes: StepOutcome[] = [];
+      for (const step of steps) {
+        const before = config.inspect<boolean>(step.key)?.globalValue;
+        if (before === true) {
+          outcomes.push('unchanged');
+          continue;
+        }
+        await config.update(step.key, true, vscode.ConfigurationTarget.Global);
+        record.settings.push({ key: step.key, before });
+        this.logger.info(`set user setting ${step.key}: true (was ${String(before)})`);
+        outcomes.push('changed');
+      }
+      return outcomes;
+    };
+    const outcome = await uc.runHostLevelFix({
+      ...request,
+      servers: server ? [server] : [],
+      proof: { target: { host: report.host, port: report.port }, verify: (pem) => this.analysis.verify(report.host, report.port, pem) },
+      // The modal named the store step and its command: its yes covers that step.
+      hooks: { confirmRoot, confirmOsStore: async () => true },
+      writeEditorSettings,
+    });
+    switch (outcome.status) {
+      case 'proof-failed':
+        void vscode.window.showErrorMessage(vscode.l10n.t('Nothing was changed: a handshake with {0} trusting only this CA failed ({1}).', markdownSafe(`${report.host}:${report.port}`), markdownSafe(outcome.proofError ?? '')));
+        return;
+      case 'declined':
+      case 'planned':
+        return;
+      case 'os-store-failed': {
+        // Without the root in the store the settings alone do not help: nothing more was changed.
+        const failed = outcome.applied?.steps.find((step) => step.outcome === 'failed');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Adding the CA to the OS store failed: {0}', failed?.detail ?? ''));
         return;
       }
-      else if (!writtenOsStore.runsHere) {
+      case 'applied':
+        break;
+    }
+    for (const { step, outcome: done } of outcome.applied?.steps ?? []) {
+      if (step.kind === 'os-store' && done === 'ran') record.osStore = step;
+      if (step.kind === 'os-store' && !step.runsHere) {
         const copy = vscode.l10n.t('Copy command');
-        void vscode.window.showInformationMessage(vscode.l10n.t('There is no per-user trust store on Linux: an administrator runs {0}', writtenOsStore.command), copy).then(async (picked) => {
-          if (picked === copy) await vscode.env.clipboard.writeText(writtenOsStore.command);
+        void vscode.window.showInformationMessage(vscode.l10n.t('There is no per-user trust store on Linux: an administrator runs {0}', step.command), copy).then(async (picked) => {
+          if (picked === copy) await vscode.env.clipboard.writeText(step.command);
         });
       }
-    }
-    // User settings through the editor's API (these settings are read from user scope only).
-    const config = vscode.workspace.getConfiguration();
-    for (const step of written.plan.steps) {
-      if (step.kind !== 'editor-setting') continue;
-      const before = config.inspect<boolean>(step.key)?.globalValue;
-      if (before === true) continue;
-      await config.update(step.key, true, vscode.ConfigurationTarget.Global);
-      record.settings.push({ key: step.key, before });
-      this.logger.info(`set user setting ${step.key}: true (was ${String(before)})`);
-    }
-    const processEnv = written.plan.steps.find((step) => step.kind === 'editor-process-env');
-    if (processEnv && processEnv.kind === 'editor-process-env') {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Until the CA is in the system store, start {0} with {1}={2} in its environment.', appName, processEnv.variable, processEnv.value));
+      if (step.kind === 'editor-process-env') {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Until the CA is in the system store, start {0} with {1}={2} in its environment.', appName, step.variable, step.value));
+      }
     }
     if (record.settings.length > 0 || record.osStore) await this.state.update(KEY, [record, ...this.state.get<HostTrustRecord[]>(KEY, [])].slice(0, 20));
     const reload = vscode.l10n.t('Reload Window');

@@ -341,8 +341,15 @@ describe('host trust: the OS store step', () => {
     const failing = recorder(1, 'SecTrustSettingsSetTrustSettings: The authorization was canceled by the user.\n');
     const result = await applyHostTrust(p, { run: failing.run, confirmedOsStore: true });
     assert.deepEqual([result.steps[0]?.outcome, result.steps[0]?.detail], ['failed', 'SecTrustSettingsSetTrustSettings: The authorization was canceled by the user.']);
-    // The settings are still written: they are right either way, and the store step can be retried.
-    assert.equal(result.steps[1]?.outcome, 'changed');
+    // Nothing is written after it: the settings alone would not help without the root in the store.
+    assert.deepEqual(result.steps.slice(1).map((s) => [s.step.kind, s.outcome]), [
+      ['editor-setting', 'not-run'],
+      ['editor-setting', 'not-run'],
+    ]);
+    assert.equal(result.stopped, 'os-store-failed');
+    assert.deepEqual(result.files, []);
+    assert.equal(existsSync((p.steps[1] as { file: string }).file), false, 'no settings file was created');
+    assert.deepEqual(manifests(h), [], 'no undo record');
   });
 
   it('Linux: never runs, even confirmed: the root file is written for the administrator and the command shown', async () => {

@@ -1,6 +1,8 @@
-// Host-level trust for remote MCP servers, as the CLI (`fix --host-level`), `doctor --fix` and the
-// editor run it: the CAs the policy allows → the root → the combined bundle → planHostTrust. The plan
-// is pure; writing the bundle is the only write here (applyHostTrust does the rest).
+// Host-level trust for remote MCP servers: the one orchestration the CLI (`fix --host-level`),
+// `doctor --fix` and the editor (extension/remoteTrust.ts) run. Plan (policy → root → combined bundle
+// → planHostTrust, pure) → prove (a handshake trusting only the bundle) → the front end's confirmation
+// hooks → write the bundle → apply the steps (hostTrust/apply.ts: a failed OS-store step stops the
+// rest) → a result of codes each front end words.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { buildBundle, readCertificates, writeBundle } from '../fix/bundle';
@@ -10,8 +12,12 @@ import { defaultBundleDir } from '../fix/paths';
 import { HOST_TRUST } from '../hostTrust/hosts';
 import { planHostTrust } from '../hostTrust/plan';
 import { editSettings, SettingEdit } from '../hostTrust/settingsFile';
-import type { HostTrustPlan, HostTrustRoot, HostTrustStep } from '../hostTrust/types';
+import type { CommandRunner, HostTrustResult, StepOutcome } from '../hostTrust/apply';
+import type { EditorSettingStep, HostTrustPlan, HostTrustRoot, HostTrustStep, OsStoreStep } from '../hostTrust/types';
+import type { ChainReport } from '../types';
 import { DoctorError } from '../types';
+import { casForFix, checkGivenCa } from './policy';
+import type { AnalyzerOptions, HostTarget } from './types';
 
 export function isHostId(name: string): name is HostId {
   return Object.prototype.hasOwnProperty.call(HOST_TRUST, name);
@@ -51,7 +57,7 @@ export interface HostLevelPrepared {
 }
 
 /** Builds (and, unless a dry run, writes) the combined bundle, then plans the host's steps. */
-export async function prepareHostLevel(request: HostLevelRequest): Promise<HostLevelPrepared> {
+async function prepareHostLevel(request: HostLevelRequest): Promise<HostLevelPrepared> {
   const platform = request.platform ?? process.platform;
   const certs = request.caPems.flatMap((pem, i) => readCertificates(pem, `CA ${i + 1}`));
   const root = hostTrustRootOf(request.caPems, request.rootSha256);
@@ -79,6 +85,132 @@ export async function prepareHostLevel(request: HostLevelRequest): Promise<HostL
     plan = { ...plan, steps: plan.steps.map((step): HostTrustStep => (step.kind === 'claude-code-env' ? { ...step, file } : step)) };
   }
   return { plan, root, bundle: { path: bundlePath, written, pem: bundle.pem } };
+}
+
+/** The plan alone: nothing is written (the dry run, doctor's report, what the confirmation shows). */
+export function planHostLevel(request: HostLevelPlanRequest): Promise<HostLevelPrepared> {
+  return prepareHostLevel({ ...request, writeBundle: false });
+}
+
+/** Which store already trusts the root: the OS store, the public roots, or none (possibly an attack). */
+export type RootTrustedBy = 'system' | 'public' | null;
+
+export type HostLevelPlanRequest = Omit<HostLevelRequest, 'writeBundle'> & { trustedBy: RootTrustedBy };
+
+/** What a front end knows besides the probe's report. */
+export interface HostLevelContext {
+  hostApp: HostId;
+  home: string;
+  platform?: NodeJS.Platform;
+  /** The user's word for a root no store knows (the CLI's --trust-unknown-ca, the editor's modal). */
+  trustUnknown: boolean;
+  bundleDir?: string;
+  publicPem?: string;
+  settingsFile?: string;
+  availableSettings?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The request from a probe's report, the same for every front end: the CAs the policy allows (a
+ * DoctorError('refused') with its reason code otherwise), the report's root, whether the OS store
+ * holds it (an `intercepted` chain verifies to the OS store; an `untrusted` one to no store).
+ */
+export function hostLevelRequestOf(report: ChainReport, context: HostLevelContext): HostLevelPlanRequest {
+  const { trustUnknown, ...rest } = context;
+  const caPems = casForFix(report, trustUnknown);
+  const rootInOsStore = report.verdict === 'intercepted';
+  return { ...rest, caPems, rootSha256: report.root?.sha256, rootInOsStore, trustedBy: rootInOsStore ? 'system' : null };
+}
+
+/**
+ * The request for CAs given by hand (`--ca`): the same policy as a report's (a CA no store knows only
+ * with the user's word, `what` names it in the refusal), the last certificate as the root.
+ */
+export async function hostLevelRequestOfGivenCa(caPems: string[], context: HostLevelContext, stores: Pick<AnalyzerOptions, 'systemCaFile' | 'publicCaFile' | 'env'>, what: string): Promise<HostLevelPlanRequest> {
+  const { trustUnknown, ...rest } = context;
+  const { caTrustSource } = await import('../chain/caTrust');
+  checkGivenCa(await caTrustSource(caPems.join(''), stores), trustUnknown, what);
+  const root = hostTrustRootOf(caPems);
+  const trustedBy = await caTrustSource(root.pem, stores);
+  return { ...rest, caPems, rootSha256: root.sha256, rootInOsStore: trustedBy === 'system', trustedBy };
+}
+
+/** What the front end asks the person before anything is written. */
+export interface HostLevelQuestion {
+  hostApp: HostId;
+  root: { subject: string; sha256: string };
+  trustedBy: RootTrustedBy;
+  /** The remote servers the trust is for (names), when the front end knows them. */
+  servers: string[];
+  plan: HostTrustPlan;
+  /** The host a handshake trusting only the bundle succeeded with. */
+  verified: HostTarget | null;
+}
+
+/** The front end's answers (the CLI: flags or a terminal prompt; the editor: modals). */
+export interface HostLevelHooks {
+  /** The root (subject, SHA-256, which store trusts it, which servers): false writes nothing. */
+  confirmRoot(question: HostLevelQuestion): Promise<boolean>;
+  /** Running the OS-store command (macOS, Windows): false leaves that step `needs-confirmation`. */
+  confirmOsStore(step: OsStoreStep): Promise<boolean>;
+}
+
+export interface HostLevelFixRequest extends HostLevelPlanRequest {
+  servers?: string[];
+  /** The proof: a handshake with the target trusting only the bundle, before anything is asked or written. */
+  proof?: { target: HostTarget; verify: (bundlePem: string) => Promise<{ ok: boolean; error?: string }> };
+  hooks: HostLevelHooks;
+  /** Plan and prove only: nothing is asked or written. */
+  dryRun?: boolean;
+  replaceExisting?: boolean;
+  run?: CommandRunner;
+  /** The editor writes its settings through its own API (see ApplyHostTrustOptions). */
+  writeEditorSettings?: (steps: EditorSettingStep[]) => Promise<StepOutcome[]>;
+}
+
+export type HostLevelStatus =
+  /** Dry run: planned and proved, nothing written. */
+  | 'planned'
+  /** The handshake trusting only the bundle failed: nothing asked, nothing written. */
+  | 'proof-failed'
+  /** The person said no to the root: nothing written. */
+  | 'declined'
+  /** Every step carried out or left to the person (see each step's outcome). */
+  | 'applied'
+  /** The OS-store command failed: nothing was written after it (the file steps are `not-run`). */
+  | 'os-store-failed';
+
+export interface HostLevelFixResult {
+  status: HostLevelStatus;
+  /** The plan and bundle (after the write when one happened: `bundle.written`). */
+  prepared: HostLevelPrepared;
+  verified: HostTarget | null;
+  proofError?: string;
+  /** The steps' outcomes (changed, unchanged, kept-existing, ran, failed, not-run, ...), when applied. */
+  applied: HostTrustResult | null;
+}
+
+/** The host-level fix, the same for every front end. */
+export async function runHostLevelFix(request: HostLevelFixRequest): Promise<HostLevelFixResult> {
+  const { servers = [], proof, hooks, dryRun, replaceExisting, run, writeEditorSettings, ...planRequest } = request;
+  const planned = await planHostLevel(planRequest);
+  let verified: HostTarget | null = null;
+  if (proof) {
+    const check = await proof.verify(planned.bundle.pem);
+    if (!check.ok) return { status: 'proof-failed', prepared: planned, verified: null, proofError: check.error ?? 'unknown error', applied: null };
+    verified = proof.target;
+  }
+  if (dryRun) return { status: 'planned', prepared: planned, verified, applied: null };
+  const question: HostLevelQuestion = { hostApp: request.hostApp, root: planned.plan.root, trustedBy: request.trustedBy, servers, plan: planned.plan, verified };
+  if (!(await hooks.confirmRoot(question))) return { status: 'declined', prepared: planned, verified, applied: null };
+  const osStore = planned.plan.steps.find((step): step is OsStoreStep => step.kind === 'os-store' && step.runsHere);
+  const confirmedOsStore = osStore ? await hooks.confirmOsStore(osStore) : false;
+  // The bundle (and the root file for the store) only now, after the person said yes.
+  const written = await prepareHostLevel({ ...planRequest, writeBundle: true });
+  const { applyHostTrust } = await import('../hostTrust/apply');
+  const applied = await applyHostTrust(written.plan, { confirmedOsStore, replaceExisting, run, writeEditorSettings });
+  return { status: applied.stopped === 'os-store-failed' ? 'os-store-failed' : 'applied', prepared: written, verified, applied };
 }
 
 /** One line per step, in English (the CLI's and the doctor's `fix.detail`; the editor words its own). */

@@ -11,10 +11,10 @@ import { describeError } from '../types';
 import { assess, groupForFix, hostSettingsEnvs, targetKeyOf, type Assessment, type ServerState, type StateReason } from './assess';
 import { discoverConfigRefs, MachineScope } from './discover';
 import { CaSource, fixConfig } from './fixPipeline';
-import { describeHostTrustStep, hostPlanWouldChange, HostLevelPrepared, prepareHostLevel } from './hostLevel';
+import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, HostLevelPrepared, hostLevelRequestOf, hostPlanWouldChange, planHostLevel, runHostLevelFix } from './hostLevel';
 import { readInventory } from './inventory';
 import { discoverMachineLogs } from './machineLogs';
-import { casForFix } from './policy';
+import type { CommandRunner } from '../hostTrust/apply';
 import type { VariableContext } from './trust';
 import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from './types';
 
@@ -59,6 +59,10 @@ export interface DoctorOptions {
   verifyDocker?: boolean;
   /** Host-level fixes may add the root to the user's OS store (macOS, Windows) — never without this. */
   yesOsStore?: boolean;
+  /** The front end's answers for host-level fixes; by default the root is taken as confirmed by `--fix` and the store by `yesOsStore`. */
+  hostLevelHooks?: HostLevelHooks;
+  /** Runs the OS-store command (tests inject one). */
+  runCommand?: CommandRunner;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
 }
@@ -80,7 +84,7 @@ interface HostItem {
   hostApp: HostId;
   scope: MachineScope;
   prepared: HostLevelPrepared;
-  caPems: string[];
+  request: HostLevelPlanRequest;
   target: ServerTarget;
   servers: string[];
   wouldChange: boolean;
@@ -190,23 +194,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     const scope = scopeOf(server);
     const hostApp = server.config.hostApp;
     try {
-      const caPems = casForFix(report, options.trustUnknown === true);
       const key = JSON.stringify([scope.home, hostApp, rootSha256]);
       let item = hostItems.get(key);
       if (!item) {
-        const prepared = await prepareHostLevel({
-          hostApp,
-          home: scope.home,
-          platform: scope.platform,
-          caPems,
-          rootSha256,
-          rootInOsStore: report.verdict === 'intercepted',
-          bundleDir: options.bundleDir,
-          publicPem: options.publicPem,
-          env: scope.env,
-          writeBundle: false,
-        });
-        item = { hostApp, scope, prepared, caPems, target, servers: [], wouldChange: await hostPlanWouldChange(prepared.plan) };
+        const request = hostLevelRequestOf(report, { hostApp, home: scope.home, platform: scope.platform, trustUnknown: options.trustUnknown === true, bundleDir: options.bundleDir, publicPem: options.publicPem, env: scope.env });
+        const prepared = await planHostLevel(request);
+        item = { hostApp, scope, prepared, request, target, servers: [], wouldChange: await hostPlanWouldChange(prepared.plan) };
         hostItems.set(key, item);
       }
       item.servers.push(server.name);
@@ -325,11 +318,13 @@ async function applyFixes(
 }
 
 /**
- * The host-level fixes: each host app's file steps once (its settings), proved first by a handshake
- * trusting only the bundle. The OS store only with `yesOsStore`; Claude Desktop has nothing to apply.
+ * The host-level fixes: each host app's steps once, through the one orchestration (hostLevel.ts):
+ * proved first by a handshake trusting only the bundle; the OS store only with `yesOsStore`; nothing
+ * written after a failed store step. Claude Desktop has nothing to apply.
  */
 async function applyHostFixes(items: HostItem[], options: DoctorOptions, result: DoctorResult): Promise<void> {
-  const { applyHostTrust } = await import('../hostTrust/apply');
+  // `--fix` asked the person (or was given --yes) before applying.
+  const hooks: HostLevelHooks = options.hostLevelHooks ?? { confirmRoot: async () => true, confirmOsStore: async () => options.yesOsStore === true };
   for (const item of items) {
     const osStore = options.yesOsStore === true && item.prepared.plan.steps.some((step) => step.kind === 'os-store' && step.runsHere);
     if (!item.wouldChange && !osStore) continue;
@@ -340,30 +335,28 @@ async function applyHostFixes(items: HostItem[], options: DoctorOptions, result:
     };
     options.onProgress?.(`fixing ${item.hostApp} (host-level)`);
     try {
-      const check = await options.analyzer.verify(item.target, item.prepared.bundle.pem, options.signal);
-      if (!check.ok) {
-        skip(`host-level: a handshake with ${item.target.host}:${item.target.port} trusting only the bundle fails (${check.error ?? 'unknown error'})`);
+      const outcome = await runHostLevelFix({
+        ...item.request,
+        servers: item.servers,
+        proof: { target: item.target, verify: (pem) => options.analyzer.verify(item.target, pem, options.signal) },
+        hooks,
+        run: options.runCommand,
+      });
+      if (outcome.status === 'proof-failed') {
+        skip(`host-level: a handshake with ${item.target.host}:${item.target.port} trusting only the bundle fails (${outcome.proofError ?? 'unknown error'})`);
         continue;
       }
+      if (outcome.status === 'declined' || !outcome.applied) {
+        skip('host-level: not confirmed; nothing changed');
+        continue;
+      }
+      const applied = outcome.applied;
       const verified = { by: 'handshake', ok: true, message: `a handshake with ${item.target.host}:${item.target.port} trusting only the bundle succeeds` };
-      const written = await prepareHostLevel({
-        hostApp: item.hostApp,
-        home: item.scope.home,
-        platform: item.scope.platform,
-        caPems: item.caPems,
-        rootSha256: item.prepared.root.sha256,
-        rootInOsStore: !item.prepared.plan.steps.some((step) => step.kind === 'os-store'),
-        bundleDir: options.bundleDir,
-        publicPem: options.publicPem,
-        env: item.scope.env,
-        writeBundle: true,
-      });
-      const applied = await applyHostTrust(written.plan, { confirmedOsStore: options.yesOsStore === true });
       const byFile = new Map<string, { env: Record<string, string>; settings: Record<string, boolean> }>();
-      for (const { step, outcome, detail } of applied.steps) {
-        if (outcome === 'kept-existing' && step.kind === 'claude-code-env') skip(`host-level: env.${step.variable} in ${step.file} already names ${detail ?? 'another file'}: kept (mcp-ssl-doctor fix --host-level ${item.hostApp} --replace points it at the bundle)`);
-        if (outcome === 'failed') skip(`host-level: ${describeHostTrustStep(step)} failed: ${detail ?? ''}`);
-        if (outcome !== 'changed' && outcome !== 'unchanged') continue;
+      for (const { step, outcome: done, detail } of applied.steps) {
+        if (done === 'kept-existing' && step.kind === 'claude-code-env') skip(`host-level: env.${step.variable} in ${step.file} already names ${detail ?? 'another file'}: kept (mcp-ssl-doctor fix --host-level ${item.hostApp} --replace points it at the bundle)`);
+        if (done === 'failed') skip(`host-level: ${describeHostTrustStep(step)} failed: ${detail ?? ''}${applied.stopped === 'os-store-failed' ? '; nothing was written after it' : ''}`);
+        if (done !== 'changed' && done !== 'unchanged') continue;
         if (step.kind !== 'claude-code-env' && step.kind !== 'editor-setting') continue;
         const entry = byFile.get(step.file) ?? { env: {}, settings: {} };
         if (step.kind === 'claude-code-env') entry.env[step.variable] = step.value;
@@ -378,7 +371,7 @@ async function applyHostFixes(items: HostItem[], options: DoctorOptions, result:
             server,
             env: entry.env,
             ...(Object.keys(entry.settings).length > 0 ? { settings: entry.settings } : {}),
-            bundle: written.bundle.path,
+            bundle: outcome.prepared.bundle.path,
             verified,
             kind: 'host-level',
           });

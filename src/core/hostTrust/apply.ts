@@ -42,6 +42,12 @@ export interface ApplyHostTrustOptions {
   /** Replace an existing, different NODE_EXTRA_CA_CERTS in Claude Code's settings (it takes one file). */
   replaceExisting?: boolean;
   run?: CommandRunner;
+  /**
+   * The editor writes its own settings through its API (it knows its real settings file): the
+   * editor-setting steps go to this instead of being written here. Never called after a failed
+   * OS-store step.
+   */
+  writeEditorSettings?: (steps: EditorSettingStep[]) => Promise<StepOutcome[]>;
 }
 
 export type StepOutcome =
@@ -53,7 +59,9 @@ export type StepOutcome =
   | 'failed'
   | 'needs-confirmation'
   /** For a person to do (admin command, process environment, explanation). */
-  | 'shown';
+  | 'shown'
+  /** Not carried out: the OS-store step before it failed (settings without the root do not help). */
+  | 'not-run';
 
 export interface AppliedStep {
   step: HostTrustStep;
@@ -74,6 +82,8 @@ export interface HostTrustResult {
   files: AppliedFile[];
   /** Settings already in the file that turn verification off (reported, never written, not removed here). */
   insecure: { file: string; where: string; setting: string }[];
+  /** Set when a step failed and nothing after it was carried out (its steps are `not-run`). */
+  stopped?: 'os-store-failed';
 }
 
 // ---- undo manifests: in the same per-user folder as core/fix's, under a prefix of their own ----
@@ -311,16 +321,29 @@ export async function undoOsStore(step: OsStoreStep, options: { confirmed: boole
 
 export async function applyHostTrust(plan: HostTrustPlan, options: ApplyHostTrustOptions = {}): Promise<HostTrustResult> {
   const result: HostTrustResult = { steps: [], files: [], insecure: [] };
+  const isFileStep = (step: HostTrustStep): step is EditorSettingStep | ClaudeCodeEnvStep => step.kind === 'editor-setting' || step.kind === 'claude-code-env';
   // The store first: the settings only help once the root is there.
   for (const step of plan.steps) {
     if (step.kind === 'os-store') result.steps.push(await applyOsStore(step, plan.home, options));
   }
-  const byFile = new Map<string, (EditorSettingStep | ClaudeCodeEnvStep)[]>();
-  for (const step of plan.steps) {
-    if (step.kind !== 'editor-setting' && step.kind !== 'claude-code-env') continue;
-    byFile.set(step.file, [...(byFile.get(step.file) ?? []), step]);
+  if (result.steps.some((applied) => applied.outcome === 'failed')) {
+    // Nothing is written after a failed store step: the file steps are reported, not carried out.
+    result.stopped = 'os-store-failed';
+    for (const step of plan.steps) if (isFileStep(step)) result.steps.push({ step, outcome: 'not-run' });
+  } else {
+    const byFile = new Map<string, (EditorSettingStep | ClaudeCodeEnvStep)[]>();
+    const editorOwn: EditorSettingStep[] = [];
+    for (const step of plan.steps) {
+      if (!isFileStep(step)) continue;
+      if (step.kind === 'editor-setting' && options.writeEditorSettings) editorOwn.push(step);
+      else byFile.set(step.file, [...(byFile.get(step.file) ?? []), step]);
+    }
+    if (editorOwn.length > 0 && options.writeEditorSettings) {
+      const outcomes = await options.writeEditorSettings(editorOwn);
+      editorOwn.forEach((step, i) => result.steps.push({ step, outcome: outcomes[i] ?? 'failed' }));
+    }
+    for (const [file, steps] of byFile) await applyFile(plan, file, steps, options, result);
   }
-  for (const [file, steps] of byFile) await applyFile(plan, file, steps, options, result);
   for (const step of plan.steps) {
     if (step.kind === 'editor-process-env' || step.kind === 'explain') result.steps.push({ step, outcome: 'shown' });
   }
