@@ -7,7 +7,7 @@ import { pythonVersionOf } from '../fix/python-version';
 import { launcherOf, RUNTIME_VARIABLES } from '../fix/runtimes';
 import { strictCaProblems, strictPathProblems } from '../fix/strict';
 import { scanFile } from '../logs/scan';
-import type { ChainReport, Finding } from '../types';
+import type { ChainReport, Finding, Verdict } from '../types';
 import { describeError } from '../types';
 import { discoverConfigRefs, MachineScope } from './discover';
 import { discoverMachineLogs } from './machineLogs';
@@ -20,7 +20,7 @@ import { DoctorError } from '../types';
 import { mapLimit } from './pool';
 import { serverTargetOf, targetKeyOf } from './needs';
 import { claudeCodeSettingsEnv, effectiveEnvOf } from './serverEnv';
-import { probeTargetOf } from './targets';
+import { probeTargetOf, type TargetSource } from './targets';
 import { serverTrustsRoot } from './trust';
 import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from './types';
 
@@ -51,7 +51,14 @@ export interface ServerReport {
   state: ServerState;
   reason: StateReason;
   root: { subject: string; sha256: string } | null;
-  fix: { kind: 'env' | 'host-level' | 'none'; detail: string };
+  /** `inPlace` (host-level): the host already trusts the root, nothing to apply. */
+  fix: { kind: 'env' | 'host-level' | 'none'; detail: string; inPlace?: boolean };
+  /** The chain verdict at its target; null when it was not probed (a CA given by hand, no target). */
+  verdict: Verdict | null;
+  /** Where its target came from: its URL, an https URL in its entry, --probe-host, or its launcher's package index. */
+  targetSource: TargetSource | null;
+  /** Verdict incomplete: the issuer the path stops at, which no store holds (absent for a chain too long to follow). */
+  missingIssuer?: string;
   verified: { by: string; ok: boolean; message: string } | null;
   /** The log line of a failure, the probe error, the verdict: one line for a person. */
   message: string;
@@ -143,6 +150,12 @@ function isStrictPython(server: McpServer, report: ChainReport | undefined, give
   return pythonVersionOf(base, rest, server.env)?.strict === true;
 }
 
+function missingIssuerOf(report: ChainReport | undefined): { missingIssuer?: string } {
+  if (report?.verdict !== 'incomplete' || report.warnings.some((warning) => warning.code === 'chain-too-long')) return {};
+  const top = report.path[report.path.length - 1] ?? report.presented[report.presented.length - 1];
+  return top ? { missingIssuer: top.issuer } : {};
+}
+
 export interface DoctorRun {
   result: DoctorResult;
   /** How many servers a fix would change (`--check` fails when this is not 0). */
@@ -167,6 +180,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   // Each distinct target once, a few at a time.
   const targets = new Map<string, ServerTarget>();
   const targetOf = new Map<McpServer, ServerTarget | null>();
+  const sourceOf = new Map<McpServer, TargetSource>();
   for (const server of inventory.servers) {
     // A stdio server reaches its target through the proxy its own environment names (needs.ts, the
     // editor's rule too); for a remote one the host connects itself, through its own proxy.
@@ -176,6 +190,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
         ? serverTargetOf(server, (entry) => effectiveEnvOf(entry, options.hostEnv), { probeHost: options.probeHost })
         : remote && { host: remote.host, port: remote.port };
     targetOf.set(server, target);
+    const source = server.transport === 'stdio' ? probeTargetOf(server, { probeHost: options.probeHost })?.source : remote?.source;
+    if (target && source) sourceOf.set(server, source);
     const needsProbe = server.transport === 'remote' || !given;
     if (target && needsProbe) targets.set(targetKeyOf(target), target);
   }
@@ -217,7 +233,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       }
       item.servers.push(server.name);
       const detail = item.prepared.plan.steps.map(describeHostTrustStep).join('; ');
-      return { reason: 'remote', fix: { kind: 'host-level', detail: item.wouldChange ? detail : `in place: ${detail}` } };
+      return { reason: 'remote', fix: { kind: 'host-level', detail, inPlace: !item.wouldChange } };
     } catch (error) {
       if (error instanceof DoctorError && error.detail?.reason === 'unknown-root') {
         return { reason: 'unknown-root', fix: { kind: 'none', detail: 'a root no store trusts: confirm its fingerprint with IT, then --trust-unknown-ca' } };
@@ -247,6 +263,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       runtime: server.runtime,
       target: target && { host: target.host, port: target.port },
       verified: null,
+      verdict: probe?.report?.verdict ?? null,
+      targetSource: sourceOf.get(server) ?? null,
+      ...missingIssuerOf(probe?.report),
     };
     const report = probe?.report;
     const rootOfReport = report ? interceptionRoot(report) : null;
