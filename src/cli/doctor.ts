@@ -128,7 +128,8 @@ export const doctor: Command = async (argv, io) => {
   if (!values.json) io.stdout(reportText(result, ownHome, values.fix ? 'fix' : values.check ? 'check' : 'report'));
   let outcome: DoctorMode = values.fix ? 'fix' : values.check ? 'check' : 'report';
   if (values.fix && run.pending > 0) {
-    // Nothing is trusted before its subject, SHA-256 and store are shown (--yes included).
+    // Nothing is trusted before its subject, SHA-256 and store are shown (--yes included; with --json
+    // they are in the document, and on stderr when the question is asked).
     if (!values.json || asking) say(rootsText(pendingRoots(result, givenStore), ownHome));
     const go = asking && prompt ? /^y(es)?$/i.test((await prompt(questionText(run.pending))).trim()) : true;
     if (go) await run.applyFixes();
