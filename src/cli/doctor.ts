@@ -1,7 +1,6 @@
 // `mcp-ssl-doctor doctor`: every MCP server of the machine (or of the given homes), its state, and
 // the fixes; `--fix` applies them, `--check` exits 1 when something would change (fleet scripts).
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHostPort } from '../core/chain/hostPort';
@@ -10,6 +9,7 @@ import type { DoctorResult, ServerReport } from '../core/doctor/machine';
 import { runDoctor } from '../core/doctor/machine';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
 import { DoctorError } from '../core/types';
+import { DoctorMode, outcomeText, PendingRoot, questionText, reportText, RootStore, rootsText } from './doctorText';
 import { Command, EXIT_NETWORK, EXIT_OK, analyzerOptions, homeOf, readInput } from './io';
 
 export const EXIT_CHECK_FAILED = 1;
@@ -36,48 +36,34 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-function target(server: ServerReport): string {
-  return server.target ? `${server.target.host.includes(':') ? `[${server.target.host}]` : server.target.host}:${server.target.port}` : '-';
+/** A server that will fail behind the proxy (or fails now), whatever --fix may do about it. */
+function willFail(server: ServerReport): boolean {
+  if (server.state === 'will-fail' || server.state === 'strict-ca') return true;
+  // A failure in its log while nothing intercepts its target has another cause: not this tool's to fix.
+  if (server.state === 'failing') return server.reason !== 'public-root';
+  return server.state === 'remote-host-trust' && server.fix.kind === 'none';
 }
 
-function stateText(server: ServerReport): string {
-  switch (server.state) {
-    case 'will-fail':
-      return server.reason === 'unknown-root' ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (sha256 ${server.root?.sha256 ?? '?'})` : `will fail: runtime does not trust ${server.root?.subject ?? 'the root'}`;
-    case 'failing':
-      return `failing now: ${server.message}`;
-    case 'remote-host-trust':
-      return `remote: trust belongs to ${server.hostApp}`;
-    case 'strict-ca':
-      return `strict-ca: ${server.message}`;
-    case 'unreachable':
-      return `unreachable: ${server.message}`;
-    case 'ok':
-      return `ok (${server.message})`;
-    case 'unknown':
-      return `unknown: ${server.message}`;
-  }
+/** Whether --fix would change something for it: an env fix, or a host-level fix not yet in place. */
+function pendingFix(server: ServerReport): boolean {
+  return server.fix.kind === 'env' || (server.fix.kind === 'host-level' && server.fix.inPlace !== true);
 }
 
-function human(result: DoctorResult, home: string): string {
-  const short = (file: string): string => (file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file);
-  const lines: string[] = [];
-  if (result.configs.length === 0) lines.push('No MCP config found.');
+function changedByRun(server: ServerReport, result: DoctorResult): boolean {
+  return result.changed.some((change) => change.server === server.server && (change.kind === 'host-level' ? server.transport === 'remote' : change.config === server.config));
+}
+
+/** The roots a fix would trust, each with the servers it goes to and which store trusts it. */
+function pendingRoots(result: DoctorResult, givenStore: RootStore | undefined): PendingRoot[] {
+  const roots = new Map<string, PendingRoot>();
   for (const server of result.servers) {
-    const where = `${short(server.config)}${server.project ? ` [${server.project}]` : ''}`;
-    const fix = server.fix.kind === 'none' ? '' : `\n    fix (${server.fix.kind}): ${server.fix.detail}`;
-    lines.push(`${server.hostApp}  ${where}  ${server.server}  ${server.transport === 'remote' ? 'remote' : server.runtime}  ${target(server)}  ${stateText(server)}${fix}`);
+    if (!pendingFix(server) || !server.root) continue;
+    const store: RootStore = givenStore ?? (server.verdict === 'intercepted' ? 'os-store' : 'none');
+    const root = roots.get(server.root.sha256) ?? { ...server.root, store, servers: [] };
+    root.servers.push(server);
+    roots.set(server.root.sha256, root);
   }
-  for (const bad of result.unreadable) lines.push(`cannot read ${short(bad.config)}: ${bad.message}`);
-  for (const change of result.changed) {
-    if (change.kind === 'host-level') {
-      const what = [...Object.keys(change.env).map((name) => `env.${name}`), ...Object.keys(change.settings ?? {})].join(', ');
-      lines.push(`changed ${short(change.config)} (host-level, for remote ${change.server}): ${what}${Object.keys(change.env).length > 0 ? ` → ${change.bundle}` : ''}`);
-    } else lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
-    if (change.verified) lines.push(`    ${change.verified.message}`);
-  }
-  for (const skip of result.skipped) lines.push(`skipped ${short(skip.config)} ${skip.server}: ${skip.reason}`);
-  return `${lines.join('\n')}\n`;
+  return [...roots.values()];
 }
 
 async function isDirectory(dir: string): Promise<boolean> {
@@ -95,6 +81,11 @@ export const doctor: Command = async (argv, io) => {
   const mode = (values.mode ?? 'combined') as BundleMode;
   if (mode !== 'combined' && mode !== 'ca-only') throw new DoctorError('usage', `--mode ${values.mode}: expected combined or ca-only`);
   if (values.fix && values.check) throw new DoctorError('usage', '--check changes nothing: give --fix or --check, not both');
+  // An empty path is the current folder to path.resolve: never what the user meant.
+  for (const name of ['home', 'workspace', 'bundle-dir', 'ca', 'system-ca', 'public-ca'] as const) {
+    const given = values[name];
+    if ((Array.isArray(given) ? given : [given]).some((value) => value === '')) throw new DoctorError('usage', `--${name}: empty; name a ${name === 'home' || name === 'workspace' || name === 'bundle-dir' ? 'folder' : 'file'} (an empty value would mean the current folder)`);
+  }
   if (values['probe-host'] !== undefined) parseHostPort(values['probe-host']);
   const ownHome = homeOf(io);
   const homes = (values.home ?? [ownHome]).map(resolve);
@@ -102,10 +93,13 @@ export const doctor: Command = async (argv, io) => {
   for (const dir of [...homes, ...workspaces]) if (!(await isDirectory(dir))) throw new DoctorError('usage', `${dir}: no such folder`);
   const givenCa = values.ca ? readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem) : undefined;
   const probe = analyzerOptions(values, io);
-  if (givenCa && values['trust-unknown-ca'] !== true) {
+  let givenStore: RootStore | undefined;
+  if (givenCa) {
     const { caTrustSource } = await import('../core/chain/index');
     const { checkGivenCa } = await import('../core/doctor/policy');
-    checkGivenCa(await caTrustSource(givenCa.join(''), probe), false, `--ca ${values.ca}`);
+    const source = await caTrustSource(givenCa.join(''), probe);
+    checkGivenCa(source, values['trust-unknown-ca'] === true, `--ca ${values.ca}`);
+    givenStore = source === 'system' ? 'os-store' : source === 'public' ? 'public' : 'none';
   }
   const progress = io.isTTY?.stderr && !values.json ? (message: string) => io.stderr(`${message}\n`) : undefined;
   const run = await runDoctor({
@@ -125,18 +119,32 @@ export const doctor: Command = async (argv, io) => {
     onProgress: progress,
   });
 
+  const { result } = run;
+  const asking = values.fix === true && run.pending > 0 && values.yes !== true;
+  const prompt = io.isTTY?.stdin ? io.prompt : undefined;
+  if (asking && !prompt) throw new DoctorError('usage', `--fix would change ${run.pending} server(s): add --yes to apply without asking (not a terminal)`);
+  // The report once, before anything changes; JSON (one document on stdout) at the end.
+  const say = values.json ? io.stderr : io.stdout;
+  if (!values.json) io.stdout(reportText(result, ownHome, values.fix ? 'fix' : values.check ? 'check' : 'report'));
+  let outcome: DoctorMode = values.fix ? 'fix' : values.check ? 'check' : 'report';
   if (values.fix && run.pending > 0) {
-    let go = values.yes === true;
-    if (!go) {
-      if (!io.isTTY?.stdin || !io.prompt) throw new DoctorError('usage', `--fix would change ${run.pending} server(s): add --yes to apply without asking (not a terminal)`);
-      if (!values.json) io.stdout(human(run.result, os.homedir()));
-      go = /^y(es)?$/i.test((await io.prompt(`Apply the fixes to ${run.pending} server(s)? [y/N] `)).trim());
-    }
+    // Nothing is trusted before its subject, SHA-256 and store are shown (--yes included; with --json
+    // they are in the document, and on stderr when the question is asked).
+    if (!values.json || asking) say(rootsText(pendingRoots(result, givenStore), ownHome));
+    const go = asking && prompt ? /^y(es)?$/i.test((await prompt(questionText(run.pending))).trim()) : true;
     if (go) await run.applyFixes();
+    else outcome = 'declined';
   }
-  io.stdout(values.json ? `${JSON.stringify(run.result, null, 2)}\n` : human(run.result, ownHome));
-  if (values.check && run.pending > 0) return EXIT_CHECK_FAILED;
-  if (run.result.skipped.length > 0 && values.fix) return EXIT_CHECK_FAILED;
-  if (run.result.servers.some((server) => server.state === 'unreachable')) return EXIT_NETWORK;
+  const failing = result.servers.filter(willFail);
+  const stillFailing = outcome === 'fix' ? failing.filter((server) => !changedByRun(server, result)) : outcome === 'check' ? failing.filter((server) => !pendingFix(server)) : [];
+  if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    const unchecked = result.servers.filter((server) => server.state === 'unreachable' || (server.state === 'unknown' && server.reason !== 'invalid-entry'));
+    io.stdout(outcomeText(result, ownHome, outcome, { pending: run.pending, stillFailing, unchecked }));
+  }
+  if (outcome === 'declined' && values.json) say('Nothing changed: no fix was applied.\n');
+  if (outcome === 'check' && (run.pending > 0 || result.unreadable.length > 0 || stillFailing.length > 0)) return EXIT_CHECK_FAILED;
+  if (outcome === 'fix' && (result.skipped.length > 0 || result.unreadable.length > 0 || stillFailing.length > 0)) return EXIT_CHECK_FAILED;
+  if (result.servers.some((server) => server.state === 'unreachable')) return EXIT_NETWORK;
   return EXIT_OK;
 };

@@ -28,11 +28,12 @@ const NOTES = `
   --trust-unknown-ca      trust a root that no store knows (only when IT confirms its fingerprint)
   --replace               point an existing, different CA variable at the new bundle
   --remove-insecure       take out settings that disable verification, once the fix is verified
-  doctor --check          change nothing; exit 1 when a fix would change something (fleet detection scripts)
+  doctor --check          change nothing; exit 1 when a fix would change something, a config cannot be read,
+                          or a server will fail that --fix cannot fix (fleet detection scripts)
   doctor --yes-os-store   host-level fixes of remote servers may add the root to your OS store (macOS, Windows)
   doctor --home DIR       as root: the MCP configs of other users' homes (files keep their owner and mode)
 
-Exit codes: 0 done, 1 doctor --check found something to fix (or doctor --fix could not fix all),
+Exit codes: 0 done, 1 doctor --check found something to fix (or doctor --fix could not fix all, or a config could not be read),
 2 bad input or usage, 3 a host could not be probed.
 `;
 

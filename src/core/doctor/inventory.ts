@@ -59,8 +59,10 @@ export async function claudeJsonConfigs(file: string): Promise<ConfigRef[]> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
-  } catch {
-    return [];
+  } catch (error) {
+    // Absent: no Claude Code. Present but unreadable (a folder, no permission): reported by readInventory.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    return [{ hostApp: 'claude-code', path: file, scope: 'user', resolvesVariables: false, serversPath: ['mcpServers'] }];
   }
   let root;
   try {

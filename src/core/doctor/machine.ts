@@ -6,7 +6,7 @@ import { readCertificates } from '../fix/bundle';
 import type { HostId } from '../fix/locations';
 import { RUNTIME_VARIABLES } from '../fix/runtimes';
 import { scanFile } from '../logs/scan';
-import type { ChainReport, Finding } from '../types';
+import type { ChainReport, Finding, Verdict } from '../types';
 import { describeError } from '../types';
 import { assess, groupForFix, hostSettingsEnvs, targetKeyOf, type Assessment, type ServerState, type StateReason } from './assess';
 import { discoverConfigRefs, MachineScope } from './discover';
@@ -15,6 +15,7 @@ import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, HostLevelP
 import { readInventory } from './inventory';
 import { discoverMachineLogs } from './machineLogs';
 import type { CommandRunner } from '../hostTrust/apply';
+import type { TargetSource } from './targets';
 import type { VariableContext } from './trust';
 import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from './types';
 
@@ -32,7 +33,14 @@ export interface ServerReport {
   state: ServerState;
   reason: StateReason;
   root: { subject: string; sha256: string } | null;
-  fix: { kind: 'env' | 'host-level' | 'none'; detail: string };
+  /** `inPlace` (host-level): the host already trusts the root, nothing to apply. */
+  fix: { kind: 'env' | 'host-level' | 'none'; detail: string; inPlace?: boolean };
+  /** The chain verdict at its target; null when it was not probed (a CA given by hand, no target). */
+  verdict: Verdict | null;
+  /** Where its target came from: its URL, an https URL in its entry, --probe-host, or its launcher's package index. */
+  targetSource: TargetSource | null;
+  /** Verdict incomplete: the issuer the path stops at, which no store holds (absent for a chain too long to follow). */
+  missingIssuer?: string;
   verified: { by: string; ok: boolean; message: string } | null;
   /** The log line of a failure, the probe error, the verdict: one line for a person. */
   message: string;
@@ -153,6 +161,12 @@ function messageOf(assessment: Assessment): string {
   }
 }
 
+function missingIssuerOf(report: ChainReport | undefined): { missingIssuer?: string } {
+  if (report?.verdict !== 'incomplete' || report.warnings.some((warning) => warning.code === 'chain-too-long')) return {};
+  const top = report.path[report.path.length - 1] ?? report.presented[report.presented.length - 1];
+  return top ? { missingIssuer: top.issuer } : {};
+}
+
 const UNKNOWN_ROOT_FIX = 'a root no store trusts: confirm its fingerprint with IT, then --trust-unknown-ca';
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
@@ -204,7 +218,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       }
       item.servers.push(server.name);
       const detail = item.prepared.plan.steps.map(describeHostTrustStep).join('; ');
-      return { kind: 'host-level', detail: item.wouldChange ? detail : `in place: ${detail}` };
+      return { kind: 'host-level', detail, inPlace: !item.wouldChange };
     } catch (error) {
       return { kind: 'none', detail: describeError(error) };
     }
@@ -236,6 +250,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       root,
       fix,
       verified: null,
+      verdict: assessment.found?.verdict ?? null,
+      targetSource: assessment.targetSource,
+      ...missingIssuerOf(assessment.report),
       message: messageOf(assessment),
     });
   }

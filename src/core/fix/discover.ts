@@ -20,9 +20,14 @@ export interface DiscoverOptions {
   userDataDirs?: { editor: EditorId; dir: string }[];
 }
 
-async function isFile(file: string): Promise<boolean> {
+/**
+ * Something is at a config's place: a regular file, or anything else (a folder, a dangling link),
+ * which is then reported as a config that cannot be read, never skipped without a word.
+ */
+async function present(file: string): Promise<boolean> {
   try {
-    return (await fs.stat(file)).isFile();
+    await fs.lstat(file);
+    return true;
   } catch {
     return false;
   }
@@ -55,7 +60,7 @@ export async function discoverConfigs(options: DiscoverOptions): Promise<ConfigL
   const found: ConfigLocation[] = [];
   const seen = new Set<string>();
   const add = async (file: string, host: HostId, scope: Scope, resolvesVariables: boolean): Promise<void> => {
-    if (seen.has(file) || !(await isFile(file))) return;
+    if (seen.has(file) || !(await present(file))) return;
     if (path.basename(file) === 'settings.json' && !(await holdsServers(file))) return;
     seen.add(file);
     found.push({ path: file, host, scope, resolvesVariables });

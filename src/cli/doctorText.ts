@@ -1,0 +1,187 @@
+// The English of `mcp-ssl-doctor doctor`: the core (core/doctor/machine.ts) gives states, reason
+// codes and data; every sentence a person reads at a terminal is written here.
+import * as path from 'node:path';
+import type { DoctorResult, ServerReport } from '../core/doctor/machine';
+import { DEFAULT_PROBE } from '../core/doctor/targets';
+
+/** Which store trusts a root the fix would trust. */
+export type RootStore = 'os-store' | 'public' | 'none';
+
+/** A root the fix would have servers trust, and the servers it goes to. */
+export interface PendingRoot {
+  subject: string;
+  sha256: string;
+  store: RootStore;
+  servers: ServerReport[];
+}
+
+/** What the run did, for its closing lines. */
+export type DoctorMode = 'report' | 'check' | 'fix' | 'declined';
+
+/** A SHA-256 as people compare it with IT's: colon-separated upper-case hex (as openssl and browsers show it). */
+export function fingerprint(sha256: string): string {
+  return (sha256.toUpperCase().match(/[0-9A-F]{2}/g) ?? []).join(':');
+}
+
+/** A file under the home as `~/…`. */
+export function shortener(home: string): (file: string) => string {
+  return (file) => (file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file);
+}
+
+function targetText(server: ServerReport): string {
+  return server.target ? `${server.target.host.includes(':') ? `[${server.target.host}]` : server.target.host}:${server.target.port}` : '-';
+}
+
+/** A server as a person finds it in the list: its name and its config (and project). */
+export function serverRef(server: ServerReport, short: (file: string) => string): string {
+  return `${server.server} (${short(server.config)}${server.project ? ` [${server.project}]` : ''})`;
+}
+
+/** Why a server's state is unknown, and what to do about it. */
+function unknownText(server: ServerReport): string {
+  if (server.reason === 'invalid-entry') return `unknown: ${server.message}`;
+  const where = targetText(server);
+  switch (server.verdict) {
+    case 'incomplete':
+      return server.missingIssuer
+        ? `unknown: no certificate path at ${where}: it is signed by ${server.missingIssuer}, which neither the OS store nor the public roots hold ` +
+            `(it was not sent with the chain). If that is your company's proxy, give its root with --ca FILE, or the store that holds it with --system-ca FILE`
+        : `unknown: the chain at ${where} is too long to follow (mcp-ssl-doctor chain ${where} shows it)`;
+    case 'expired':
+      return `unknown: ${where} presents an expired certificate: trusting a CA will not fix that; its owner must renew it`;
+    case 'hostname-mismatch':
+      return `unknown: ${where} presents a certificate for another name: trusting a CA will not fix that (mcp-ssl-doctor chain ${where} shows it)`;
+    case null:
+      return server.target ? `unknown: ${server.message}` : 'unknown: no host to probe for it: name one with --probe-host HOST[:PORT], or give the CA with --ca FILE';
+    default:
+      return `unknown: verdict ${server.verdict} (mcp-ssl-doctor chain ${where} shows the chain)`;
+  }
+}
+
+function unreachableText(server: ServerReport): string {
+  const base = `unreachable: ${server.message}`;
+  if (server.targetSource === 'runtime-default' && server.target) {
+    const launcher = server.target.host === DEFAULT_PROBE.node.host ? 'npx' : 'uvx and pip';
+    return `${base} — ${server.target.host} is where ${launcher} download packages (its entry names no https URL); if the server connects elsewhere, name that host with --probe-host HOST[:PORT], or give the CA with --ca FILE`;
+  }
+  if (server.targetSource === 'setting') return `${base} (the --probe-host)`;
+  return base;
+}
+
+export function stateText(server: ServerReport): string {
+  switch (server.state) {
+    case 'will-fail':
+      return server.reason === 'unknown-root'
+        ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`
+        : `will fail: runtime does not trust ${server.root?.subject ?? 'the root'}`;
+    case 'failing':
+      return `failing now: ${server.message}`;
+    case 'remote-host-trust':
+      return `remote: trust belongs to ${server.hostApp}`;
+    case 'strict-ca':
+      return `strict-ca: ${server.message}`;
+    case 'unreachable':
+      return unreachableText(server);
+    case 'ok':
+      return `ok (${server.message})`;
+    case 'unknown':
+      return unknownText(server);
+  }
+}
+
+function fixText(server: ServerReport): string {
+  if (server.fix.kind === 'none') return server.fix.detail ? `\n    fix: none (${server.fix.detail})` : '';
+  if (server.fix.kind === 'host-level' && server.fix.inPlace) return `\n    fix (host-level): already in place (nothing to do): ${server.fix.detail}`;
+  return `\n    fix (${server.fix.kind}): ${server.fix.detail}`;
+}
+
+/**
+ * A config's read error without the single-file commands' closing "nothing was changed": doctor
+ * looks at many files, and says itself what happened to each.
+ */
+function unreadableText(bad: DoctorResult['unreadable'][number], short: (file: string) => string, mode: DoctorMode): string {
+  const why = (bad.message.startsWith(bad.config) ? bad.message.slice(bad.config.length) : `: ${bad.message}`).replace(/[;:,.]?\s*nothing was changed\.?$/i, '');
+  return `cannot read ${short(bad.config)}${why}${mode === 'fix' ? ' (its servers were not looked at, and it was left as it is)' : ' (its servers were not looked at)'}`;
+}
+
+/** One line per server (and its fix), then the configs that could not be read. */
+export function reportText(result: DoctorResult, home: string, mode: DoctorMode): string {
+  const short = shortener(home);
+  const lines: string[] = [];
+  if (result.configs.length === 0) lines.push('No MCP config found.');
+  for (const server of result.servers) {
+    const where = `${short(server.config)}${server.project ? ` [${server.project}]` : ''}`;
+    lines.push(`${server.hostApp}  ${where}  ${server.server}  ${server.transport === 'remote' ? 'remote' : server.runtime}  ${targetText(server)}  ${stateText(server)}${fixText(server)}`);
+  }
+  for (const bad of result.unreadable) lines.push(unreadableText(bad, short, mode));
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+function storeText(store: RootStore): string {
+  switch (store) {
+    case 'os-store':
+      return 'trusted by the OS store (the usual case: IT installed it)';
+    case 'public':
+      return 'trusted by the public roots';
+    case 'none':
+      return "WARNING: no trust store holds it: this may be an attack rather than your company's proxy. Trust it only if IT confirms this SHA-256";
+  }
+}
+
+/** Before anything is trusted: each root, its SHA-256, which store trusts it, and the servers it goes to. */
+export function rootsText(roots: PendingRoot[], home: string): string {
+  const short = shortener(home);
+  const lines = ['', 'The fix would have these servers trust:'];
+  for (const root of roots) {
+    lines.push(`  ${root.subject}`, `    SHA-256 ${fingerprint(root.sha256)}`, `    ${storeText(root.store)}`);
+    lines.push(`    for ${root.servers.length} server(s): ${root.servers.map((server) => `${serverRef(server, short)}${server.fix.kind === 'host-level' ? ` through ${server.hostApp}'s own settings` : ''}`).join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function questionText(pending: number): string {
+  return `Apply the fixes to ${pending} server(s)? [y/N] `;
+}
+
+/**
+ * What was changed and skipped, then one closing line per thing that is not done (or "done").
+ * `stillFailing`: after --fix, the servers it left failing; for --check, those --fix cannot fix.
+ * `unchecked`: servers whose state is not known (unreachable, unknown): never called "done".
+ */
+export function outcomeText(result: DoctorResult, home: string, mode: DoctorMode, left: { pending: number; stillFailing: ServerReport[]; unchecked: ServerReport[] }): string {
+  const short = shortener(home);
+  const lines: string[] = [];
+  for (const change of result.changed) {
+    if (change.kind === 'host-level') {
+      const what = [...Object.keys(change.env).map((name) => `env.${name}`), ...Object.keys(change.settings ?? {})].join(', ');
+      lines.push(`changed ${short(change.config)} (host-level, for remote ${change.server}): ${what}${Object.keys(change.env).length > 0 ? ` → ${change.bundle}` : ''}`);
+    } else lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
+    if (change.verified) lines.push(`    ${change.verified.message}`);
+  }
+  for (const skip of result.skipped) lines.push(`skipped ${short(skip.config)} ${skip.server}: ${skip.reason}`);
+  const unreadable = result.unreadable.length > 0 ? `${result.unreadable.length} config(s) could not be read: ${result.unreadable.map((bad) => short(bad.config)).join(', ')}` : '';
+  const names = left.stillFailing.map((server) => serverRef(server, short)).join(', ');
+  const failing = left.stillFailing.length === 0 ? '' : mode === 'check' ? `${left.stillFailing.length} server(s) will fail and --fix cannot fix them: ${names}` : `${left.stillFailing.length} server(s) will still fail: ${names}`;
+  const unchecked = left.unchecked.length > 0 ? `${left.unchecked.length} server(s) (see their lines above): ${left.unchecked.map((server) => serverRef(server, short)).join(', ')}` : '';
+  switch (mode) {
+    case 'declined':
+      lines.push('Nothing changed: no fix was applied.');
+      break;
+    case 'fix':
+      for (const problem of [unreadable, failing]) if (problem) lines.push(`not done: ${problem}`);
+      if (unchecked) lines.push(`not checked: ${unchecked}`);
+      if (!unreadable && !failing && !unchecked) lines.push(result.changed.length > 0 ? `done: ${new Set(result.changed.map((change) => `${change.config}\0${change.server}`)).size} change(s) applied` : 'done: nothing to change');
+      break;
+    case 'check': {
+      const wouldChange = left.pending > 0 ? `${left.pending} server(s) would be changed by --fix` : '';
+      for (const problem of [wouldChange, unreadable, failing]) if (problem) lines.push(`check failed: ${problem}`);
+      if (unchecked) lines.push(`not checked: ${unchecked}`);
+      if (!wouldChange && !unreadable && !failing && !unchecked) lines.push('check passed: nothing to change');
+      break;
+    }
+    case 'report':
+      if (left.pending > 0) lines.push(`${left.pending} server(s) can be fixed: mcp-ssl-doctor doctor --fix`);
+      break;
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
