@@ -7,7 +7,7 @@ export { fixConfig } from '../core/doctor/fixPipeline';
 export { serverTrustsRoot } from '../core/doctor/trust';
 export { effectiveEnvOf } from '../core/doctor/serverEnv';
 export { defaultBundleDir } from '../core/fix/paths';
-export { undoFix } from '../core/fix/undo';
+export { recordedConfigFixes, undoFix } from '../core/fix/undo';
 export { prepareHostLevel } from '../core/doctor/hostLevel';
 export { casForFix } from '../core/doctor/policy';
 export { applyHostTrust, undoOsStore } from '../core/hostTrust/apply';

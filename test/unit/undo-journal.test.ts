@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { journalPath, sha256 } from '../../src/core/fix/manifest';
 import { undoDir } from '../../src/core/fix/paths';
+import { recordedConfigFixes } from '../../src/core/fix/undo';
+import { UndoStore } from '../../src/extension/undoStore';
 import { applyHostTrust, undoHostTrust } from '../../src/core/hostTrust/apply';
 import { planHostTrust } from '../../src/core/hostTrust/plan';
 import { DoctorError } from '../../src/core/types';
@@ -251,5 +253,29 @@ describe('host-level records get the checks config records get', () => {
     assert.equal(undone.fileRemoved, true);
     assert.deepEqual(undone.removedFolders, [path.join(home, 'ud', 'User'), path.join(home, 'ud')]);
     assert.equal(existsSync(path.join(home, 'ud')), false);
+  });
+});
+
+describe('the editor\'s Undo reads the journal', () => {
+  it('lists the config fixes recorded for the user, newest first, the CLI\'s included; an older release\'s globalState list is dropped', async () => {
+    const home = freshHome();
+    const first = write(path.join(home, '.cursor', 'mcp.json'), fixture('vscode-mcp.json'));
+    const second = write(path.join(home, '.claude.json'), fixture('dot-mcp.json'));
+    for (const config of [first, second]) assert.equal((await runCli(['fix', '--config', config, ...trust()], { env: { HOME: home }, cwd: home })).code, 0);
+    const state = new Map<string, unknown>([['mcpSslDoctor.fixes', [{ configPath: '/elsewhere/mcp.json', servers: ['x'], bundle: '/b.pem', at: 1 }]]]);
+    const memento = {
+      keys: () => [...state.keys()],
+      get: <T>(key: string, fallback?: T): T | undefined => (state.has(key) ? (state.get(key) as T) : fallback),
+      update: async (key: string, value: unknown): Promise<void> => {
+        if (value === undefined) state.delete(key);
+        else state.set(key, value);
+      },
+    };
+    const store = new UndoStore(memento, (options) => recordedConfigFixes({ ...options, home }));
+    assert.deepEqual((await store.list()).map((fix) => fix.configPath), [second, first]);
+    assert.equal(state.has('mcpSslDoctor.fixes'), false);
+    // Taken back from the CLI: the editor offers it no more.
+    assert.equal((await runCli(['undo', '--config', second], { env: { HOME: home }, cwd: dir })).code, 0);
+    assert.deepEqual((await store.list()).map((fix) => fix.configPath), [first]);
   });
 });

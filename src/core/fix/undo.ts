@@ -331,3 +331,12 @@ export async function undoHome(options: JournalOptions & { home: string }): Prom
   result.removedFolders.push(...(await removeEmptyFolders([undoDir(home, platform), defaultBundleDir(home, platform)])));
   return result;
 }
+
+/** The config fixes recorded in a home's journal, newest first (the editor's "Undo Last Fix" reads this). */
+export async function recordedConfigFixes(options: JournalOptions = {}): Promise<{ configPath: string; at: string }[]> {
+  const platform = options.platform ?? process.platform;
+  const home = options.home ?? options.ownHome ?? os.homedir();
+  const dirs = [undoDir(home, platform), ...(options.bundleDir ? [path.join(options.bundleDir, 'undo')] : [])];
+  const { entries } = await listJournal(dirs, await trustedOwners(home));
+  return entries.filter((entry) => entry.kind === 'config').map((entry) => ({ configPath: entry.target, at: entry.at }));
+}
