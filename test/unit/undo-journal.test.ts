@@ -239,6 +239,27 @@ describe('host-level records get the checks config records get', () => {
     assert.equal(readFileSync(settings, 'utf8'), fixed);
   });
 
+  it('a crafted replace-value is refused when the file is untouched, and not applied once it changed: no member can be slipped in', async () => {
+    const home = freshHome();
+    const settings = write(path.join(home, '.claude', 'settings.json'), '{\n  "env": {\n    "NODE_EXTRA_CA_CERTS": "/old/ca.pem"\n  }\n}\n');
+    const plan = planHostTrust({ hostApp: 'claude-code', platform: 'linux', home, root, rootInOsStore: true, bundlePath: path.join(home, '.mcp-ssl-doctor', 'ca-bundle-0123456789ab.pem') });
+    await applyHostTrust(plan, { replaceExisting: true });
+    const fixed = readFileSync(settings, 'utf8');
+    const journal = journalPath(undoDir(home), 'host-trust', settings);
+    const record = JSON.parse(readFileSync(journal, 'utf8')) as { records: { steps: { op: string; priorRaw?: string }[] }[] };
+    const step = record.records[0]?.steps[0];
+    assert.equal(step?.op, 'replace-value');
+    if (step) step.priorRaw = '"/old/ca.pem", "NODE_TLS_REJECT_UNAUTHORIZED": "0"';
+    writeFileSync(journal, JSON.stringify(record));
+    await assert.rejects(undoHostTrust(settings, { home }), (e: DoctorError) => e instanceof DoctorError && e.kind === 'refused' && /does not match/.test(e.message));
+    assert.equal(readFileSync(settings, 'utf8'), fixed);
+    // Edited since (another key added): the hashes prove nothing, the crafted value is not put back.
+    writeFileSync(settings, fixed.replace('{\n', '{\n  "model": "opus",\n'));
+    const undone = await undoHostTrust(settings, { home });
+    assert.deepEqual(undone.kept, [{ what: 'env.NODE_EXTRA_CA_CERTS', reason: 'changed-since' }]);
+    assert.doesNotMatch(readFileSync(settings, 'utf8'), /NODE_TLS_REJECT_UNAUTHORIZED/);
+  });
+
   it('as root for another user\'s home, the journal and the folders the fix made belong to that user', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
     const home = freshHome();
     const { chownSync } = await import('node:fs');

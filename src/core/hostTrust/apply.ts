@@ -254,6 +254,15 @@ export interface HostTrustUndoResult {
   remaining: number;
 }
 
+function isScalarJson(raw: string): boolean {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null;
+  } catch {
+    return false;
+  }
+}
+
 /** The host of a settings file a record written before hosts were recorded names: by its place. */
 function hostAppByPlace(file: string): string | undefined {
   const parts = file.split(/[\\/]/);
@@ -288,16 +297,30 @@ export async function undoHostTrust(file: string, options: { home: string; platf
     let content: string | null;
     let removed: string[];
     let kept: HostTrustUndoResult['kept'] = [];
-    if (sha256(bytes) === last.postHash && last.before.kind !== 'object') {
+    const untouched = sha256(bytes) === last.postHash;
+    if (untouched && last.before.kind !== 'object') {
       // Untouched since we created or filled it: give back exactly what was there.
       content = last.before.kind === 'blank' ? last.before.text : null;
       removed = last.steps.map(name);
     } else {
+      // The config undo's rule: once the file changed, the hashes prove nothing, so a value is put
+      // back only when it is a plain setting (a crafted record cannot insert members that way).
+      const applied = untouched ? last.steps : last.steps.filter((step) => step.op !== 'replace-value' || isScalarJson(step.priorRaw));
       const { text } = await atomicSafeRead(file);
-      const outcome = undoSettingsSteps(file, text, last.steps);
+      const outcome = undoSettingsSteps(file, text, applied);
       content = outcome.text;
       removed = outcome.undone.map(name);
-      kept = outcome.kept.map(({ step, reason }) => ({ what: name(step), reason }));
+      kept = [
+        ...outcome.kept.map(({ step, reason }) => ({ what: name(step), reason })),
+        ...last.steps.filter((step) => !applied.includes(step)).map((step) => ({ what: name(step), reason: 'changed-since' as const })),
+      ];
+      if (untouched && sha256(Buffer.from(content, 'utf8')) !== last.priorHash) {
+        throw new DoctorError(
+          'refused',
+          `the undo record ${manifestFile} does not match what the fix wrote (taking its steps back would not restore the file as it was); nothing was changed`,
+          { file },
+        );
+      }
     }
     let removedFolders: string[] = [];
     if (content === null) {
