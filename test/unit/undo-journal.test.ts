@@ -185,6 +185,27 @@ describe('undo: one journal for every file the tool writes', () => {
     assert.equal((await runCli(['help', 'undo'])).stdout, help.stdout);
   });
 
+  it('an undo folder writable by others is not read; a record owned by someone else is named, not used', async () => {
+    const home = freshHome();
+    const config = write(path.join(home, '.cursor', 'mcp.json'), fixture('vscode-mcp.json'));
+    assert.equal((await runCli(['fix', '--config', config, ...trust()], { env: { HOME: home }, cwd: home })).code, 0);
+    const fixed = readFileSync(config, 'utf8');
+    chmodSync(undoDir(home), 0o777);
+    const open = await runCli(['undo', '--home', home], { env: { HOME: home }, cwd: dir });
+    assert.equal(open.code, 2);
+    assert.match(open.stdout, /Not used: .*undo \(the undo folder is writable by other users\)/);
+    assert.equal(readFileSync(config, 'utf8'), fixed);
+    chmodSync(undoDir(home), 0o700);
+    if (process.getuid?.() === 0) {
+      const { chownSync } = await import('node:fs');
+      chownSync(journalPath(undoDir(home), 'config', config), 65534, 65534);
+      const foreign = await runCli(['undo', '--config', config], { env: { HOME: home }, cwd: dir });
+      assert.equal(foreign.code, 2);
+      assert.match(foreign.stderr, /nothing to undo: .*\(ignored: a record owned by uid 65534, not by you\)/);
+      assert.equal(readFileSync(config, 'utf8'), fixed);
+    }
+  });
+
   it('--home "" is bad input, nothing undone', async () => {
     const result = await runCli(['undo', '--home', ''], { env: { HOME: freshHome() }, cwd: dir });
     assert.equal(result.code, 2);

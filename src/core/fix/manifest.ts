@@ -345,6 +345,10 @@ export async function listJournal(dirs: string[], owners: number[]): Promise<Jou
       problems.push({ file: dir, reason: `the undo folder is owned by uid ${stat.uid}, not by you` });
       continue;
     }
+    if (checksOwnership() && (stat.mode & 0o022) !== 0) {
+      problems.push({ file: dir, reason: 'the undo folder is writable by other users' });
+      continue;
+    }
     for (const name of (await fs.readdir(dir)).sort()) {
       if (!JOURNAL_NAME.test(name)) continue;
       const file = path.join(dir, name);

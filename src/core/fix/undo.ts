@@ -232,6 +232,7 @@ export async function undoFile(file: string, options: JournalOptions = {}): Prom
   const platform = options.platform ?? process.platform;
   const real = await realTarget(file);
   const homes = await journalHomesOf(file, options);
+  const ignored: string[] = [];
   for (const [i, home] of homes.entries()) {
     const owners = await trustedOwners(home);
     const bundleDir = i === 0 ? options.bundleDir : undefined;
@@ -240,6 +241,7 @@ export async function undoFile(file: string, options: JournalOptions = {}): Prom
     const host = await loadHostManifest(hostTrustManifestPath(home, platform, real), real, owners);
     const configAt = config.status === 'ok' ? config.manifest.fixes.at(-1)?.at : undefined;
     const hostAt = host.status === 'ok' ? host.manifest.records.at(-1)?.at : undefined;
+    for (const read of [config, legacy, host]) if (read?.status === 'foreign') ignored.push(`a record owned by uid ${read.uid}, not by you`);
     // A record that cannot be used is reported (refused) by the undo of its kind, never passed over.
     const hasConfig = configAt !== undefined || config.status === 'invalid' || (legacy !== undefined && legacy.status !== 'absent' && legacy.status !== 'foreign');
     const hasHost = hostAt !== undefined || host.status === 'invalid';
@@ -249,7 +251,8 @@ export async function undoFile(file: string, options: JournalOptions = {}): Prom
     if (hasConfig) return { kind: 'config', result: await undoFix({ configPath: file, home, platform, bundleDir }) };
   }
   const looked = homes.map((home) => undoDir(home, platform)).join(', ');
-  throw new DoctorError('usage', `nothing to undo: no fix of this file is recorded in ${looked}`, { file });
+  const note = ignored.length > 0 ? ` (ignored: ${ignored.join('; ')})` : '';
+  throw new DoctorError('usage', `nothing to undo: no fix of this file is recorded in ${looked}${note}`, { file });
 }
 
 export interface HomeUndoResult {
