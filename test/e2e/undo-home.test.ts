@@ -3,7 +3,7 @@
 // its folder), run by another user; then `undo --config` finds the record under H, and
 // `undo --home H` takes back the rest: every file byte for byte, the folders the fix made gone.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startNetwork, type TestNetwork } from '../fixtures/network';
@@ -44,8 +44,8 @@ after(async () => {
 });
 
 describe('undo --home after doctor --home --fix (built CLI)', () => {
-  it('takes back every file doctor wrote for that home, byte for byte, and removes the folders it created', async () => {
-    const home = join(net.dir, 'fleet-home');
+  /** A home of three hosts' configs; the Claude Code settings file and folder do not exist yet. */
+  function fleetHome(home: string): void {
     const origin = net.origin.url;
     const proxy = { HTTPS_PROXY: net.interceptor.url };
     write(join(home, '.config', 'Claude', 'claude_desktop_config.json'), JSON.stringify({ mcpServers: { 'py-docs': { command: 'python3', args: ['server.py', origin], env: proxy } } }, null, 2));
@@ -54,6 +54,11 @@ describe('undo --home after doctor --home --fix (built CLI)', () => {
       join(home, '.claude.json'),
       `{\n  "numStartups": 3,\n  "mcpServers": {\n    "node-docs": { "command": "npx", "args": ["-y", "docs-mcp", "${origin}"], "env": { "HTTPS_PROXY": "${net.interceptor.url}" } },\n    "remote-docs": { "type": "http", "url": "${origin}mcp" }\n  }\n}\n`,
     );
+  }
+
+  it('takes back every file doctor wrote for that home, byte for byte, and removes the folders it created', async () => {
+    const home = join(net.dir, 'fleet-home');
+    fleetHome(home);
     const original = snapshot(home);
 
     // Someone else runs it (an IT script, root for this home): their own HOME is elsewhere.
@@ -85,6 +90,26 @@ describe('undo --home after doctor --home --fix (built CLI)', () => {
     const again = await runBuiltCli(['undo', '--home', home], env, net.dir);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /nothing to undo/);
+  });
+
+  it('as root for another user\'s home: undo --home gives back every file with its owner, and nothing root-owned stays behind', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+    const home = join(net.dir, 'user-home');
+    fleetHome(home);
+    const user = 65534;
+    const chownAll = (path: string): void => {
+      chownSync(path, user, user);
+      if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) chownAll(join(path, entry));
+    };
+    chownAll(home);
+    const original = snapshot(home);
+    const env = net.cleanEnv({ HOME: net.dir, MCP_SSL_DOCTOR_SYSTEM_CA: systemStore, HTTPS_PROXY: net.interceptor.url });
+    const fixed = await runBuiltCli(['doctor', '--home', home, '--public-ca', net.publicRootFile, '--no-logs', '--no-runtime-check', '--fix', '--yes'], env, net.dir);
+    assert.equal(fixed.code, 0, fixed.stderr + fixed.stdout);
+    for (const file of snapshot(home).keys()) assert.equal(statSync(file).uid, user, `${file} is the user's`);
+    const undone = await runBuiltCli(['undo', '--home', home], env, net.dir);
+    assert.equal(undone.code, 0, undone.stderr + undone.stdout);
+    assert.deepEqual(snapshot(home), original);
+    for (const file of snapshot(home).keys()) assert.equal(statSync(file).uid, user, `${file} is still the user's`);
   });
 
   it('undo --help lists undo\'s options only', async () => {
