@@ -17,10 +17,27 @@ const COMMAND_USAGE: Record<string, string> = {
                      [--replace] [--timeout MS] [--dry-run] [--json]
                      (remote MCP servers: the host connects itself, so the CA goes into the host — vscode, cursor,
                      claude-code, ... — its settings, and with --yes-os-store the OS store; at a terminal it asks first)`,
-  undo: `  mcp-ssl-doctor undo --config FILE [--json]`,
+  undo: `  mcp-ssl-doctor undo [--config FILE | --home DIR] [--bundle-dir DIR] [--json]
+                     (--config: the last fix of that file; --home, or neither: everything recorded for that home,
+                     or yours, newest first)`,
   doctor: `  mcp-ssl-doctor doctor [--workspace DIR]... [--home DIR]... [--ca PEM] [--proxy URL] [--probe-host HOST[:PORT]]
                      [--fix [--yes] [--yes-os-store]] [--check] [--trust-unknown-ca] [--bundle-dir DIR] [--mode combined|ca-only]
                      [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--no-logs] [--no-runtime-check] [--verify-docker] [--json]`,
+};
+
+/** Options of one command, for its own --help (the shared NOTES name options of fix and doctor). */
+const COMMAND_NOTES: Record<string, string> = {
+  undo: `
+  --config FILE           take back the last fix of FILE: an MCP config, or a host's settings file a host-level fix
+                          changed; later edits of it stay. Run it again for the fix before
+  --home DIR              take back everything recorded for DIR (as root: another user's home, after doctor --home DIR),
+                          newest first; the bundles and empty folders the fixes created go too
+  --bundle-dir DIR        also look in DIR/undo (where an older release kept its records)
+  --json                  the result as JSON
+
+With neither --config nor --home: everything recorded for your home.
+Exit codes: 0 done, 2 nothing to undo, bad input, or a record that cannot be trusted (the file is left as it is).
+`,
 };
 
 const NOTES = `
@@ -71,7 +88,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     if (topic && COMMAND_USAGE[topic]) {
-      io.stdout(`Usage:\n${COMMAND_USAGE[topic]}\n${NOTES}`);
+      io.stdout(`Usage:\n${COMMAND_USAGE[topic]}\n${COMMAND_NOTES[topic] ?? NOTES}`);
       return 0;
     }
     (name === undefined ? io.stderr : io.stdout)(USAGE);
@@ -87,7 +104,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`Usage:\n${COMMAND_USAGE[name]}\n${NOTES}`);
+    io.stdout(`Usage:\n${COMMAND_USAGE[name]}\n${COMMAND_NOTES[name] ?? NOTES}`);
     return 0;
   }
   try {

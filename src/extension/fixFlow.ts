@@ -232,8 +232,6 @@ export class FixFlow {
               runtimeCheck: await this.runtimeCheckFor(first, reached),
             });
             outcomes.push(outcome);
-            if (outcome.changed.length === 0) continue;
-            await this.undoStore.add({ configPath, servers: outcome.changed.map((change) => change.server), bundle: outcome.bundle, at: Date.now() });
           }
           perRoot.push({ root: group.root, servers: group.assessments.map((entry) => entry.server), outcomes });
         }
@@ -372,7 +370,8 @@ export class FixFlow {
         }
       }
     } else if (choice === undo) {
-      await this.undoConfigs([...new Set(changed.map((change) => change.configPath))]);
+      // One journal record per config this fix wrote (a file with two server sets: two).
+      await this.undoConfigs(outcomes.filter((outcome) => outcome.changed.length > 0).map((outcome) => outcome.config));
     } else if (choice === open) {
       await vscode.window.showTextDocument(vscode.Uri.file(changed[0].configPath));
     }
@@ -404,35 +403,31 @@ export class FixFlow {
   }
 
   async undoLast(): Promise<void> {
-    const [last] = this.undoStore.list();
+    // The journal is the record: the newest config fix, whether the editor or the CLI made it.
+    const [last] = await this.undoStore.list(this.settings.bundleDirectory);
     if (!last) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no MCP SSL fix to undo.'));
       return;
     }
-    await this.undoRecords([last]);
+    await this.undoConfigs([last.configPath]);
   }
 
-  /** Takes back the newest record of each of these configs: everything one fix (or one CA's share of it) wrote. */
+  /** Takes back the newest journal record of each config named (a config named twice: its two newest). */
   private async undoConfigs(configPaths: string[]): Promise<void> {
-    const records = this.undoStore.list();
-    await this.undoRecords(configPaths.flatMap((configPath) => records.filter((record) => record.configPath === configPath).slice(0, 1)));
-  }
-
-  private async undoRecords(records: ReturnType<UndoStore['list']>): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it.'));
       return;
     }
-    for (const record of records) {
+    for (const configPath of configPaths) {
       try {
-        const result = await useCases().undoFix({ configPath: record.configPath, bundleDir: this.settings.bundleDirectory });
-        await this.undoStore.remove(record);
-        this.logger.info(`undo ${record.configPath}: removed ${result.removed.map((entry) => `${entry.server} ${entry.what}`).join(', ')}${result.identical ? ' (file restored byte for byte)' : ''}`);
+        const result = await useCases().undoFix({ configPath, bundleDir: this.settings.bundleDirectory });
+        const servers = [...new Set(result.removed.map((entry) => entry.server))];
+        this.logger.info(`undo ${configPath}: removed ${result.removed.map((entry) => `${entry.server} ${entry.what}`).join(', ')}${result.identical ? ' (file restored byte for byte)' : ''}`);
         for (const kept of result.kept) this.logger.warn(`undo kept ${kept.server} ${kept.what}: ${kept.reason}`);
-        void vscode.window.showInformationMessage(vscode.l10n.t('Removed the CA settings of {0} from {1}. Restart the server for it to take effect.', record.servers.join(', '), vscode.workspace.asRelativePath(record.configPath)));
+        void vscode.window.showInformationMessage(vscode.l10n.t('Removed the CA settings of {0} from {1}. Restart the server for it to take effect.', servers.join(', '), vscode.workspace.asRelativePath(configPath)));
       } catch (error) {
         const message = describeError(error);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Could not undo the fix in {0}: {1}', record.configPath, message));
+        void vscode.window.showErrorMessage(vscode.l10n.t('Could not undo the fix in {0}: {1}', configPath, message));
       }
     }
   }

@@ -7,7 +7,7 @@ export { fixConfig } from '../core/doctor/fixPipeline';
 export { serverTrustsRoot } from '../core/doctor/trust';
 export { effectiveEnvOf } from '../core/doctor/serverEnv';
 export { defaultBundleDir } from '../core/fix/paths';
-export { undoFix } from '../core/fix/undo';
+export { recordedConfigFixes, undoFix } from '../core/fix/undo';
 export { hostLevelRequestOf, runHostLevelFix } from '../core/doctor/hostLevel';
 export { undoOsStore } from '../core/hostTrust/apply';
 export { assess, hostSettingsEnvs, verdictOf, groupByRoot, groupForFix, preselected, needsRoot, targetKeyOf } from '../core/doctor/assess';

@@ -1,16 +1,19 @@
 // Undo: takes back exactly what the last fix added. Later edits elsewhere stay; with no edits in
-// between, the file is byte-for-byte what it was before the fix.
+// between, the file is byte-for-byte what it was before the fix. `undoHome` takes back everything
+// the journal (manifest.ts) holds for a home, of every kind, newest first.
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DoctorError } from '../types';
-import { realTarget, writeFileAtomic } from './atomic';
+import { DoctorError, DoctorErrorKind } from '../types';
+import { undoHostTrust, HostTrustUndoResult } from '../hostTrust/apply';
+import { readRegularFile, realTarget, writeFileAtomic } from './atomic';
 import { parseConfig, stripBom } from './config';
 import { UndoStep, undoSteps } from './edit';
 import { withLock } from './lock';
-import { loadManifest, manifestPath, sha256, UndoManifest, writeManifest } from './manifest';
-import { trustedOwners } from './owner';
+import { hostTrustManifestPath, JournalEntry, JournalKind, listJournal, loadHostManifest, loadManifest, manifestPath, sha256, UndoManifest, writeManifest } from './manifest';
+import { checkOwned, removeEmptyFolders, trustedOwners } from './owner';
 import { CONTAINER_BUNDLE_PATH, RUNTIME_VARIABLES } from './runtimes';
-import { undoDir } from './paths';
+import { defaultBundleDir, undoDir } from './paths';
 import { atomicSafeRead } from './read';
 
 export interface UndoOptions {
@@ -190,4 +193,153 @@ export async function undoFix(options: UndoOptions): Promise<UndoResult> {
       });
     });
   });
+}
+
+// ---- every kind, every file of a home ----
+
+/** What one undo took back: a config fix, or a host-level edit of a host's settings file. */
+export type FileUndo = { kind: 'config'; result: UndoResult } | { kind: 'host-trust'; result: HostTrustUndoResult };
+
+export interface JournalOptions {
+  /** The home whose journal holds the records (default: see `journalHomesOf`). */
+  home?: string;
+  /** This user's home, when it is not `os.homedir()` (the CLI's `HOME`). */
+  ownHome?: string;
+  /** An older release kept config records in `<bundleDir>/undo`: looked at as well. */
+  bundleDir?: string;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * The homes whose journal may hold records of `file`: the one given; else each folder the file lies
+ * in that has a journal of its own (`doctor --home H --fix` records under H), then this user's.
+ */
+export async function journalHomesOf(file: string, options: JournalOptions = {}): Promise<string[]> {
+  if (options.home !== undefined) return [options.home];
+  const platform = options.platform ?? process.platform;
+  const homes: string[] = [];
+  for (let at = path.dirname(await realTarget(file)); ; at = path.dirname(at)) {
+    const stat = await fs.lstat(undoDir(at, platform)).catch(() => undefined);
+    if (stat?.isDirectory()) homes.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  const own = options.ownHome ?? os.homedir();
+  return homes.includes(own) ? homes : [...homes, own];
+}
+
+/** Takes back the newest record of `file`, whichever kind it is, from the first home whose journal has one. */
+export async function undoFile(file: string, options: JournalOptions = {}): Promise<FileUndo> {
+  const platform = options.platform ?? process.platform;
+  const real = await realTarget(file);
+  const homes = await journalHomesOf(file, options);
+  const ignored: string[] = [];
+  for (const [i, home] of homes.entries()) {
+    const owners = await trustedOwners(home);
+    const bundleDir = i === 0 ? options.bundleDir : undefined;
+    const config = await loadManifest(manifestPath(undoDir(home, platform), real), real, owners);
+    const legacy = bundleDir ? await loadManifest(manifestPath(path.join(bundleDir, 'undo'), real), real, owners) : undefined;
+    const host = await loadHostManifest(hostTrustManifestPath(home, platform, real), real, owners);
+    const configAt = config.status === 'ok' ? config.manifest.fixes.at(-1)?.at : undefined;
+    const hostAt = host.status === 'ok' ? host.manifest.records.at(-1)?.at : undefined;
+    for (const read of [config, legacy, host]) if (read?.status === 'foreign') ignored.push(`a record owned by uid ${read.uid}, not by you`);
+    // A record that cannot be used is reported (refused) by the undo of its kind, never passed over.
+    const hasConfig = configAt !== undefined || config.status === 'invalid' || (legacy !== undefined && legacy.status !== 'absent' && legacy.status !== 'foreign');
+    const hasHost = hostAt !== undefined || host.status === 'invalid';
+    if (hasHost && (!hasConfig || (hostAt !== undefined && configAt !== undefined && hostAt > configAt))) {
+      return { kind: 'host-trust', result: await undoHostTrust(file, { home, platform }) };
+    }
+    if (hasConfig) return { kind: 'config', result: await undoFix({ configPath: file, home, platform, bundleDir }) };
+  }
+  const looked = homes.map((home) => undoDir(home, platform)).join(', ');
+  const note = ignored.length > 0 ? ` (ignored: ${ignored.join('; ')})` : '';
+  throw new DoctorError('usage', `nothing to undo: no fix of this file is recorded in ${looked}${note}`, { file });
+}
+
+export interface HomeUndoResult {
+  home: string;
+  /** In the order taken back: newest first. */
+  undone: FileUndo[];
+  /** Files whose records stay (their undo was refused or failed): older records of them were not tried. */
+  failed: { file: string; kind: JournalKind; errorKind: DoctorErrorKind | 'error'; message: string }[];
+  /** Journal files not used: owned by someone else, or not valid. */
+  ignored: { file: string; reason: string }[];
+  /** Bundles the fixes wrote that nothing recorded uses any more. */
+  removedFiles: string[];
+  /** Folders the fixes created (and the tool's own folder), empty again. */
+  removedFolders: string[];
+}
+
+const BUNDLE_NAME = /^(ca-bundle|ca-only)-[0-9a-f]{12}\.pem$/;
+
+/** Takes back everything the journal of `home` records, newest first; then the bundles and folders no record needs. */
+export async function undoHome(options: JournalOptions & { home: string }): Promise<HomeUndoResult> {
+  const platform = options.platform ?? process.platform;
+  const home = options.home;
+  const owners = await trustedOwners(home);
+  const dirs = [undoDir(home, platform), ...(options.bundleDir ? [path.join(options.bundleDir, 'undo')] : [])];
+  const listing = await listJournal(dirs, owners);
+  if (listing.entries.length === 0 && listing.problems.length === 0) {
+    throw new DoctorError('usage', `nothing to undo: no fix is recorded in ${undoDir(home, platform)}`);
+  }
+  const result: HomeUndoResult = { home, undone: [], failed: [], ignored: listing.problems, removedFiles: [], removedFolders: [] };
+  const failedTargets = new Set<string>();
+  const undoneEntries: JournalEntry[] = [];
+  for (const entry of listing.entries) {
+    const key = `${entry.kind}:${entry.journal}`;
+    if (failedTargets.has(key)) continue;
+    try {
+      const legacy = entry.journal.startsWith(dirs[1] ?? '\u0000');
+      result.undone.push(
+        entry.kind === 'host-trust'
+          ? { kind: 'host-trust', result: await undoHostTrust(entry.target, { home, platform }) }
+          : { kind: 'config', result: await undoFix({ configPath: entry.target, home, platform, bundleDir: legacy ? options.bundleDir : undefined }) },
+      );
+      undoneEntries.push(entry);
+    } catch (error) {
+      failedTargets.add(key);
+      result.failed.push({
+        file: entry.target,
+        kind: entry.kind,
+        errorKind: error instanceof DoctorError ? error.kind : 'error',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  // The bundles those fixes pointed at, once nothing left in the journal and none of the undone files names them.
+  const left = new Set((await listJournal(dirs, owners)).entries.flatMap((entry) => entry.bundles));
+  const bundleDirs = new Set([defaultBundleDir(home, platform), ...(options.bundleDir ? [path.resolve(options.bundleDir)] : [])]);
+  const candidates = [...new Set(undoneEntries.flatMap((entry) => entry.bundles))].filter(
+    (bundle) => !left.has(bundle) && bundleDirs.has(path.dirname(bundle)) && BUNDLE_NAME.test(path.basename(bundle)),
+  );
+  const stillNamed = async (bundle: string): Promise<boolean> => {
+    for (const target of new Set(undoneEntries.map((entry) => entry.target))) {
+      const text = await readRegularFile(target).then((bytes) => bytes.toString('utf8'), () => '');
+      if (text.includes(path.basename(bundle))) return true;
+    }
+    return false;
+  };
+  for (const bundle of candidates) {
+    const stat = await fs.lstat(bundle).catch(() => undefined);
+    if (!stat?.isFile() || (await stillNamed(bundle))) continue;
+    try {
+      checkOwned(stat, bundle, owners, 'the bundle');
+      await fs.unlink(bundle);
+      result.removedFiles.push(bundle);
+    } catch {
+      // not ours: it stays
+    }
+  }
+  result.removedFolders.push(...result.undone.flatMap((item) => (item.kind === 'host-trust' ? item.result.removedFolders : [])));
+  // The tool's own folders, when nothing is left in them.
+  result.removedFolders.push(...(await removeEmptyFolders([undoDir(home, platform), defaultBundleDir(home, platform)])));
+  return result;
+}
+
+/** The config fixes recorded in a home's journal, newest first (the editor's "Undo Last Fix" reads this). */
+export async function recordedConfigFixes(options: JournalOptions = {}): Promise<{ configPath: string; at: string }[]> {
+  const platform = options.platform ?? process.platform;
+  const home = options.home ?? options.ownHome ?? os.homedir();
+  const dirs = [undoDir(home, platform), ...(options.bundleDir ? [path.join(options.bundleDir, 'undo')] : [])];
+  const { entries } = await listJournal(dirs, await trustedOwners(home));
+  return entries.filter((entry) => entry.kind === 'config').map((entry) => ({ configPath: entry.target, at: entry.at }));
 }

@@ -6,8 +6,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DoctorError } from '../types';
 import { readFileChecked, realTarget, writeFileAtomic } from '../fix/atomic';
-import { sha256 } from '../fix/manifest';
-import { undoDir } from '../fix/paths';
+import { withLock } from '../fix/lock';
+import { hostTrustManifestPath, loadHostManifest, readHostManifest, sha256, writeManifest } from '../fix/manifest';
+import { ensurePrivateDir, keepOwner, makeFolders, ownerToKeep, removeEmptyFolders, trustedOwners } from '../fix/owner';
 import { atomicSafeRead } from '../fix/read';
 import { parseJsonc, stripBom } from '../fix/config';
 import { envOfNode, insecureInEnv } from './insecure';
@@ -86,110 +87,10 @@ export interface HostTrustResult {
   stopped?: 'os-store-failed';
 }
 
-// ---- undo manifests: in the same per-user folder as core/fix's, under a prefix of their own ----
+// ---- the undo journal: core/fix/manifest.ts (kind `host-trust`), the same checks as a config's ----
 
-export const HOST_TRUST_MANIFEST_PREFIX = 'host-trust-';
-
-export interface HostTrustRecord {
-  at: string;
-  priorHash: string;
-  postHash: string;
-  /** What the file was before the first write: undo restores it when nothing changed since. */
-  before: { kind: 'absent' } | { kind: 'blank'; text: string } | { kind: 'object' };
-  steps: SettingsUndoStep[];
-}
-
-export interface HostTrustManifest {
-  version: 1;
-  kind: 'host-trust';
-  file: string;
-  records: HostTrustRecord[];
-}
-
-export function hostTrustManifestPath(home: string, platform: NodeJS.Platform, realFile: string): string {
-  return path.join(undoDir(home, platform), `${HOST_TRUST_MANIFEST_PREFIX}${sha256(realFile).slice(0, 16)}.json`);
-}
-
-async function readHostManifest(file: string, realFile: string): Promise<HostTrustManifest> {
-  try {
-    const data = JSON.parse(await fs.readFile(file, 'utf8')) as HostTrustManifest;
-    if (data.version === 1 && data.kind === 'host-trust' && Array.isArray(data.records)) return data;
-  } catch {
-    // missing or unreadable: start afresh
-  }
-  return { version: 1, kind: 'host-trust', file: realFile, records: [] };
-}
-
-async function writeHostManifest(file: string, manifest: HostTrustManifest, home: string): Promise<void> {
-  if (manifest.records.length === 0) {
-    await fs.rm(file, { force: true });
-    return;
-  }
-  // The user must be able to read it to undo as themselves.
-  const owner = await ownerToKeep(file, home);
-  await makeFolders(path.dirname(file), owner);
-  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
-  await keepOwner(file, owner);
-}
-
-// ---- ownership: run as root for another user (`doctor --home`), what we write stays theirs ----
-
-interface Owner {
-  uid: number;
-  gid: number;
-}
-
-/** Where a path really lands: symlinks of the file and of its folders resolved, missing tail kept. */
-async function realLocation(file: string): Promise<string> {
-  const tail: string[] = [];
-  for (let at = path.resolve(file); ; at = path.dirname(at)) {
-    try {
-      return path.join(await fs.realpath(at), ...tail);
-    } catch {
-      if (path.dirname(at) === at) return path.resolve(file);
-      tail.unshift(path.basename(at));
-    }
-  }
-}
-
-/**
- * The owner written files must keep: the file's own, else the home folder's. Null unless we are root
- * writing for another user. Then the file must really lie inside that home: a symlinked file or folder
- * pointing elsewhere (/etc/sudoers.d) would otherwise get a root-written file handed to the user.
- */
-async function ownerToKeep(file: string, home: string): Promise<Owner | null> {
-  if (process.getuid?.() !== 0) return null;
-  const homeStat = await fs.stat(home).catch(() => undefined);
-  if (!homeStat || homeStat.uid === 0) return null;
-  const realHome = await fs.realpath(home);
-  const real = await realLocation(file);
-  const relative = path.relative(realHome, real);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new DoctorError('refused', `running as root for ${home}: ${file} resolves to ${real}, outside that home folder (a symlink?); nothing was written`, { file });
-  }
-  const stat = (await fs.stat(file).catch(() => undefined)) ?? homeStat;
-  return { uid: stat.uid, gid: stat.gid };
-}
-
-/** Folders mkdir -p would create for `dir`, outermost first. */
-async function missingFolders(dir: string): Promise<string[]> {
-  const missing: string[] = [];
-  for (let at = dir; (await fs.stat(at).catch(() => undefined)) === undefined; at = path.dirname(at)) {
-    missing.unshift(at);
-    if (path.dirname(at) === at) break;
-  }
-  return missing;
-}
-
-async function makeFolders(dir: string, owner: Owner | null): Promise<void> {
-  const missing = await missingFolders(dir);
-  await fs.mkdir(dir, { recursive: true });
-  if (owner) for (const folder of missing) await fs.chown(folder, owner.uid, owner.gid);
-}
-
-async function keepOwner(file: string, owner: Owner | null): Promise<void> {
-  if (owner) await fs.chown(await realTarget(file), owner.uid, owner.gid);
-}
+export { HOST_TRUST_MANIFEST_PREFIX, hostTrustManifestPath } from '../fix/manifest';
+export type { HostTrustManifest, HostTrustRecord } from '../fix/manifest';
 
 // ---- file steps ----
 
@@ -246,7 +147,13 @@ async function applyFile(
     }
     const content = edited.content;
     const owner = await ownerToKeep(file, plan.home);
-    if (bytes === undefined) await makeFolders(path.dirname(file), owner);
+    // The journal is checked before the file is touched: an untrustworthy record refuses the write.
+    const owners = await trustedOwners(plan.home);
+    const real = await realTarget(file);
+    const manifestFile = hostTrustManifestPath(plan.home, plan.platform, real);
+    await readHostManifest(manifestFile, real, owners);
+    await ensurePrivateDir(path.dirname(manifestFile), owners, 'the undo folder');
+    const createdFolders = bytes === undefined ? await makeFolders(path.dirname(file), owner) : [];
     const wrote = await writeFileAtomic(file, content, {
       // A new settings file may come to hold tokens (Claude Code's env often does): owner only.
       mode: 0o600,
@@ -254,17 +161,19 @@ async function applyFile(
     });
     if (wrote) {
       await keepOwner(file, owner);
-      const real = await realTarget(file);
-      const manifestFile = hostTrustManifestPath(plan.home, plan.platform, real);
-      const manifest = await readHostManifest(manifestFile, real);
-      manifest.records.push({
-        at: new Date().toISOString(),
-        priorHash: bytes === undefined ? '' : sha256(bytes),
-        postHash: sha256(Buffer.from(content, 'utf8')),
-        before: edited.before,
-        steps: edited.steps,
+      await withLock(manifestFile, async () => {
+        const manifest = await readHostManifest(manifestFile, real, owners);
+        manifest.records.push({
+          at: new Date().toISOString(),
+          priorHash: bytes === undefined ? '' : sha256(bytes),
+          postHash: sha256(Buffer.from(content, 'utf8')),
+          before: edited.before,
+          steps: edited.steps,
+          hostApp: plan.hostApp,
+          ...(createdFolders.length > 0 ? { createdFolders: await Promise.all(createdFolders.map(realTarget)) } : {}),
+        });
+        await writeManifest(manifestFile, manifest, owners);
       });
-      await writeHostManifest(manifestFile, manifest, plan.home);
       record();
       result.files.push({ file, changed: true, created: bytes === undefined, undoManifest: manifestFile });
       return;
@@ -354,12 +263,39 @@ export async function applyHostTrust(plan: HostTrustPlan, options: ApplyHostTrus
 
 export interface HostTrustUndoResult {
   file: string;
+  /** Whose settings these are (`claude-code`, `vscode`...), when recorded or known by the file's place. */
+  hostApp?: string;
   /** `env.NODE_EXTRA_CA_CERTS`, `http.systemCertificates`... */
   removed: string[];
   kept: { what: string; reason: 'already-gone' | 'changed-since' }[];
   /** The file is byte-for-byte what it was before (or gone again, when the fix created it). */
   identical: boolean;
+  /** The fix created the file and undo removed it again. */
+  fileRemoved: boolean;
+  /** The folders the fix created for the file, removed again (empty once the file is gone). */
+  removedFolders: string[];
   remaining: number;
+}
+
+function isScalarJson(raw: string): boolean {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null;
+  } catch {
+    return false;
+  }
+}
+
+/** The host of a settings file a record written before hosts were recorded names: by its place. */
+function hostAppByPlace(file: string): string | undefined {
+  const parts = file.split(/[\\/]/);
+  if (parts.at(-1) !== 'settings.json') return undefined;
+  if (parts.at(-2) === '.claude') return 'claude-code';
+  const user = parts.lastIndexOf('User');
+  const app = user > 0 ? parts[user - 1] : undefined;
+  if (app === 'Cursor') return 'cursor';
+  if (app === 'Code' || app === 'Code - Insiders' || app === 'VSCodium') return 'vscode';
+  return undefined;
 }
 
 /** Takes back the last recorded host-trust edit of `file`: exactly what it added, later edits stay. */
@@ -367,35 +303,62 @@ export async function undoHostTrust(file: string, options: { home: string; platf
   const platform = options.platform ?? process.platform;
   const real = await realTarget(file);
   const manifestFile = hostTrustManifestPath(options.home, platform, real);
-  const manifest = await readHostManifest(manifestFile, real);
-  const last = manifest.records[manifest.records.length - 1];
-  if (!last) throw new DoctorError('usage', `nothing to undo: no host-trust change of this file is recorded in ${path.dirname(manifestFile)}`, { file });
-  const bytes = await readFileChecked(file);
-  const name = (step: SettingsUndoStep): string => step.path.join('.');
-  let content: string | null;
-  let removed: string[];
-  let kept: HostTrustUndoResult['kept'] = [];
-  if (sha256(bytes) === last.postHash && last.before.kind !== 'object') {
-    // Untouched since we created or filled it: give back exactly what was there.
-    content = last.before.kind === 'blank' ? last.before.text : null;
-    removed = last.steps.map(name);
-  } else {
-    const { text } = await atomicSafeRead(file);
-    const outcome = undoSettingsSteps(file, text, last.steps);
-    content = outcome.text;
-    removed = outcome.undone.map(name);
-    kept = outcome.kept.map(({ step, reason }) => ({ what: name(step), reason }));
-  }
-  if (content === null) {
-    await fs.rm(file);
-  } else if (!Buffer.from(content, 'utf8').equals(bytes)) {
-    const owner = await ownerToKeep(file, options.home);
-    const wrote = await writeFileAtomic(file, content, { stillExpected: (current) => current !== undefined && current.equals(bytes) });
-    if (!wrote) throw new DoctorError('io', 'the file changed while undo was writing it; nothing was changed. Run undo again', { file });
-    await keepOwner(file, owner);
-  }
-  manifest.records.pop();
-  await writeHostManifest(manifestFile, manifest, options.home);
-  const identical = content === null ? last.before.kind === 'absent' : last.priorHash !== '' && sha256(Buffer.from(content, 'utf8')) === last.priorHash;
-  return { file, removed, kept, identical, remaining: manifest.records.length };
+  const owners = await trustedOwners(options.home);
+  const nothing = (): DoctorError => new DoctorError('usage', `nothing to undo: no host-trust change of this file is recorded in ${path.dirname(manifestFile)}`, { file });
+  if ((await loadHostManifest(manifestFile, real, owners)).status === 'absent') throw nothing();
+  return withLock(manifestFile, async () => {
+    const read = await loadHostManifest(manifestFile, real, owners);
+    if (read.status === 'foreign' || read.status === 'invalid') {
+      const why = read.status === 'foreign' ? `owned by uid ${read.uid}, not by you` : read.reason;
+      throw new DoctorError('refused', `the undo record ${manifestFile} cannot be used (${why}); nothing was changed. Undo this change by hand, then remove that file`, { file });
+    }
+    const manifest = read.status === 'ok' ? read.manifest : undefined;
+    const last = manifest?.records[manifest.records.length - 1];
+    if (!manifest || !last) throw nothing();
+    const bytes = await readFileChecked(file);
+    const name = (step: SettingsUndoStep): string => step.path.join('.');
+    let content: string | null;
+    let removed: string[];
+    let kept: HostTrustUndoResult['kept'] = [];
+    const untouched = sha256(bytes) === last.postHash;
+    if (untouched && last.before.kind !== 'object') {
+      // Untouched since we created or filled it: give back exactly what was there.
+      content = last.before.kind === 'blank' ? last.before.text : null;
+      removed = last.steps.map(name);
+    } else {
+      // The config undo's rule: once the file changed, the hashes prove nothing, so a value is put
+      // back only when it is a plain setting (a crafted record cannot insert members that way).
+      const applied = untouched ? last.steps : last.steps.filter((step) => step.op !== 'replace-value' || isScalarJson(step.priorRaw));
+      const { text } = await atomicSafeRead(file);
+      const outcome = undoSettingsSteps(file, text, applied);
+      content = outcome.text;
+      removed = outcome.undone.map(name);
+      kept = [
+        ...outcome.kept.map(({ step, reason }) => ({ what: name(step), reason })),
+        ...last.steps.filter((step) => !applied.includes(step)).map((step) => ({ what: name(step), reason: 'changed-since' as const })),
+      ];
+      if (untouched && sha256(Buffer.from(content, 'utf8')) !== last.priorHash) {
+        throw new DoctorError(
+          'refused',
+          `the undo record ${manifestFile} does not match what the fix wrote (taking its steps back would not restore the file as it was); nothing was changed`,
+          { file },
+        );
+      }
+    }
+    let removedFolders: string[] = [];
+    if (content === null) {
+      await fs.rm(file);
+      removedFolders = await removeEmptyFolders(last.createdFolders ?? []);
+    } else if (!Buffer.from(content, 'utf8').equals(bytes)) {
+      const owner = await ownerToKeep(file, options.home);
+      const wrote = await writeFileAtomic(file, content, { stillExpected: (current) => current !== undefined && current.equals(bytes) });
+      if (!wrote) throw new DoctorError('io', 'the file changed while undo was writing it; nothing was changed. Run undo again', { file });
+      await keepOwner(file, owner);
+    }
+    manifest.records.pop();
+    await writeManifest(manifestFile, manifest, owners);
+    const identical = content === null ? last.before.kind === 'absent' : last.priorHash !== '' && sha256(Buffer.from(content, 'utf8')) === last.priorHash;
+    const hostApp = last.hostApp ?? hostAppByPlace(real);
+    return { file, ...(hostApp ? { hostApp } : {}), removed, kept, identical, fileRemoved: content === null, removedFolders, remaining: manifest.records.length };
+  });
 }
