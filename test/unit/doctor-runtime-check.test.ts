@@ -72,7 +72,7 @@ describe('runtimeCheck: Python behind mitmproxy', () => {
     assert.equal(withCa.ok, true, withCa.message);
     assert.equal(withCa.by, without.by);
     assert.equal(withCa.finding, undefined);
-    assert.match(describeRuntimeCheck(withCa), /^verified by python 3\.\d+\.\d+: OK$/);
+    assert.match(describeRuntimeCheck(withCa), /^verified by python 3\.\d+\.\d+: OK, a handshake with [^ ]+:\d+ (direct|through \S+)$/);
   });
 
   test('uvx --python 3.11 is checked with python3.11 from PATH, without running uv (nothing is downloaded)', async (t) => {
@@ -92,7 +92,7 @@ describe('runtimeCheck: Python behind mitmproxy', () => {
     if (!existsSync('/usr/bin/python3.12')) {
       const older = await runtimeCheck(request(net.mitmproxy, 'python', 'uvx', ['--python=3.12', 'mcp-server-fetch'], { SSL_CERT_FILE: mitmBundle }));
       assert.equal(older.ok, true, older.message);
-      assert.match(describeRuntimeCheck(older), /^verified by python 3\.\d+\.\d+: OK \(uv would run Python 3\.12 \(not found here\)/);
+      assert.match(describeRuntimeCheck(older), /^verified by python 3\.\d+\.\d+: OK, a handshake with .* \(uv would run Python 3\.12 \(not found here\)/);
     }
   });
 
@@ -118,7 +118,7 @@ describe('runtimeCheck: Node behind mitmproxy', () => {
 
     const withCa = await runtimeCheck(request(net.mitmproxy, 'node', 'npx', ['-y', '@modelcontextprotocol/server-everything'], { NODE_EXTRA_CA_CERTS: net.mitmproxy.caFile }));
     assert.equal(withCa.ok, true, withCa.message);
-    assert.equal(describeRuntimeCheck(withCa), `verified by node ${process.version}: OK`);
+    assert.match(describeRuntimeCheck(withCa), new RegExp(`^verified by node ${process.version.replace(/\./g, '\\.')}: OK, a handshake with `));
   });
 
   test('NODE_TLS_REJECT_UNAUTHORIZED=0 in the env is no proof: the check still verifies', async (t) => {

@@ -39,6 +39,8 @@ export interface RuntimeCheckResult {
   finding?: { kind: string; message: string };
   /** What the check stood in for, e.g. the Python uv would run was not here and another one was checked. */
   note?: string;
+  /** The host and route the handshake took ("localhost:8443 through http://127.0.0.1:3128", "pypi.org:443 direct"). */
+  route?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -193,7 +195,7 @@ function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, 
     };
   }
   if (checks.length > 0 && !failed && run.code === 0) {
-    return { by, ok: true, message: withNote(`${by ?? executable} verified the handshake with ${target} ${via}`) };
+    return { by, ok: true, route: `${target} ${via}`, message: withNote(`${by ?? executable} verified the handshake with ${target} ${via}`) };
   }
   if (failed) {
     const finding = scanText(failed.text, 'runtime-check')[0];
@@ -296,7 +298,7 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
 
 /** One line for a person: "verified by python 3.11.2: OK", "python 3.11.2 still fails: <error>". */
 export function describeRuntimeCheck(result: RuntimeCheckResult): string {
-  if (result.ok === true) return `verified by ${result.by ?? 'the runtime'}: OK${result.note ? ` (${result.note})` : ''}`;
+  if (result.ok === true) return `verified by ${result.by ?? 'the runtime'}: OK${result.route ? `, a handshake with ${result.route}` : ''}${result.note ? ` (${result.note})` : ''}`;
   if (result.ok === false) return `${result.by ?? 'the runtime'} still fails: ${result.message}`;
   return result.by ? `not verified by ${result.by}: ${result.message}` : `not verified: ${result.message}`;
 }
