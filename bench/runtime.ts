@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runtimeCheck } from '../src/core/doctor/runtimeCheck';
+import { runtimeCheck } from '../src/core/runtime/check';
 import { createPublicPki, startOrigin } from '../test/fixtures/origin';
 import { median } from './stats';
 import type { BenchRow } from './types';

@@ -14,7 +14,7 @@ import {
   dockerCheckArgs,
   proxyFromEnv,
   runtimeCheck,
-} from '../../src/core/doctor/runtimeCheck';
+} from '../../src/core/runtime/check';
 import { startInterceptor } from '../fixtures/interceptor';
 import { CA_VARIABLES, TestNetwork, TestProxy, startNetwork } from '../fixtures/network';
 import { createCa } from '../fixtures/pki';

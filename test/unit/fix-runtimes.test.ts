@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parsePythonRequest, pinExample, pythonVersionOf } from '../../src/core/fix/python-version';
-import { commandBaseName, detectRuntime, launcherOf, RUNTIME_VARIABLES } from '../../src/core/fix/runtimes';
+import { parsePythonRequest, pinExample, pythonVersionOf } from '../../src/core/runtime/pythonVersion';
+import { commandBaseName, detectRuntime, launcherOf } from '../../src/core/runtime/detect';
+import { RUNTIME_VARIABLES } from '../../src/core/runtime/variables';
 
 describe('fix: runtime from command and args', () => {
   const cases: [string, string[], string, boolean][] = [
@@ -18,7 +19,8 @@ describe('fix: runtime from command and args', () => {
     ['poetry', ['run', 'python', 'x.py'], 'python', false],
     ['npx', ['-y', 'x'], 'node', false],
     ['node', ['dist/index.js'], 'node', false],
-    ['bunx', ['x'], 'node', false],
+    ['bunx', ['x'], 'bun', false],
+    ['bun', ['run', 'server.ts'], 'bun', false],
     ['pnpm', ['dlx', 'x'], 'node', false],
     ['yarn', ['dlx', 'x'], 'node', false],
     ['C:\\Program Files\\nodejs\\npx.cmd', ['-y', 'x'], 'node', false],

@@ -3,8 +3,9 @@
 import type { FixResult } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
 import { readCertificates } from '../fix/bundle';
-import { pythonVersionOf } from '../fix/python-version';
-import { launcherOf, RUNTIME_VARIABLES } from '../fix/runtimes';
+import { pythonVersionOf } from '../runtime/pythonVersion';
+import { launcherOf } from '../runtime/detect';
+import { RUNTIME_VARIABLES } from '../runtime/variables';
 import { strictCaProblems, strictPathProblems } from '../fix/strict';
 import { scanFile } from '../logs/scan';
 import type { ChainReport, Finding } from '../types';

@@ -1,7 +1,7 @@
 // Runtime verification of a planned fix: each changed server's own runtime, started with the
 // environment the server will get after the change, makes one handshake to its target.
 import type { ChangedServer } from '../fix/plan';
-import { describeRuntimeCheck, runtimeCheck, type RuntimeCheckResult } from './runtimeCheck';
+import { describeRuntimeCheck, runtimeCheck, type RuntimeCheckResult } from '../runtime/check';
 import { effectiveEnvOf } from './serverEnv';
 import { resolveConfigVariables, type VariableContext } from './trust';
 import type { HostTarget, McpServer } from './types';

@@ -9,12 +9,18 @@
 // one timeout for everything, the child killed on timeout or abort, its output read up to a cap.
 import { spawn } from 'node:child_process';
 import { scanText } from '../logs/scan';
-import { RUNTIME_VARIABLES, commandBaseName, detectRuntime, launcherOf } from '../fix/runtimes';
-import { ProbeParams, denoProbe, dockerShellProbe, nodeProbe, pythonProbe } from './runtimeProbes';
-import { ProbeKind, Resolution, envValue, findExecutable, resolveJavaScript, resolvePython } from './runtimeResolve';
+import { TRUST_VARIABLES } from './variables';
+import { detectRuntime, launcherOf, type ServerRuntime } from './detect';
+import { ProbeParams, denoProbe, dockerShellProbe, nodeProbe, pythonProbe } from './probes';
+import { ProbeKind, Resolution, envValue, findExecutable, resolveJavaScript, resolvePython } from './resolve';
+
+/** The way a handshake went: through this proxy (its URL without credentials), or directly (null). */
+export interface Route {
+  proxy: string | null;
+}
 
 export interface RuntimeCheckRequest {
-  runtime: 'python' | 'node' | 'deno' | 'docker' | 'unknown';
+  runtime: ServerRuntime;
   command: string;
   args: string[];
   /** The exact effective env incl. the new CA variables. */
@@ -27,6 +33,11 @@ export interface RuntimeCheckRequest {
   signal?: AbortSignal;
   /** Defaults to process.platform (tests). */
   platform?: NodeJS.Platform;
+  /**
+   * The route the chain analysis took (the CA came from there). When the server's own environment
+   * sends it another way, a failure is that route's, not proof the runtime ignores its CA variable.
+   */
+  analysisRoute?: Route;
 }
 
 export interface RuntimeCheckResult {
@@ -39,6 +50,8 @@ export interface RuntimeCheckResult {
   finding?: { kind: string; message: string };
   /** What the check stood in for, e.g. the Python uv would run was not here and another one was checked. */
   note?: string;
+  /** The route the handshake took (the proxy the server's environment names, or directly); absent when none was tried. */
+  route?: Route;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -162,23 +175,22 @@ function parseOutput(stdout: string): { by: string | null; checks: Check[] } {
 
 /** The CA variables a probe kind reads that are set in env (first set one wins in the message). */
 function caVariableSet(kind: ProbeKind | 'docker', env: Record<string, string>, platform: NodeJS.Platform): string | null {
-  const names = kind === 'python' ? ['SSL_CERT_FILE', 'SSL_CERT_DIR']
-    : kind === 'node' || kind === 'bun' ? RUNTIME_VARIABLES.node
-      : kind === 'deno' ? RUNTIME_VARIABLES.deno
-        : RUNTIME_VARIABLES.docker;
-  return names.find((n) => envValue(env, n, platform) !== undefined) ?? null;
+  return TRUST_VARIABLES[kind].find((n) => envValue(env, n, platform) !== undefined) ?? null;
 }
+
+const sameRoute = (a: Route, b: Route): boolean => a.proxy === b.proxy;
 
 function unresolved(resolution: Resolution): RuntimeCheckResult | null {
   return 'missing' in resolution ? { by: null, ok: null, message: `not checked: ${resolution.missing}` } : null;
 }
 
-function interpret(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, via: string, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
-  const result = interpretRun(run, kind, executable, req, timeoutMs, via, note, platform);
+function interpret(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, route: Route, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
+  const result = { ...interpretRun(run, kind, executable, req, timeoutMs, route, note, platform), route };
   return note ? { ...result, note } : result;
 }
 
-function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, via: string, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
+function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, route: Route, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
+  const via = routeText(route);
   const { by, checks } = parseOutput(run.stdout);
   const withNote = (text: string): string => (note ? `${text} (${note})` : text);
   const target = `${req.target.host}:${req.target.port}`;
@@ -208,9 +220,12 @@ function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, 
     let message = failed.text;
     if (failed.label === 'requests') {
       message = `the bundle in REQUESTS_CA_BUNDLE does not verify ${target} as requests loads it: ${failed.text}`;
+    } else if (finding.kind === 'untrusted-ca' && req.analysisRoute && !sameRoute(route, req.analysisRoute)) {
+      // Another route may meet another certificate: nothing here says the runtime ignored its variable.
+      message = `the server's environment sends it ${via}, the CA was found ${routeText(req.analysisRoute)}: ${failed.text}`;
     } else if (finding.kind === 'untrusted-ca') {
       const variable = caVariableSet(kind, req.env, platform);
-      if (variable) message = `this runtime ignores ${variable}: ${failed.text}`;
+      if (variable) message = `this runtime ignores ${variable} (handshake ${via}): ${failed.text}`;
     }
     return { by, ok: false, message: withNote(message), finding: { kind: finding.kind, message: failed.text } };
   }
@@ -218,8 +233,13 @@ function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, 
   return { by, ok: null, message: withNote(`${by ?? executable} exited with code ${run.code ?? 'null'} without a result${tail ? `: ${tail}` : ''}`) };
 }
 
-function viaText(choice: ProxyChoice): string {
-  return choice.proxy ? `through ${choice.url ?? `${choice.proxy.host}:${choice.proxy.port}`}` : 'directly';
+/** The route a client in this environment takes to host:port: the proxy's URL (no credentials), or null. */
+export function routeOf(choice: ProxyChoice): Route {
+  return { proxy: choice.proxy ? (choice.url ?? `http://${choice.proxy.host}:${choice.proxy.port}`) : null };
+}
+
+export function routeText(route: Route): string {
+  return route.proxy ? `through ${route.proxy}` : 'directly';
 }
 
 /**
@@ -266,7 +286,7 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
     proxy: choice.proxy,
     timeoutSeconds: Math.ceil(timeoutMs / 1000) + 1,
   };
-  const via = viaText(choice);
+  const route = routeOf(choice);
 
   if (req.runtime === 'docker') {
     const docker = findExecutable(launcherOf(req.command, req.args).offset > 0 ? 'docker' : req.command, req.env, platform, req.cwd);
@@ -275,12 +295,12 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
     if (typeof args === 'string') return { by: null, ok: null, message: `not checked: ${args}` };
     const env = { ...req.env, MCP_SSL_DOCTOR_PY: pythonProbe(params), MCP_SSL_DOCTOR_JS: nodeProbe(params) };
     const run = await runChild(docker, args, env, timeoutMs, req.cwd, req.signal);
-    return interpret(run, 'docker', docker, req, timeoutMs, via, undefined, platform);
+    return interpret(run, 'docker', docker, req, timeoutMs, route, undefined, platform);
   }
 
   const resolution = req.runtime === 'python'
     ? resolvePython(req.command, req.args, req.env, platform, req.cwd)
-    : resolveJavaScript(req.runtime === 'deno' && commandBaseName(req.command) !== 'deno' ? 'deno' : req.command, req.args, req.env, platform, req.cwd);
+    : resolveJavaScript(req.command, req.args, req.env, platform, req.cwd, req.runtime);
   const missing = unresolved(resolution);
   if (missing || 'missing' in resolution) return missing ?? { by: null, ok: null, message: 'not checked' };
   const { kind, executable, preArgs, note, emulateStrict } = resolution;
@@ -288,10 +308,10 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
     : kind === 'deno' ? ['eval', '--quiet', denoProbe(params)]
       : ['-e', nodeProbe(params)];
   // The env exactly as the server gets it; the one addition is the probe's strict switch when an
-  // older Python stands in for a 3.13+ one (see runtimeProbes.pythonProbe).
+  // older Python stands in for a 3.13+ one (see probes.ts, pythonProbe).
   const env = emulateStrict ? { ...req.env, MCP_SSL_DOCTOR_PY_STRICT: '1' } : req.env;
   const run = await runChild(executable, args, env, timeoutMs, req.cwd, req.signal);
-  return interpret(run, kind, executable, req, timeoutMs, via, note, platform);
+  return interpret(run, kind, executable, req, timeoutMs, route, note, platform);
 }
 
 /** One line for a person: "verified by python 3.11.2: OK", "python 3.11.2 still fails: <error>". */

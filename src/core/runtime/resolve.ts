@@ -4,9 +4,10 @@
 // folder), never fetched.
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { commandBaseName, launcherOf } from '../fix/runtimes';
+import { commandBaseName, detectRuntime, isPythonExecutable, launcherOf, type ServerRuntime } from './detect';
 
-export type ProbeKind = 'python' | 'node' | 'bun' | 'deno';
+/** The runtimes a handshake can be run in directly (docker runs one of these inside its image). */
+export type ProbeKind = Extract<ServerRuntime, 'python' | 'node' | 'bun' | 'deno'>;
 
 export interface ResolvedRuntime {
   kind: ProbeKind;
@@ -59,8 +60,6 @@ export function findExecutable(name: string, env: Record<string, string>, platfo
   }
   return null;
 }
-
-const PYTHON_EXECUTABLE = /^(?:python|pythonw|pypy)(?:\d+(?:\.\d+)?t?)?$/;
 
 /** uv options that take a value (so the first positional after them is the tool or script). */
 const UV_VALUE_OPTIONS = new Set([
@@ -122,7 +121,7 @@ function pythonOnPath(env: Record<string, string>, platform: NodeJS.Platform, cw
 export function resolvePython(command: string, args: string[], env: Record<string, string>, platform: NodeJS.Platform, cwd?: string): Resolution {
   const { base, rest, offset } = launcherOf(command, args);
   const token = offset > 0 ? (args[offset - 1] ?? command) : command;
-  if (PYTHON_EXECUTABLE.test(base)) {
+  if (isPythonExecutable(base)) {
     const exe = findExecutable(token, env, platform, cwd);
     return exe ? { kind: 'python', executable: exe, preArgs: [] } : { missing: `${token} is not on the server's PATH` };
   }
@@ -158,17 +157,21 @@ export function resolvePython(command: string, args: string[], env: Record<strin
   return exe ? { kind: 'python', executable: exe, preArgs: [] } : { missing: "no python3 on the server's PATH" };
 }
 
-/** The JavaScript runtime a server command runs: node (npx, tsx, pnpm dlx ...), bun (bun, bunx) or deno. */
-export function resolveJavaScript(command: string, args: string[], env: Record<string, string>, platform: NodeJS.Platform, cwd?: string): Resolution {
+/**
+ * The JavaScript runtime a server command runs: node (npx, tsx, pnpm dlx ...), bun (bun, bunx) or
+ * deno, as detect.ts tells them apart (or as the caller says).
+ */
+export function resolveJavaScript(command: string, args: string[], env: Record<string, string>, platform: NodeJS.Platform, cwd?: string,
+  runtime: ServerRuntime = detectRuntime(command, args).runtime): Resolution {
   const { base, offset } = launcherOf(command, args);
   const token = offset > 0 ? (args[offset - 1] ?? command) : command;
   const sibling = (name: string): string | null =>
     /[\\/]/.test(token) ? findExecutable(path.join(path.dirname(token), name), env, platform, cwd) : null;
-  if (base === 'deno') {
-    const exe = findExecutable(token, env, platform, cwd);
+  if (runtime === 'deno') {
+    const exe = findExecutable(base === 'deno' ? token : 'deno', env, platform, cwd);
     return exe ? { kind: 'deno', executable: exe, preArgs: [] } : { missing: `${token} is not on the server's PATH` };
   }
-  if (base === 'bun' || base === 'bunx') {
+  if (runtime === 'bun') {
     const exe = (base === 'bun' ? findExecutable(token, env, platform, cwd) : null) ?? findExecutable('bun', env, platform, cwd) ?? sibling('bun');
     return exe ? { kind: 'bun', executable: exe, preArgs: [] } : { missing: "bun is not on the server's PATH" };
   }

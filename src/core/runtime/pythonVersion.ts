@@ -91,7 +91,7 @@ function optionValue(args: string[], names: string[]): { source: string; value: 
 
 /**
  * The Python version a server will run, when its command says so; null when nothing does.
- * `base`/`rest` are the launcher and its arguments (`launcherOf` in runtimes.ts).
+ * `base`/`rest` are the launcher and its arguments (`launcherOf` in detect.ts).
  */
 export function pythonVersionOf(base: string, rest: string[], env: Record<string, unknown> = {}): PythonVersionHint | null {
   if (/^(?:python|pythonw|pypy)\d/.test(base)) return hint(base, base);
