@@ -13,7 +13,7 @@ import { configPathOf, defaultBundleDir, undoDir } from './paths';
 import { pinExample, pythonVersionOf } from '../runtime/pythonVersion';
 import { CA_VARIABLES, RUNTIME_VARIABLES } from '../runtime/variables';
 import { CONTAINER_BUNDLE_PATH, dockerBundleMount, dockerMountValue } from '../runtime/docker';
-import { detectRuntime, launcherOf, ServerRuntime } from '../runtime/detect';
+import { detectRuntime, launcherOf, OutOfReach, OutOfReachCode, ServerRuntime } from '../runtime/detect';
 import { strictCaProblems, StrictProblem } from './strict';
 import { transportOf } from './transport';
 import { strictFixedWarning, strictMaybePythonWarning, strictSkipReason } from './strict-advice';
@@ -74,9 +74,14 @@ export interface ChangedServer {
   verified?: { by: string; ok: boolean; message: string } | null;
 }
 
+/** Why a server is skipped, for front ends to word (`reason` keeps the English of the CLI contract). */
+export type SkipCode = OutOfReachCode;
+
 export interface SkippedServer {
   server: string;
   reason: string;
+  /** Set for a server no entry edit can fix (the variables would never reach its process); never counted fixed. */
+  code?: SkipCode;
 }
 
 export interface FixPlan {
@@ -108,6 +113,25 @@ const REMOTE_REASON =
   'In VS Code it trusts the OS certificate store (setting http.systemCertificates, on by default): have the CA installed there. ' +
   'Other hosts: their own proxy / certificate settings.';
 
+/** The concrete next step for a server whose process the entry's env cannot reach. */
+export function outOfReachReason(out: OutOfReach, bundlePath: string): string {
+  const variables = RUNTIME_VARIABLES[out.inner ?? 'docker'];
+  const cli = out.cli ?? 'docker';
+  const container = out.container ?? 'CONTAINER';
+  const env = variables.map((variable) => `-e ${variable}=${CONTAINER_BUNDLE_PATH}`).join(' ');
+  switch (out.code) {
+    case 'container-exec':
+      return `runs inside the existing container ${container} (${cli} exec): a variable set here stays with the ${cli} CLI and never reaches the container. ` +
+        `Copy the bundle in (\`${cli} cp ${bundlePath} ${container}:${CONTAINER_BUNDLE_PATH}\`) and add \`${env}\` to the exec arguments before ${container} ` +
+        '(or build the CA into the image)';
+    case 'docker-gateway':
+      return 'the Docker MCP Toolkit gateway starts each server in a container of its own: nothing in this entry reaches them. ' +
+        "Give Docker Desktop the proxy (Settings → Resources → Proxies) and have the CA trusted in the OS certificate store Docker Desktop reads; a server image that still rejects it needs the CA built in";
+    case 'shell-string':
+      return `starts a container (${cli} run) inside a shell string: a variable set here stays with the ${cli} CLI, and a mount cannot be inserted into the string. ` +
+        `Write the command as an argument list (command "${cli}", args ["run", ...]) and run the fix again, or add \`--mount type=bind,source=${bundlePath},target=${CONTAINER_BUNDLE_PATH},readonly ${env}\` before the image yourself`;
+  }
+}
 
 export async function planFix(options: FixOptions): Promise<FixPlan> {
   const home = options.home ?? os.homedir();
@@ -171,6 +195,10 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
       continue;
     }
     const guess = detectRuntime(server.command, server.args);
+    if (guess.outOfReach) {
+      skipped.push({ server: server.name, code: guess.outOfReach.code, reason: outOfReachReason(guess.outOfReach, bundlePath) });
+      continue;
+    }
     if (guess.runtime === 'python' && strictOf().length > 0) {
       const { base, rest } = launcherOf(server.command, server.args);
       const version = pythonVersionOf(base, rest, server.env);

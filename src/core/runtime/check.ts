@@ -8,6 +8,7 @@
 // from the network (no `uvx` download: the interpreter is called directly; docker with --pull never),
 // one timeout for everything, the child killed on timeout or abort, its output read up to a cap.
 import { spawn } from 'node:child_process';
+import { bypassesProxy, parseProxyUrl, redactProxyUrl, type ProxyTarget } from '../chain/proxy';
 import { scanText } from '../logs/scan';
 import { TRUST_VARIABLES } from './variables';
 import { detectRuntime, launcherOf, type ServerRuntime } from './detect';
@@ -67,39 +68,23 @@ interface ProxyChoice {
   url?: string;
 }
 
-/** NO_PROXY as most clients read it: `*`, names and domain suffixes (`.corp`, `corp`), optional `:port`. */
-export function bypassesProxy(noProxy: string | undefined, host: string, port: number): boolean {
-  if (!noProxy) return false;
-  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
-  for (const raw of noProxy.split(/[,\s]+/)) {
-    const entry = raw.trim().toLowerCase();
-    if (!entry) continue;
-    if (entry === '*') return true;
-    const m = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\]$/g, ''));
-    const entryHost = (m?.[1] ?? entry).replace(/^\*?\./, '');
-    if (m?.[2] && Number(m[2]) !== port) continue;
-    if (name === entryHost || name.endsWith(`.${entryHost}`)) return true;
-  }
-  return false;
-}
-
-/** The proxy a client in this environment would use for https://host:port (lowercase name first, as curl and Python do). */
+/** The proxy a client in this environment would use for https://host:port (lowercase name first, as curl and Python do; NO_PROXY as chain/proxy.ts reads it). */
 export function proxyFromEnv(env: Record<string, string>, host: string, port: number, platform: NodeJS.Platform): ProxyChoice {
   const get = (name: string): string | undefined => envValue(env, name, platform);
   const url = get('https_proxy') || get('HTTPS_PROXY') || get('all_proxy') || get('ALL_PROXY');
   if (!url) return { proxy: null };
-  if (bypassesProxy(get('no_proxy') ?? get('NO_PROXY'), host, port)) return { proxy: null };
-  let parsed: URL;
+  if (bypassesProxy(host, port, get('no_proxy') ?? get('NO_PROXY') ?? '')) return { proxy: null };
+  let parsed: ProxyTarget;
   try {
-    parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`);
+    parsed = parseProxyUrl(url);
   } catch {
-    return { proxy: null, unsupported: `the proxy setting ${url} is not a URL`, url };
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+    const shown = redactProxyUrl(url);
+    return { proxy: null, unsupported: scheme ? `a ${scheme} proxy (${shown}) is not checked` : `the proxy setting ${shown} is not a URL`, url: shown };
   }
-  if (parsed.protocol !== 'http:') return { proxy: null, unsupported: `a ${parsed.protocol.replace(':', '')} proxy (${parsed.host}) is not checked`, url };
-  const auth = parsed.username
-    ? Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')
-    : null;
-  return { proxy: { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || 80), auth }, url: `${parsed.protocol}//${parsed.host}` };
+  if (parsed.url.protocol !== 'http:') return { proxy: null, unsupported: `a ${parsed.url.protocol.replace(':', '')} proxy (${parsed.url.host}) is not checked`, url: parsed.display };
+  const auth = parsed.authorization ? parsed.authorization.slice('Basic '.length) : null;
+  return { proxy: { host: parsed.url.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.url.port), auth }, url: parsed.display };
 }
 
 interface Run {
@@ -222,12 +207,18 @@ function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, 
       message = `the bundle in REQUESTS_CA_BUNDLE does not verify ${target} as requests loads it: ${failed.text}`;
     } else if (finding.kind === 'untrusted-ca' && req.analysisRoute && !sameRoute(route, req.analysisRoute)) {
       // Another route may meet another certificate: nothing here says the runtime ignored its variable.
-      message = `the server's environment sends it ${via}, the CA was found ${routeText(req.analysisRoute)}: ${failed.text}`;
+      const found = routeText(req.analysisRoute);
+      return {
+        by,
+        ok: false,
+        message: withNote(`the handshake went ${via} (the server's environment sends it that way) but the CA was found ${found}, so this says nothing about the CA variables: ${failed.text}`),
+        finding: { kind: finding.kind, message: failed.text },
+      };
     } else if (finding.kind === 'untrusted-ca') {
       const variable = caVariableSet(kind, req.env, platform);
-      if (variable) message = `this runtime ignores ${variable} (handshake ${via}): ${failed.text}`;
+      if (variable) message = `this runtime ignores ${variable}: ${failed.text}`;
     }
-    return { by, ok: false, message: withNote(message), finding: { kind: finding.kind, message: failed.text } };
+    return { by, ok: false, message: withNote(`${message} (the handshake went ${via})`), finding: { kind: finding.kind, message: failed.text } };
   }
   const tail = (run.stderr.trim() || run.stdout.trim()).split(/\r?\n/).slice(-3).join(' | ');
   return { by, ok: null, message: withNote(`${by ?? executable} exited with code ${run.code ?? 'null'} without a result${tail ? `: ${tail}` : ''}`) };
