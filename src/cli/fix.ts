@@ -3,13 +3,16 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHostPort } from '../core/chain/hostPort';
 import { inProcessAnalyzer } from '../core/doctor/analyzer';
-import { hostAppOfConfig } from '../core/doctor/discover';
+import { hostOfConfig } from '../core/doctor/discover';
+import { HOST_ENV } from '../core/doctor/hostEnv';
 import { readServers } from '../core/doctor/inventory';
 import { CaSource, fixConfig } from '../core/doctor/fixPipeline';
 import { checkGivenCa } from '../core/doctor/policy';
 import type { HostTarget } from '../core/doctor/types';
 import type { FixResult } from '../core/fix/apply';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
+import type { HostId } from '../core/fix/locations';
+import { resolveProxy } from '../core/chain/proxy';
 
 import { Command, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf, readInput } from './io';
 
@@ -32,6 +35,8 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'no-runtime-check': { type: 'boolean' },
   'verify-docker': { type: 'boolean' },
+  // The MCP host whose rules (the environment it gives a server) the runtime check follows.
+  'host-app': { type: 'string' },
   // Remote servers: the trust goes into the host (src/cli/hostLevel.ts).
   'host-level': { type: 'string' },
   settings: { type: 'string' },
@@ -84,14 +89,22 @@ export const fix: Command = async (argv, io) => {
   if (values.settings || values['yes-os-store']) return usage('--settings and --yes-os-store go with --host-level HOSTAPP');
   if (!values.config) return usage('--config FILE is required');
   if (!values.ca && !values.host) return usage('give the CA (--ca PEM) or a host to find it from (--host HOST[:PORT])');
+  const hostIds = Object.keys(HOST_ENV) as HostId[];
+  const hostAppFlag = values['host-app'];
+  if (hostAppFlag !== undefined && !hostIds.includes(hostAppFlag as HostId)) {
+    return usage(`--host-app ${hostAppFlag}: expected one of ${hostIds.join(', ')}`);
+  }
   const mode = (values.mode ?? 'combined') as BundleMode;
   if (mode !== 'combined' && mode !== 'ca-only') return usage(`--mode ${values.mode}: expected combined or ca-only`);
   const resolve = (file: string): string => path.resolve(io.cwd, file);
   const configPath = resolve(values.config);
   const publicPem = values['public-ca'] ? (await readInput(resolve(values['public-ca']), '--public-ca')).toString('utf8') : undefined;
 
+  // Which host's rules decide the environment a server gets: the flag, else where the file sits.
+  const configHost = hostOfConfig(configPath);
+  const hostApp = (hostAppFlag as HostId | undefined) ?? configHost.hostApp;
   // A malformed or unknown file is bad input: said before any host is probed.
-  await readServers({ hostApp: hostAppOfConfig(configPath), path: configPath, scope: 'user', resolvesVariables: false });
+  await readServers({ hostApp, path: configPath, scope: 'user', resolvesVariables: false });
   const trustUnknown = values['trust-unknown-ca'] === true;
   const probeFlags = analyzerOptions(values, io);
   const analyzer = inProcessAnalyzer(probeFlags);
@@ -105,6 +118,9 @@ export const fix: Command = async (argv, io) => {
   } else {
     cas = { kind: 'report', report: await analyzer.analyze(target as HostTarget), trustUnknown };
   }
+  const runtimeChecked = target !== undefined && values['no-runtime-check'] !== true;
+  // The route the analysis took (the CA came from there): the runtime check says when a server's own differs.
+  const analysisRoute = target && cas.kind === 'report' ? { proxy: resolveProxy(target.host, target.port, values.proxy, io.env)?.display ?? null } : undefined;
   const result = await fixConfig({
     configPath,
     servers: values.server,
@@ -119,10 +135,12 @@ export const fix: Command = async (argv, io) => {
     dryRun: values['dry-run'] === true,
     // Proof in each server's own runtime needs the host it will reach: with --host.
     runtimeCheck:
-      target && values['no-runtime-check'] !== true
+      target && runtimeChecked
         ? {
-            hostApp: hostAppOfConfig(configPath),
+            hostApp,
             target,
+            servername: values.servername,
+            analysisRoute,
             hostEnv: io.env,
             context: { home: homeOf(io), workspaceFolder: path.dirname(path.dirname(configPath)), env: io.env },
             verifyDocker: values['verify-docker'] === true,
@@ -131,6 +149,12 @@ export const fix: Command = async (argv, io) => {
           }
         : undefined,
   });
+  if (runtimeChecked && hostAppFlag === undefined && !configHost.known) {
+    result.warnings.push({
+      code: 'host-assumed',
+      message: `${configPath} is not where a known MCP host keeps its config: the runtime check gave its servers the environment ${hostApp} gives them; name the host that reads it with --host-app ID (${hostIds.join(', ')})`,
+    });
+  }
   io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : human(result));
   return EXIT_OK;
 };

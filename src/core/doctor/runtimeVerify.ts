@@ -1,7 +1,7 @@
 // Runtime verification of a planned fix: each changed server's own runtime, started with the
 // environment the server will get after the change, makes one handshake to its target.
 import type { ChangedServer } from '../fix/plan';
-import { describeRuntimeCheck, runtimeCheck, type RuntimeCheckResult } from '../runtime/check';
+import { describeRuntimeCheck, runtimeCheck, type Route, type RuntimeCheckResult } from '../runtime/check';
 import { effectiveEnvOf } from './serverEnv';
 import { resolveConfigVariables, type VariableContext } from './trust';
 import type { HostTarget, McpServer } from './types';
@@ -22,6 +22,10 @@ export interface RuntimeCheckOptions {
   signal?: AbortSignal;
   /** The proxy to use when the server's environment names none (the CLI's --proxy). */
   defaultProxy?: string;
+  /** The name to send and verify when the target is an address (the CLI's --servername). */
+  servername?: string;
+  /** The route the analysis that found the CA took: a failure on another route is said as such. */
+  analysisRoute?: Route;
 }
 
 /** The verification in the contract's shape: null when no runtime could be run (said in message). */
@@ -46,6 +50,8 @@ export async function checkChangesInRuntime(servers: McpServer[], changed: Chang
           args: server.args,
           env,
           target: options.target,
+          servername: options.servername,
+          analysisRoute: options.analysisRoute,
           verifyDocker: options.verifyDocker,
           timeoutMs: options.timeoutMs,
           signal: options.signal,
