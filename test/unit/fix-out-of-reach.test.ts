@@ -80,3 +80,22 @@ describe('fix plan: servers the entry cannot reach', () => {
     assert.deepEqual(result.changed.map((c) => c.server), ['plainShell']);
   });
 });
+
+describe('fix plan: Bun', () => {
+  it('bunx: NODE_EXTRA_CA_CERTS for the server, and a note that its package download reads bunfig.toml', async () => {
+    // mcp-server-trello's README entry for Bun, beside a plain `bun run` one.
+    const result = await plan(JSON.stringify({
+      mcpServers: {
+        trello: { command: 'bunx', args: ['@delorenj/mcp-server-trello'], env: { TRELLO_API_KEY: 'your-api-key', TRELLO_TOKEN: 'your-token' } },
+        local: { command: 'bun', args: ['run', 'src/index.ts'] },
+      },
+    }));
+    assert.deepEqual(result.changed.map((c) => [c.server, c.runtime, Object.keys(c.env)]), [
+      ['trello', 'bun', ['NODE_EXTRA_CA_CERTS']],
+      ['local', 'bun', ['NODE_EXTRA_CA_CERTS']],
+    ]);
+    const notes = result.warnings.filter((w) => w.code === 'bun-install-ca');
+    assert.deepEqual(notes.map((w) => w.server), ['trello']);
+    assert.match(notes[0]?.message ?? '', /\[install\] cafile/);
+  });
+});

@@ -11,9 +11,9 @@ import { atomicSafeRead } from './read';
 import { findInsecure, InsecureSetting } from './insecure';
 import { configPathOf, defaultBundleDir, undoDir } from './paths';
 import { pinExample, pythonVersionOf } from '../runtime/pythonVersion';
-import { CA_VARIABLES, RUNTIME_VARIABLES } from '../runtime/variables';
+import { BUN_INSTALL_CA, CA_VARIABLES, RUNTIME_VARIABLES } from '../runtime/variables';
 import { CONTAINER_BUNDLE_PATH, dockerBundleMount, dockerMountValue } from '../runtime/docker';
-import { detectRuntime, launcherOf, OutOfReach, OutOfReachCode, ServerRuntime } from '../runtime/detect';
+import { bunFetchesPackage, detectRuntime, launcherOf, OutOfReach, OutOfReachCode, ServerRuntime } from '../runtime/detect';
 import { strictCaProblems, StrictProblem } from './strict';
 import { transportOf } from './transport';
 import { strictFixedWarning, strictMaybePythonWarning, strictSkipReason } from './strict-advice';
@@ -219,6 +219,13 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         code: 'unknown-runtime',
         server: server.name,
         message: `could not tell the runtime of "${server.command}": set SSL_CERT_FILE and NODE_EXTRA_CA_CERTS, which cover OpenSSL, Go, rustls-native-certs and Node`,
+      });
+    }
+    if (guess.runtime === 'bun' && bunFetchesPackage(server.command, server.args)) {
+      warnings.push({
+        code: 'bun-install-ca',
+        server: server.name,
+        message: `the server runs in Bun, which reads NODE_EXTRA_CA_CERTS; bunx first downloads the package with Bun's installer, which takes its CA from ${BUN_INSTALL_CA.file} (\`${BUN_INSTALL_CA.key}\`), not from that variable: if the download fails behind the proxy, add cafile = "${bundlePath}" under [install] in ${BUN_INSTALL_CA.global}`,
       });
     }
     if (server.envFile) {

@@ -234,6 +234,12 @@ function shellOutOfReach(text: string): OutOfReach | undefined {
   return undefined;
 }
 
+/** Whether a Bun command line fetches its package first (`bunx x`, `bun x x`): Bun's installer, whose CA is not the runtime's (variables.ts). */
+export function bunFetchesPackage(command: string, args: string[]): boolean {
+  const { base, rest } = launcherOf(command, args);
+  return base === 'bunx' || (base === 'bun' && rest.find((arg) => !arg.startsWith('-')) === 'x');
+}
+
 /** Guesses the runtime from the entry's command and args; args are offsets into the entry's own array. */
 export function detectRuntime(command: string | undefined, args: string[]): RuntimeGuess {
   if (!command) return { runtime: 'unknown', viaUv: false, launcher: null };
