@@ -122,6 +122,9 @@ describe('fix: which Python a server runs (strict X.509 from 3.13 on)', () => {
     ['uvx', ['--python', '>=3.10,<3.13', 'mcpdoc'], {}, '--python >=3.10,<3.13', false],
     ['uvx', ['--python', 'cpython-3.13.1-linux-x86_64-gnu', 'x'], {}, '--python cpython-3.13.1-linux-x86_64-gnu', true],
     ['uvx', ['mcp-server', '-p', '8080'], {}, null, null],
+    // One reader of uv's --python with the runtime check: `-p3.13` is 3.13; an option after the tool is the server's.
+    ['uvx', ['-p3.13', 'mcpdoc'], {}, '-p3.13', true],
+    ['uvx', ['mcp-server', '--python', '3.13'], {}, null, null],
     ['uvx', ['mcpdoc'], { UV_PYTHON: '3.13' }, 'UV_PYTHON=3.13', true],
     ['uvx', ['--python', '3.12', 'mcpdoc'], { UV_PYTHON: '3.13' }, '--python 3.12', false],
     ['uv', ['run', '--python', '3.13', 'server.py'], {}, '--python 3.13', true],

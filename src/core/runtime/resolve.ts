@@ -5,6 +5,7 @@
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { commandBaseName, detectRuntime, isPythonExecutable, launcherOf, type ServerRuntime } from './detect';
+import { uvPythonOption } from './pythonVersion';
 
 /** The runtimes a handshake can be run in directly (docker runs one of these inside its image). */
 export type ProbeKind = Extract<ServerRuntime, 'python' | 'node' | 'bun' | 'deno'>;
@@ -61,32 +62,9 @@ export function findExecutable(name: string, env: Record<string, string>, platfo
   return null;
 }
 
-/** uv options that take a value (so the first positional after them is the tool or script). */
-const UV_VALUE_OPTIONS = new Set([
-  '--python', '-p', '--from', '--with', '--with-editable', '--with-requirements', '--index', '--index-url', '--extra-index-url',
-  '--default-index', '--find-links', '-f', '--directory', '--project', '--env-file', '--extra', '--group', '--package',
-  '--cache-dir', '--config-file', '--color', '--exclude-newer', '--resolution', '--prerelease', '--config-setting', '-C',
-  '--refresh-package', '--reinstall-package', '--upgrade-package', '--link-mode', '--keyring-provider', '--python-platform',
-  '--only-group', '--no-group', '--index-strategy', '-w',
-]);
-
-/** The interpreter request of a uv command line (`--python 3.12`, `-p3.13`, `--python=...`), or UV_PYTHON. */
+/** The interpreter request of a uv command line (`--python 3.12`, `-p3.13`, `--python=...`; pythonVersion.ts reads it), or UV_PYTHON. */
 export function uvPythonRequest(base: string, rest: string[], env: Record<string, string>, platform: NodeJS.Platform): string | null {
-  let start = 0;
-  if (base === 'uv') {
-    const run = rest.indexOf('run');
-    if (run === -1) return envValue(env, 'UV_PYTHON', platform) ?? null;
-    start = run + 1;
-  }
-  for (let i = start; i < rest.length; i += 1) {
-    const arg = rest[i] ?? '';
-    if (arg === '--' || !arg.startsWith('-')) break;
-    const eq = /^--python=(.+)$/.exec(arg) ?? /^-p(.+)$/.exec(arg);
-    if (eq?.[1]) return eq[1];
-    if (arg === '--python' || arg === '-p') return rest[i + 1] ?? null;
-    if (UV_VALUE_OPTIONS.has(arg)) i += 1;
-  }
-  return envValue(env, 'UV_PYTHON', platform) ?? null;
+  return uvPythonOption(base, rest)?.value ?? envValue(env, 'UV_PYTHON', platform) ?? null;
 }
 
 /** uv-managed interpreters for `3.X`: `<install dir>/cpython-3.X.*-<platform>/bin/python3.X` (POSIX). */
