@@ -8,6 +8,7 @@
 // from the network (no `uvx` download: the interpreter is called directly; docker with --pull never),
 // one timeout for everything, the child killed on timeout or abort, its output read up to a cap.
 import { spawn } from 'node:child_process';
+import { ipFamily } from '../chain/hostPort';
 import { bypassesProxy, parseProxyUrl, redactProxyUrl, type ProxyTarget } from '../chain/proxy';
 import { scanText } from '../logs/scan';
 import { TRUST_VARIABLES } from './variables';
@@ -59,7 +60,6 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Output kept from each of the child's streams. */
 const OUTPUT_CAP = 64 * 1024;
 
-const isIp = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
 
 interface ProxyChoice {
   proxy: ProbeParams['proxy'];
@@ -273,7 +273,7 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
   const params: ProbeParams = {
     host: req.target.host,
     port: req.target.port,
-    servername: req.servername ?? (isIp(req.target.host) ? null : req.target.host),
+    servername: req.servername ?? (ipFamily(req.target.host) !== 0 ? null : req.target.host),
     proxy: choice.proxy,
     timeoutSeconds: Math.ceil(timeoutMs / 1000) + 1,
   };
