@@ -11,7 +11,7 @@ import { createCa, createLeaf, TestCert } from '../fixtures/pki';
 import { startOrigin, Origin } from '../fixtures/origin';
 
 interface FixJson {
-  changed: { server: string; verified: { by: string; ok: boolean; message: string } | null }[];
+  changed: { server: string; verified: { by: string; ok: boolean; message: string; route?: string | null } | null }[];
   skipped: { server: string; reason: string }[];
   warnings: { code: string; message: string }[];
 }
@@ -83,6 +83,7 @@ describe('fix --host: the runtime check\'s host rules and route', () => {
     const json = JSON.parse(result.stdout) as FixJson;
     assert.equal(json.warnings.some((w) => w.code === 'host-assumed'), false);
     assert.equal(json.changed[0]?.verified?.ok, true, result.stdout);
+    assert.equal(json.changed[0]?.verified?.route, proxy.url, 'the route the runtime check took');
   });
 
   it('--host-app must name a host', async () => {
@@ -110,5 +111,6 @@ describe('fix --host IP --servername NAME: the runtime check sends and verifies 
     const json = JSON.parse(result.stdout) as FixJson;
     assert.deepEqual(json.skipped, []);
     assert.equal(json.changed[0]?.verified?.ok, true, result.stdout);
+    assert.equal(json.changed[0]?.verified?.route, null, 'directly');
   });
 });

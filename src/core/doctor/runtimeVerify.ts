@@ -10,6 +10,8 @@ export interface RuntimeVerification {
   by: string;
   ok: boolean;
   message: string;
+  /** The way the handshake went: the proxy's URL (no credentials), or null for directly. */
+  route?: string | null;
 }
 
 export interface RuntimeCheckOptions {
@@ -30,7 +32,9 @@ export interface RuntimeCheckOptions {
 
 /** The verification in the contract's shape: null when no runtime could be run (said in message). */
 export function verificationOf(result: RuntimeCheckResult): RuntimeVerification | null {
-  return result.by !== null && result.ok !== null ? { by: result.by, ok: result.ok, message: describeRuntimeCheck(result) } : null;
+  if (result.by === null || result.ok === null) return null;
+  const verification: RuntimeVerification = { by: result.by, ok: result.ok, message: describeRuntimeCheck(result) };
+  return result.route ? { ...verification, route: result.route.proxy } : verification;
 }
 
 export async function checkChangesInRuntime(servers: McpServer[], changed: ChangedServer[], options: RuntimeCheckOptions): Promise<Map<string, RuntimeCheckResult>> {

@@ -71,7 +71,7 @@ export interface ChangedServer {
   /** docker: the arguments inserted before the image. */
   args?: string[];
   /** The server's own runtime, run with the new environment (null: no runtime could be run). */
-  verified?: { by: string; ok: boolean; message: string } | null;
+  verified?: { by: string; ok: boolean; message: string; route?: string | null } | null;
 }
 
 /** Why a server is skipped, for front ends to word (`reason` keeps the English of the CLI contract). */
