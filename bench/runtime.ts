@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runtimeCheck } from '../src/core/doctor/runtimeCheck';
+import { runtimeCheck } from '../src/core/runtime/check';
+import type { ServerRuntime } from '../src/core/runtime/detect';
 import { createPublicPki, startOrigin } from '../test/fixtures/origin';
 import { median } from './stats';
 import type { BenchRow } from './types';
@@ -28,7 +29,7 @@ function timeCommand(command: string, args: string[], env: Record<string, string
   });
 }
 
-async function timeCheck(runtime: 'python' | 'node', command: string, env: Record<string, string>, port: number): Promise<number> {
+async function timeCheck(runtime: Extract<ServerRuntime, 'python' | 'node'>, command: string, env: Record<string, string>, port: number): Promise<number> {
   const started = process.hrtime.bigint();
   const result = await runtimeCheck({ runtime, command, args: [], env, target: { host: 'localhost', port } });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

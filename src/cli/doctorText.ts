@@ -71,6 +71,7 @@ function unreachableText(server: ServerReport): string {
 export function stateText(server: ServerReport): string {
   switch (server.state) {
     case 'will-fail':
+      if (server.reason === 'out-of-reach') return `will fail: it meets ${server.root?.subject ?? 'a root'} where no entry edit reaches (see the next step)`;
       return server.reason === 'unknown-root'
         ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`
         : `will fail: runtime does not trust ${server.root?.subject ?? 'the root'}`;

@@ -4,14 +4,19 @@ import { parseArgs } from 'node:util';
 import { parseHostPort } from '../core/chain/hostPort';
 import { inProcessAnalyzer } from '../core/doctor/analyzer';
 import { environments, hostSettingsEnvs, routeOf, targetKeyOf } from '../core/doctor/assess';
-import { hostAppOfConfig } from '../core/doctor/discover';
+import { hostOfConfig } from '../core/doctor/discover';
+import { HOST_ENV } from '../core/doctor/hostEnv';
+import { probeEnvOf } from '../core/doctor/serverEnv';
 import { readServers } from '../core/doctor/inventory';
 import { fixConfig, type FixRequest } from '../core/doctor/fixPipeline';
 import { checkGivenCa } from '../core/doctor/policy';
 import type { HostTarget, McpServer, ServerTarget } from '../core/doctor/types';
 import type { FixResult } from '../core/fix/apply';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
+import type { HostId } from '../core/fix/locations';
+import { resolveProxy } from '../core/chain/proxy';
 
+import { DoctorError } from '../core/types';
 import { Command, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf, readInput } from './io';
 
 const OPTIONS = {
@@ -33,6 +38,8 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'no-runtime-check': { type: 'boolean' },
   'verify-docker': { type: 'boolean' },
+  // The MCP host whose rules (the environment it gives a server) the runtime check follows.
+  'host-app': { type: 'string' },
   // Remote servers: the trust goes into the host (src/cli/hostLevel.ts).
   'host-level': { type: 'string' },
   settings: { type: 'string' },
@@ -86,14 +93,21 @@ export const fix: Command = async (argv, io) => {
   if (values.settings || values['yes-os-store'] || values.yes) return usage('--settings, --yes and --yes-os-store go with --host-level HOSTAPP');
   if (!values.config) return usage('--config FILE is required');
   if (!values.ca && !values.host) return usage('give the CA (--ca PEM) or a host to find it from (--host HOST[:PORT])');
+  const hostIds = Object.keys(HOST_ENV) as HostId[];
+  const hostAppFlag = values['host-app'];
+  if (hostAppFlag !== undefined && !hostIds.includes(hostAppFlag as HostId)) {
+    return usage(`--host-app ${hostAppFlag}: expected one of ${hostIds.join(', ')}`);
+  }
   const mode = (values.mode ?? 'combined') as BundleMode;
   if (mode !== 'combined' && mode !== 'ca-only') return usage(`--mode ${values.mode}: expected combined or ca-only`);
   const resolve = (file: string): string => path.resolve(io.cwd, file);
   const configPath = resolve(values.config);
   const publicPem = values['public-ca'] ? (await readInput(resolve(values['public-ca']), '--public-ca')).toString('utf8') : undefined;
 
+  // Which host's rules decide the environment a server gets: the flag, else where the file sits.
+  const configHost = hostOfConfig(configPath);
+  const hostApp = (hostAppFlag as HostId | undefined) ?? configHost.hostApp;
   // A malformed or unknown file is bad input: said before any host is probed.
-  const hostApp = hostAppOfConfig(configPath);
   const servers = await readServers({ hostApp, path: configPath, scope: 'user', resolvesVariables: false });
   const trustUnknown = values['trust-unknown-ca'] === true;
   const probeFlags = analyzerOptions(values, io);
@@ -111,12 +125,15 @@ export const fix: Command = async (argv, io) => {
     dryRun: values['dry-run'] === true,
   };
   // Proof in each server's own runtime needs the host it will reach: with --host.
-  const runtimeCheck = async (target: HostTarget, server: McpServer | undefined): Promise<FixRequest['runtimeCheck']> =>
+  const runtimeCheck = async (target: HostTarget, server: McpServer | undefined, analysed?: ServerTarget): Promise<FixRequest['runtimeCheck']> =>
     values['no-runtime-check'] === true
       ? undefined
       : {
           hostApp,
           target,
+          servername: values.servername,
+          // The route the analysis took (the CA came from there): the runtime check says when a server's own differs.
+          analysisRoute: analysed && { proxy: resolveProxy(analysed.host, analysed.port, values.proxy, analysed.proxyEnv ? probeEnvOf(analysed, io.env) : io.env)?.display ?? null },
           hostEnv: io.env,
           hostSettingsEnv: server ? await hostSettingsEnvs()(server, home) : undefined,
           context,
@@ -144,18 +161,39 @@ export const fix: Command = async (argv, io) => {
     const at = parseHostPort(values.host as string);
     const routes = await routesOf(servers, values.server, at, values.proxy !== undefined, io.env, home);
     const results: FixResult[] = [];
+    const sessionProxy = resolveProxy(at.host, at.port, values.proxy, io.env)?.display ?? null;
     for (const route of routes) {
-      results.push(
-        await fixConfig({
-          ...request,
-          servers: route.servers,
-          cas: { kind: 'report', report: await analyzer.analyze(route.target), trustUnknown },
-          verify: { target: route.target, analyzer },
-          runtimeCheck: await runtimeCheck(at, route.first),
-        }),
-      );
+      try {
+        results.push(
+          await fixConfig({
+            ...request,
+            servers: route.servers,
+            cas: { kind: 'report', report: await analyzer.analyze(route.target), trustUnknown },
+            verify: { target: route.target, analyzer },
+            runtimeCheck: await runtimeCheck(at, route.first, route.target),
+          }),
+        );
+      } catch (error) {
+        // Said with the route it was analysed on, when that is not the session's: the host drops the session's proxy.
+        const taken = route.target.proxyEnv ? resolveProxy(at.host, at.port, undefined, probeEnvOf(route.target, io.env))?.display ?? null : sessionProxy;
+        if (error instanceof DoctorError && taken !== sessionProxy) {
+          const assumed = hostAppFlag === undefined && !configHost.known ? ` (assumed: ${configPath} is at no known place; --host-app ID names the host)` : '';
+          throw new DoctorError(
+            error.kind,
+            `${error.message} Analysed as the server reaches it: ${taken ? `through ${taken}` : 'directly'}, because ${hostApp}${assumed} does not pass ${sessionProxy ? `the session's proxy (${sessionProxy})` : 'that proxy'} on to its servers.`,
+            error.detail,
+          );
+        }
+        throw error;
+      }
     }
     result = mergeResults(results);
+  }
+  if (values.host && values['no-runtime-check'] !== true && hostAppFlag === undefined && !configHost.known) {
+    result.warnings.push({
+      code: 'host-assumed',
+      message: `${configPath} is not where a known MCP host keeps its config: its servers were given the environment ${hostApp} gives them (their route and the runtime check); name the host that reads it with --host-app ID (${hostIds.join(', ')})`,
+    });
   }
   io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : human(result));
   return EXIT_OK;

@@ -11,7 +11,7 @@ const COMMAND_USAGE: Record<string, string> = {
   fix: `  mcp-ssl-doctor fix --config FILE [--server NAME]... (--ca PEM | --host HOST[:PORT] [--proxy URL] [--servername NAME])
                      [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
                      [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--no-runtime-check] [--verify-docker]
-                     [--dry-run] [--json]
+                     [--host-app ID] [--dry-run] [--json]
   mcp-ssl-doctor fix --host-level HOSTAPP (--host HOST[:PORT] | --ca PEM) [--settings FILE] [--yes] [--yes-os-store]
                      [--proxy URL] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE] [--trust-unknown-ca]
                      [--replace] [--timeout MS] [--dry-run] [--json]
@@ -45,6 +45,8 @@ const NOTES = `
   --trust-unknown-ca      trust a root that no store knows (only when IT confirms its fingerprint)
   --replace               point an existing, different CA variable at the new bundle
   --remove-insecure       take out settings that disable verification, once the fix is verified
+  fix --host-app ID       the MCP host that reads the config (vscode, cursor, claude-desktop, claude-code, cline, ...):
+                          its rules give the servers their environment in the runtime check (default: by the file's place)
   doctor --check          change nothing; exit 1 when a fix would change something, a config cannot be read,
                           or a server will fail that --fix cannot fix (fleet detection scripts)
   doctor --yes-os-store   host-level fixes of remote servers may add the root to your OS store (macOS, Windows)

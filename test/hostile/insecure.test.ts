@@ -6,7 +6,7 @@ import { applyFix } from '../../src/core/fix/apply';
 import { parseConfig } from '../../src/core/fix/config';
 import type { FixOptions } from '../../src/core/fix/plan';
 import { planFix } from '../../src/core/fix/plan';
-import { detectRuntime } from '../../src/core/fix/runtimes';
+import { detectRuntime } from '../../src/core/runtime/detect';
 import { undoFix } from '../../src/core/fix/undo';
 import { cleanup } from '../fixtures/configs/harness';
 import { FixEnv, fixEnv } from './fix-harness';

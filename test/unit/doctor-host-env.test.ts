@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { HOST_ENV, SDK_DEFAULT_POSIX, SDK_DEFAULT_WIN32, effectiveServerEnv, hostPassing } from '../../src/core/doctor/hostEnv';
-import { runtimeCheck } from '../../src/core/doctor/runtimeCheck';
+import { runtimeCheck } from '../../src/core/runtime/check';
 import type { HostId } from '../../src/core/fix/locations';
 import { TestNetwork, startNetwork } from '../fixtures/network';
 

@@ -13,7 +13,7 @@ import { DEFAULT_PROBE, probeTargetOf } from '../../src/core/doctor/targets';
 import { serverTrustsRoot } from '../../src/core/doctor/trust';
 import type { ConfigRef } from '../../src/core/doctor/types';
 import type { ServerEntry } from '../../src/core/fix/config';
-import { dockerMountSource, dockerMountValue } from '../../src/core/fix/runtimes';
+import { dockerMountSource, dockerMountValue } from '../../src/core/runtime/docker';
 import { transportOf } from '../../src/core/fix/transport';
 import type { ChainReport } from '../../src/core/types';
 import { DoctorError } from '../../src/core/types';

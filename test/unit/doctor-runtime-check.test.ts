@@ -3,18 +3,18 @@
 // child gets an explicit environment: no machine-wide CA or proxy variable is inherited.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { bypassesProxy } from '../../src/core/chain/proxy';
 import {
   RuntimeCheckRequest,
-  bypassesProxy,
   describeRuntimeCheck,
   dockerCheckArgs,
   proxyFromEnv,
   runtimeCheck,
-} from '../../src/core/doctor/runtimeCheck';
+} from '../../src/core/runtime/check';
 import { startInterceptor } from '../fixtures/interceptor';
 import { CA_VARIABLES, TestNetwork, TestProxy, startNetwork } from '../fixtures/network';
 import { createCa } from '../fixtures/pki';
@@ -161,6 +161,67 @@ describe('runtimeCheck: a launcher that drops the CA variables (a host that pass
   });
 });
 
+describe('runtimeCheck: the route it took', () => {
+  test('says the route; a failure on another route than the analysis took is not blamed on the CA variable', async () => {
+    // The CA of the interceptor, but the server's environment names no proxy: it goes straight to
+    // the origin, whose leaf another root (the test "public" one) issued.
+    const caFile = join(dir, 'corporate-only.pem');
+    await writeFile(caFile, net.corporateRoot.pem);
+    const direct = request(null, 'node', 'node', ['server.js'], { NODE_EXTRA_CA_CERTS: caFile });
+    const unknownRoute = await runtimeCheck(direct);
+    assert.equal(unknownRoute.ok, false);
+    assert.deepEqual(unknownRoute.route, { proxy: null });
+    assert.match(unknownRoute.message, /\(the handshake went directly\)$/);
+    const found = await runtimeCheck({ ...direct, analysisRoute: { proxy: net.interceptor.url } });
+    assert.equal(found.ok, false);
+    assert.deepEqual(found.route, { proxy: null });
+    assert.doesNotMatch(found.message, /ignores/);
+    assert.ok(found.message.startsWith(`the handshake went directly (the server's environment sends it that way) but the CA was found through ${net.interceptor.url}`), found.message);
+  });
+
+  test('through the proxy the environment names: that proxy is the route, and the same route as the analysis verifies', async () => {
+    const caFile = join(dir, 'corporate-route.pem');
+    await writeFile(caFile, net.corporateRoot.pem);
+    const result = await runtimeCheck({ ...request(net.interceptor, 'node', 'node', ['server.js'], { NODE_EXTRA_CA_CERTS: caFile }), analysisRoute: { proxy: net.interceptor.url } });
+    assert.equal(result.ok, true, result.message);
+    assert.deepEqual(result.route, { proxy: net.interceptor.url });
+  });
+});
+
+describe('runtimeCheck: Bun (bunx) is checked in bun, with NODE_EXTRA_CA_CERTS', () => {
+  // bun is not installed here: a stand-in `bun` that records its call and runs the probe with this
+  // Node (the probe is the same script; Bun's node:tls reads NODE_EXTRA_CA_CERTS as Node's does).
+  async function fakeBun(dropCa: boolean): Promise<{ dir: string; calls: string; close(): Promise<void> }> {
+    const root = await mkdtemp(join(tmpdir(), 'fake-bun-'));
+    const bin = join(root, 'bin');
+    await mkdir(bin);
+    const calls = join(root, 'calls');
+    await writeFile(join(bin, 'bun'), `#!/bin/sh\necho "$1" >> '${calls}'\n${dropCa ? 'unset NODE_EXTRA_CA_CERTS\n' : ''}exec '${process.execPath}' "$@"\n`);
+    await chmod(join(bin, 'bun'), 0o755);
+    return { dir: bin, calls, close: () => rm(root, { recursive: true, force: true }) };
+  }
+
+  test('bunx resolves to bun (not node) and NODE_EXTRA_CA_CERTS is the variable it is held to', async () => {
+    const caFile = join(dir, 'corporate-bun.pem');
+    await writeFile(caFile, net.corporateRoot.pem);
+    for (const dropCa of [false, true]) {
+      const bun = await fakeBun(dropCa);
+      try {
+        const base = request(net.interceptor, 'bun', 'bunx', ['-y', 'some-mcp-server'], { NODE_EXTRA_CA_CERTS: caFile });
+        const result = await runtimeCheck({ ...base, env: { ...base.env, PATH: `${bun.dir}:/usr/bin:/bin` } });
+        assert.equal(await readFile(bun.calls, 'utf8'), '-e\n', 'the probe ran in bun');
+        if (!dropCa) assert.equal(result.ok, true, result.message);
+        else {
+          assert.equal(result.ok, false);
+          assert.match(result.message, /^this runtime ignores NODE_EXTRA_CA_CERTS: /);
+        }
+      } finally {
+        await bun.close();
+      }
+    }
+  });
+});
+
 describe('runtimeCheck: a CA that strict X.509 rules reject (Python 3.13+ default)', () => {
   test('a trusted root without critical Basic Constraints: OK on 3.11 defaults, strict-ca under VERIFY_X509_STRICT', async (t) => {
     if (pythonMissing) return t.skip(pythonMissing);
@@ -232,7 +293,7 @@ describe('runtimeCheck: could not run', () => {
     const node = await runtimeCheck({ ...request(null, 'node', 'npx', ['-y', 'x']), env: { HOME: net.home, PATH: '/nonexistent' } });
     assert.equal(node.ok, null);
     assert.match(node.message, /node is not on the server's PATH \(needed by npx\)/);
-    const bun = await runtimeCheck({ ...request(null, 'node', 'bunx', ['x']), env: { HOME: net.home, PATH: '/nonexistent' } });
+    const bun = await runtimeCheck({ ...request(null, 'bun', 'bunx', ['x']), env: { HOME: net.home, PATH: '/nonexistent' } });
     assert.equal(bun.ok, null);
     assert.match(bun.message, /bun is not on the server's PATH/);
   });
@@ -312,9 +373,11 @@ describe('proxy selection from the env', () => {
     assert.equal(proxyFromEnv({ HTTPS_PROXY: 'http://u%40x:p@proxy:8080' }, 'x.test', 443, 'linux').proxy?.auth, Buffer.from('u@x:p').toString('base64'));
     assert.match(proxyFromEnv({ HTTPS_PROXY: 'socks5://p:1080' }, 'x.test', 443, 'linux').unsupported ?? '', /socks5 proxy/);
     assert.deepEqual(proxyFromEnv({ Https_Proxy: 'http://w:1' }, 'x.test', 443, 'win32').proxy, { host: 'w', port: 1, auth: null });
-    assert.equal(bypassesProxy('*', 'anything', 1), true);
-    assert.equal(bypassesProxy('example.com:8443', 'example.com', 443), false);
-    assert.equal(bypassesProxy('example.com:8443', 'example.com', 8443), true);
-    assert.equal(bypassesProxy('example.com', 'notexample.com', 443), false);
+    // NO_PROXY has one reader (chain/proxy.ts): the analysis and the runtime check bypass the same hosts.
+    assert.equal(bypassesProxy('anything', 1, '*'), true);
+    assert.equal(bypassesProxy('example.com', 443, 'example.com:8443'), false);
+    assert.equal(bypassesProxy('example.com', 8443, 'example.com:8443'), true);
+    assert.equal(bypassesProxy('notexample.com', 443, 'example.com'), false);
+    assert.equal(proxyFromEnv({ HTTPS_PROXY: 'http://p:3128', NO_PROXY: '10.0.0.0/8' }, '10.1.2.3', 443, 'linux').proxy, null);
   });
 });

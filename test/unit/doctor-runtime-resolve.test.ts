@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { findExecutable, resolveJavaScript, resolvePython, uvPythonRequest } from '../../src/core/doctor/runtimeResolve';
+import { findExecutable, resolveJavaScript, resolvePython, uvPythonRequest } from '../../src/core/runtime/resolve';
 
 test('uv interpreter requests: options before the tool only, --python=, -pX, uv tool run, UV_PYTHON', () => {
   assert.equal(uvPythonRequest('uvx', ['--from', 'git+https://x', '--python', '3.12', 'pkg'], {}, 'linux'), '3.12');

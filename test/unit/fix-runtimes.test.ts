@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parsePythonRequest, pinExample, pythonVersionOf } from '../../src/core/fix/python-version';
-import { commandBaseName, detectRuntime, launcherOf, RUNTIME_VARIABLES } from '../../src/core/fix/runtimes';
+import { parsePythonRequest, pinExample, pythonVersionOf } from '../../src/core/runtime/pythonVersion';
+import { commandBaseName, detectRuntime, launcherOf, shellCommands, shellString } from '../../src/core/runtime/detect';
+import { RUNTIME_VARIABLES } from '../../src/core/runtime/variables';
 
 describe('fix: runtime from command and args', () => {
   const cases: [string, string[], string, boolean][] = [
@@ -18,7 +19,8 @@ describe('fix: runtime from command and args', () => {
     ['poetry', ['run', 'python', 'x.py'], 'python', false],
     ['npx', ['-y', 'x'], 'node', false],
     ['node', ['dist/index.js'], 'node', false],
-    ['bunx', ['x'], 'node', false],
+    ['bunx', ['x'], 'bun', false],
+    ['bun', ['run', 'server.ts'], 'bun', false],
     ['pnpm', ['dlx', 'x'], 'node', false],
     ['yarn', ['dlx', 'x'], 'node', false],
     ['C:\\Program Files\\nodejs\\npx.cmd', ['-y', 'x'], 'node', false],
@@ -44,6 +46,46 @@ describe('fix: runtime from command and args', () => {
     assert.equal(detectRuntime('cmd', ['/c', 'docker', 'run', '-i', 'img']).dockerImageIndex, 4);
     assert.equal(detectRuntime('podman', ['run', '-i', 'img']).runtime, 'docker');
     assert.equal(detectRuntime('docker', ['run', '-i']).dockerImageIndex, undefined);
+  });
+
+  it('a container that exists already, the MCP gateway, a container in a shell string: out of reach, with a code', () => {
+    const code = (command: string, args: string[]) => detectRuntime(command, args).outOfReach?.code;
+    assert.equal(code('docker', ['exec', '-i', 'mcp-vibesbox-server', 'python3', '/workspace/server.py']), 'container-exec');
+    assert.equal(code('docker', ['--context', 'remote', 'exec', '-i', 'c', 'node', 'x.js']), 'container-exec');
+    assert.equal(code('docker', ['container', 'exec', '-i', 'c', 'x']), 'container-exec');
+    assert.equal(code('docker', ['compose', '-f', 'dev.yml', 'run', '--rm', 'app', 'node', 'x.js']), 'container-exec');
+    assert.equal(code('docker-compose', ['exec', '-T', 'app', 'python', '-m', 'x']), 'container-exec');
+    assert.equal(code('docker', ['start', '-ai', 'mcp']), 'container-exec');
+    assert.equal(code('docker', ['mcp', 'gateway', 'run', '--servers=fetch']), 'docker-gateway');
+    assert.equal(code('/Applications/Docker.app/Contents/Resources/bin/docker', ['mcp', 'gateway', 'run']), 'docker-gateway');
+    assert.equal(code('sh', ['-c', 'docker run -i --rm mcp/fetch 2>/dev/null']), 'shell-string');
+    assert.equal(code('bash', ['-lc', 'source .env && exec docker exec -i c node x.js']), 'container-exec');
+    assert.equal(code('cmd', ['/c', 'docker mcp gateway run']), 'docker-gateway');
+    // What runs inside, when the command line says: the variables the next step names.
+    assert.equal(detectRuntime('docker', ['exec', '-i', 'c', 'uv', 'run', 'server.py']).outOfReach?.inner, 'python');
+    assert.equal(detectRuntime('docker', ['exec', '-i', '-e', 'A=1', 'c', 'node', 'x.js']).outOfReach?.container, 'c');
+    // Not a docker run either: `run` is an argument of the command inside the container.
+    assert.equal(detectRuntime('docker', ['exec', '-i', 'c', 'uv', 'run', 'server.py']).runtime, 'unknown');
+    // docker run (with global options first) keeps its mount fix; a plain shell string is no container.
+    assert.equal(detectRuntime('docker', ['--context', 'desktop-linux', 'run', '-i', 'img']).dockerImageIndex, 4);
+    assert.equal(code('docker', ['run', '-i', '--rm', 'mcp/fetch']), undefined);
+    assert.equal(code('sh', ['-c', 'npx -y x']), undefined);
+    assert.equal(code('cmd', ['/c', 'npx', '-y', 'x']), undefined);
+  });
+
+  it('reads shell strings as a shell splits them', () => {
+    assert.equal(shellString('bash', ['-lc', 'a b']), 'a b');
+    assert.equal(shellString('cmd', ['/c', 'npx', '-y', 'x']), null);
+    assert.equal(shellString('cmd.exe', ['/c', 'npx -y x']), 'npx -y x');
+    assert.deepEqual(shellCommands('cd "/a b" && FOO=1 docker run -v "$(pwd)":/w img; echo \'x y\''), [
+      ['cd', '/a b'], ['FOO=1', 'docker', 'run', '-v', '$(pwd):/w', 'img'], ['echo', 'x y'],
+    ]);
+  });
+
+  it('Bun is its own runtime: NODE_EXTRA_CA_CERTS for the server process', () => {
+    assert.equal(detectRuntime('bunx', ['-y', 'mcp-server']).runtime, 'bun');
+    assert.equal(detectRuntime('C:\\Users\\me\\.bun\\bin\\bun.exe', ['x', 'mcp-server']).runtime, 'bun');
+    assert.deepEqual(RUNTIME_VARIABLES.bun, ['NODE_EXTRA_CA_CERTS']);
   });
 
   it('strips Windows shim extensions', () => {
@@ -80,6 +122,9 @@ describe('fix: which Python a server runs (strict X.509 from 3.13 on)', () => {
     ['uvx', ['--python', '>=3.10,<3.13', 'mcpdoc'], {}, '--python >=3.10,<3.13', false],
     ['uvx', ['--python', 'cpython-3.13.1-linux-x86_64-gnu', 'x'], {}, '--python cpython-3.13.1-linux-x86_64-gnu', true],
     ['uvx', ['mcp-server', '-p', '8080'], {}, null, null],
+    // One reader of uv's --python with the runtime check: `-p3.13` is 3.13; an option after the tool is the server's.
+    ['uvx', ['-p3.13', 'mcpdoc'], {}, '-p3.13', true],
+    ['uvx', ['mcp-server', '--python', '3.13'], {}, null, null],
     ['uvx', ['mcpdoc'], { UV_PYTHON: '3.13' }, 'UV_PYTHON=3.13', true],
     ['uvx', ['--python', '3.12', 'mcpdoc'], { UV_PYTHON: '3.13' }, '--python 3.12', false],
     ['uv', ['run', '--python', '3.13', 'server.py'], {}, '--python 3.13', true],

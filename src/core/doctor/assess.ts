@@ -5,8 +5,8 @@
 // an Assessment; no front end decides any of these again.
 import type { ChainReport, Finding, Verdict } from '../types';
 import { describeError } from '../types';
-import { launcherOf } from '../fix/runtimes';
-import { pythonVersionOf } from '../fix/python-version';
+import { detectRuntime, launcherOf, type OutOfReach } from '../runtime/detect';
+import { pythonVersionOf } from '../runtime/pythonVersion';
 import { strictCaProblems, strictPathProblems } from '../fix/strict';
 import { decideFix, interceptionRoot, type FixDecision } from './policy';
 import { mapLimit } from './pool';
@@ -34,6 +34,7 @@ export type StateReason =
   | 'no-url' // a remote server without an https url: nothing to probe
   | 'probe-failed'
   | 'not-fixable-verdict' // expired, hostname-mismatch, incomplete
+  | 'out-of-reach' // the entry's env never reaches its process (docker exec, the Docker MCP gateway, a container in a shell string)
   | 'invalid-entry';
 
 /** What the rule reads of a chain report: small enough to keep (the editor caches it). */
@@ -76,6 +77,8 @@ export interface Assessment<S extends McpServer = McpServer> {
   unreadableCa: TrustCheck['unreadable'];
   /** Its log's latest TLS failure. */
   failure?: Finding;
+  /** Why no entry edit can fix it, and where it runs (core/runtime/detect.ts): the concrete next step is the front end's to say. */
+  outOfReach?: OutOfReach;
   fix: PlannedFix;
 }
 
@@ -251,6 +254,11 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     const trust = fromConfig(server) ? await serverTrustsRoot(server, root.sha256, env, context) : { trusted: false, unreadable: [] };
     if (trust.trusted) {
       say('ok', 'trusts-root', root, 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
+      continue;
+    }
+    const outOfReach = detectRuntime(server.command, server.args).outOfReach;
+    if (outOfReach) {
+      say(failure ? 'failing' : 'will-fail', 'out-of-reach', root, 'none', { outOfReach, unreadableCa: trust.unreadable });
       continue;
     }
     const unknownRoot = !given && found?.action === 'confirm' && options.trustUnknown !== true;

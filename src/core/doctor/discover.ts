@@ -28,9 +28,15 @@ export async function discoverConfigRefs(scope: MachineScope): Promise<ConfigRef
 
 /**
  * The MCP host that reads a config given by path (`fix --config FILE`): by where it sits; a file at
- * no known place is taken as read by an SDK-based host, which passes the fewest variables on.
+ * no known place is taken as read by an SDK-based host, which passes the fewest variables on
+ * (`known: false`: an assumption the front end says, `fix --host-app` overrides it).
  */
+export function hostOfConfig(file: string): { hostApp: HostId; known: boolean } {
+  if (path.basename(file) === '.claude.json') return { hostApp: 'claude-code', known: true };
+  const host = locationOfFile(file)?.host;
+  return host ? { hostApp: host, known: true } : { hostApp: 'cline', known: false };
+}
+
 export function hostAppOfConfig(file: string): HostId {
-  if (path.basename(file) === '.claude.json') return 'claude-code';
-  return locationOfFile(file)?.host ?? 'cline';
+  return hostOfConfig(file).hostApp;
 }

@@ -7,7 +7,7 @@ import { writeBundle } from '../fix/bundle';
 import { trustedOwners } from '../fix/owner';
 import type { HostId } from '../fix/locations';
 import { readServers } from './inventory';
-import { describeRuntimeCheck } from './runtimeCheck';
+import { describeRuntimeCheck } from '../runtime/check';
 import { checkChangesInRuntime, RuntimeCheckOptions, verificationOf } from './runtimeVerify';
 import type { StrictProblem } from '../fix/strict';
 import { strictPathProblems } from '../fix/strict';

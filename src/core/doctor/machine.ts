@@ -4,7 +4,8 @@ import type { FixResult } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
 import { readCertificates } from '../fix/bundle';
 import type { HostId } from '../fix/locations';
-import { RUNTIME_VARIABLES } from '../fix/runtimes';
+import { RUNTIME_VARIABLES } from '../runtime/variables';
+import { outOfReachReason } from '../fix/plan';
 import { scanFile } from '../logs/scan';
 import type { ChainReport, Finding, Verdict } from '../types';
 import { describeError } from '../types';
@@ -155,6 +156,7 @@ function messageOf(assessment: Assessment): string {
       return 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12';
     case 'trusts-root':
       return `trusts ${root?.subject ?? 'the root'} through ${assessment.trustedVia ?? '?'}`;
+    case 'out-of-reach':
     case 'log-failure':
     case 'root-not-trusted':
       return failure ? failure.message : `runtime does not trust ${root?.subject ?? 'the root'}`;
@@ -230,6 +232,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     const { server, target, root } = assessment;
     let fix: ServerReport['fix'] = { kind: 'none', detail: '' };
     if (assessment.reason === 'unknown-root') fix = { kind: 'none', detail: UNKNOWN_ROOT_FIX };
+    else if (assessment.outOfReach) fix = { kind: 'none', detail: outOfReachReason(assessment.outOfReach, '<CA bundle>') };
     else if (assessment.fix === 'env') {
       fix = { kind: 'env', detail: `set ${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle` };
       fixable.push(assessment);

@@ -1,7 +1,7 @@
 // Runtime verification of a planned fix: each changed server's own runtime, started with the
 // environment the server will get after the change, makes one handshake to its target.
 import type { ChangedServer } from '../fix/plan';
-import { describeRuntimeCheck, runtimeCheck, type RuntimeCheckResult } from './runtimeCheck';
+import { describeRuntimeCheck, runtimeCheck, type Route, type RuntimeCheckResult } from '../runtime/check';
 import { effectiveEnvOf } from './serverEnv';
 import { resolveConfigVariables, type VariableContext } from './trust';
 import type { HostTarget, McpServer } from './types';
@@ -10,6 +10,8 @@ export interface RuntimeVerification {
   by: string;
   ok: boolean;
   message: string;
+  /** The way the handshake went: the proxy's URL (no credentials), or null for directly. */
+  route?: string | null;
 }
 
 export interface RuntimeCheckOptions {
@@ -24,11 +26,17 @@ export interface RuntimeCheckOptions {
   defaultProxy?: string;
   /** What the host adds from its own settings (Claude Code's settings `env`): as in the assessment. */
   hostSettingsEnv?: Record<string, string>;
+  /** The name to send and verify when the target is an address (the CLI's --servername). */
+  servername?: string;
+  /** The route the analysis that found the CA took: a failure on another route is said as such. */
+  analysisRoute?: Route;
 }
 
 /** The verification in the contract's shape: null when no runtime could be run (said in message). */
 export function verificationOf(result: RuntimeCheckResult): RuntimeVerification | null {
-  return result.by !== null && result.ok !== null ? { by: result.by, ok: result.ok, message: describeRuntimeCheck(result) } : null;
+  if (result.by === null || result.ok === null) return null;
+  const verification: RuntimeVerification = { by: result.by, ok: result.ok, message: describeRuntimeCheck(result) };
+  return result.route ? { ...verification, route: result.route.proxy } : verification;
 }
 
 export async function checkChangesInRuntime(servers: McpServer[], changed: ChangedServer[], options: RuntimeCheckOptions): Promise<Map<string, RuntimeCheckResult>> {
@@ -48,6 +56,8 @@ export async function checkChangesInRuntime(servers: McpServer[], changed: Chang
           args: server.args,
           env,
           target: options.target,
+          servername: options.servername,
+          analysisRoute: options.analysisRoute,
           verifyDocker: options.verifyDocker,
           timeoutMs: options.timeoutMs,
           signal: options.signal,

@@ -54,7 +54,7 @@ export function probeTargetOf(server: McpServer, options: { probeHost?: string; 
   if (named) return { ...named, source: 'config' };
   const configured = options.probeHost ? tryParseHostPort(options.probeHost) : undefined;
   if (configured) return { ...configured, source: 'setting' };
-  return { ...(server.runtime === 'node' ? DEFAULT_PROBE.node : DEFAULT_PROBE.python), source: 'runtime-default' };
+  return { ...(server.runtime === 'node' || server.runtime === 'bun' ? DEFAULT_PROBE.node : DEFAULT_PROBE.python), source: 'runtime-default' };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pemFingerprints } from '../pem';
-import { RUNTIME_VARIABLES } from '../fix/runtimes';
+import { RUNTIME_VARIABLES } from '../runtime/variables';
 import { DoctorError } from '../types';
 import type { McpServer } from './types';
 

@@ -4,7 +4,7 @@
 import type { AnalyzeOptions, VerifyResult } from '../chain/options';
 import type { EnvValue } from '../fix/config';
 import type { HostId, Scope } from '../fix/locations';
-import type { ServerRuntime } from '../fix/runtimes';
+import type { ServerRuntime } from '../runtime/detect';
 import type { ChainReport } from '../types';
 
 import type { Transport } from '../fix/transport';

@@ -3,7 +3,7 @@
 import { Node } from 'jsonc-parser';
 import { DoctorError } from '../types';
 import { parseConfig, ParsedConfig } from './config';
-import { detectRuntime } from './runtimes';
+import { detectRuntime } from '../runtime/detect';
 import {
   appendMember,
   applyTextEdits,

@@ -1,7 +1,7 @@
 // Settings that switch TLS verification off: the copy-paste "fixes" found in configs. Reported,
 // removed only on request once the proper fix is verified; never written.
 import type { EnvValue, ServerEntry } from './config';
-import { detectRuntime, launcherOf } from './runtimes';
+import { detectRuntime, launcherOf } from '../runtime/detect';
 
 export interface InsecureSetting {
   server: string;

@@ -10,8 +10,10 @@ import { isTrackedByGit } from './git';
 import { atomicSafeRead } from './read';
 import { findInsecure, InsecureSetting } from './insecure';
 import { configPathOf, defaultBundleDir, undoDir } from './paths';
-import { pinExample, pythonVersionOf } from './python-version';
-import { CA_VARIABLES, CONTAINER_BUNDLE_PATH, detectRuntime, dockerBundleMount, dockerMountValue, launcherOf, RUNTIME_VARIABLES, ServerRuntime } from './runtimes';
+import { pinExample, pythonVersionOf } from '../runtime/pythonVersion';
+import { BUN_INSTALL_CA, CA_VARIABLES, RUNTIME_VARIABLES } from '../runtime/variables';
+import { CONTAINER_BUNDLE_PATH, dockerBundleMount, dockerMountValue } from '../runtime/docker';
+import { bunFetchesPackage, detectRuntime, launcherOf, OutOfReach, OutOfReachCode, ServerRuntime } from '../runtime/detect';
 import { strictCaProblems, StrictProblem } from './strict';
 import { transportOf } from './transport';
 import { strictFixedWarning, strictMaybePythonWarning, strictSkipReason } from './strict-advice';
@@ -69,15 +71,22 @@ export interface ChangedServer {
   /** docker: the arguments inserted before the image. */
   args?: string[];
   /** The server's own runtime, run with the new environment (null: no runtime could be run). */
-  verified?: { by: string; ok: boolean; message: string } | null;
+  verified?: { by: string; ok: boolean; message: string; route?: string | null } | null;
 }
+
+/** Why a server is skipped, for front ends to word (`reason` keeps the English of the CLI contract). */
+export type SkipCode = OutOfReachCode | 'runtime-check';
 
 export interface SkippedServer {
   server: string;
   /** For a person (and the CLI contract's JSON): English. */
   reason: string;
-  /** What the front ends decide on, with its own words: `runtime-check` (its own runtime still fails: `detail` is why). */
-  code?: 'runtime-check';
+  /**
+   * What the front ends decide on, with their own words: an out-of-reach code (no entry edit can fix
+   * it: the variables would never reach its process; never counted fixed), or `runtime-check` (its
+   * own runtime still fails: `detail` is why).
+   */
+  code?: SkipCode;
   detail?: string;
 }
 
@@ -110,6 +119,25 @@ const REMOTE_REASON =
   'In VS Code it trusts the OS certificate store (setting http.systemCertificates, on by default): have the CA installed there. ' +
   'Other hosts: their own proxy / certificate settings.';
 
+/** The concrete next step for a server whose process the entry's env cannot reach. */
+export function outOfReachReason(out: OutOfReach, bundlePath: string): string {
+  const variables = RUNTIME_VARIABLES[out.inner ?? 'docker'];
+  const cli = out.cli ?? 'docker';
+  const container = out.container ?? 'CONTAINER';
+  const env = variables.map((variable) => `-e ${variable}=${CONTAINER_BUNDLE_PATH}`).join(' ');
+  switch (out.code) {
+    case 'container-exec':
+      return `runs inside the existing container ${container} (${cli} exec): a variable set here stays with the ${cli} CLI and never reaches the container. ` +
+        `Copy the bundle in (\`${cli} cp ${bundlePath} ${container}:${CONTAINER_BUNDLE_PATH}\`) and add \`${env}\` to the exec arguments before ${container} ` +
+        '(or build the CA into the image)';
+    case 'docker-gateway':
+      return 'the Docker MCP Toolkit gateway starts each server in a container of its own: nothing in this entry reaches them. ' +
+        "Give Docker Desktop the proxy (Settings → Resources → Proxies) and have the CA trusted in the OS certificate store Docker Desktop reads; a server image that still rejects it needs the CA built in";
+    case 'shell-string':
+      return `starts a container (${cli} run) inside a shell string: a variable set here stays with the ${cli} CLI, and a mount cannot be inserted into the string. ` +
+        `Write the command as an argument list (command "${cli}", args ["run", ...]) and run the fix again, or add \`--mount type=bind,source=${bundlePath},target=${CONTAINER_BUNDLE_PATH},readonly ${env}\` before the image yourself`;
+  }
+}
 
 export async function planFix(options: FixOptions): Promise<FixPlan> {
   const home = options.home ?? os.homedir();
@@ -173,6 +201,10 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
       continue;
     }
     const guess = detectRuntime(server.command, server.args);
+    if (guess.outOfReach) {
+      skipped.push({ server: server.name, code: guess.outOfReach.code, reason: outOfReachReason(guess.outOfReach, bundlePath) });
+      continue;
+    }
     if (guess.runtime === 'python' && strictOf().length > 0) {
       const { base, rest } = launcherOf(server.command, server.args);
       const version = pythonVersionOf(base, rest, server.env);
@@ -193,6 +225,13 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         code: 'unknown-runtime',
         server: server.name,
         message: `could not tell the runtime of "${server.command}": set SSL_CERT_FILE and NODE_EXTRA_CA_CERTS, which cover OpenSSL, Go, rustls-native-certs and Node`,
+      });
+    }
+    if (guess.runtime === 'bun' && bunFetchesPackage(server.command, server.args)) {
+      warnings.push({
+        code: 'bun-install-ca',
+        server: server.name,
+        message: `the server runs in Bun, which reads NODE_EXTRA_CA_CERTS; bunx first downloads the package with Bun's installer, which takes its CA from ${BUN_INSTALL_CA.file} (\`${BUN_INSTALL_CA.key}\`), not from that variable: if the download fails behind the proxy, add cafile = "${bundlePath}" under [install] in ${BUN_INSTALL_CA.global}`,
       });
     }
     if (server.envFile) {

@@ -1,7 +1,7 @@
 // What to tell a user whose chain Python 3.13+ rejects in strict X.509 mode, worded by which
 // certificate has the problem: a CA (root or intermediate) is IT's to reissue; a leaf is minted by
 // the TLS-inspecting proxy on the fly, so only the proxy (its vendor, a newer version) can change it.
-import type { PythonVersionHint } from './python-version';
+import type { PythonVersionHint } from '../runtime/pythonVersion';
 import type { StrictCertRole, StrictProblem } from './strict';
 
 const ROLE_LABEL: Record<StrictCertRole, string> = {

@@ -12,7 +12,8 @@ import { UndoStep, undoSteps } from './edit';
 import { withLock } from './lock';
 import { hostTrustManifestPath, JournalEntry, JournalKind, listJournal, loadHostManifest, loadManifest, manifestPath, sha256, UndoManifest, writeManifest } from './manifest';
 import { checkOwned, removeEmptyFolders, trustedOwners } from './owner';
-import { CONTAINER_BUNDLE_PATH, RUNTIME_VARIABLES } from './runtimes';
+import { CONTAINER_BUNDLE_PATH } from '../runtime/docker';
+import { RUNTIME_VARIABLES } from '../runtime/variables';
 import { defaultBundleDir, undoDir } from './paths';
 import { atomicSafeRead } from './read';
 

@@ -6,15 +6,50 @@
 /** Python 3.13 is the first with VERIFY_X509_STRICT in its default context. */
 const FIRST_STRICT = 313;
 
-/** Launchers whose own options name the interpreter (before `--`), and those options. */
-export const PYTHON_OPTIONS: Record<string, string[]> = {
-  uvx: ['--python', '-p'],
-  uv: ['--python', '-p'],
+import { commandBaseName } from './detect';
+
+/** Launchers whose own options name the interpreter (before `--`), and those options; uv's: uvPythonOption. */
+const PYTHON_OPTIONS: Record<string, string[]> = {
   pipx: ['--python'],
 };
 
 /** Launchers that read the interpreter request from the environment. */
-export const PYTHON_ENV: Record<string, string> = { uvx: 'UV_PYTHON', uv: 'UV_PYTHON' };
+const PYTHON_ENV: Record<string, string> = { uvx: 'UV_PYTHON', uv: 'UV_PYTHON' };
+
+/** uv options that take a value (so the first positional after them is the tool or script). */
+const UV_VALUE_OPTIONS = new Set([
+  '--python', '-p', '--from', '--with', '--with-editable', '--with-requirements', '--index', '--index-url', '--extra-index-url',
+  '--default-index', '--find-links', '-f', '--directory', '--project', '--env-file', '--extra', '--group', '--package',
+  '--cache-dir', '--config-file', '--color', '--exclude-newer', '--resolution', '--prerelease', '--config-setting', '-C',
+  '--refresh-package', '--reinstall-package', '--upgrade-package', '--link-mode', '--keyring-provider', '--python-platform',
+  '--only-group', '--no-group', '--index-strategy', '-w',
+]);
+
+/**
+ * The interpreter a uv command line asks for (`uvx --python 3.12`, `-p3.13`, `--python=...`,
+ * `uv run -p ...`), as written: uv's own options only, up to the tool or script (what follows is the
+ * server's). The one reader for the version hint here and for the runtime check (resolve.ts).
+ */
+export function uvPythonOption(base: string, rest: string[]): { source: string; value: string } | null {
+  let start = 0;
+  if (base === 'uv') {
+    const run = rest.indexOf('run');
+    if (run === -1) return null;
+    start = run + 1;
+  }
+  for (let i = start; i < rest.length; i += 1) {
+    const arg = rest[i] ?? '';
+    if (arg === '--' || !arg.startsWith('-')) break;
+    const joined = /^--python=(.+)$/.exec(arg) ?? /^-p(.+)$/.exec(arg);
+    if (joined?.[1]) return { source: arg, value: joined[1] };
+    if (arg === '--python' || arg === '-p') {
+      const value = rest[i + 1];
+      return value === undefined ? null : { source: `${arg} ${value}`, value };
+    }
+    if (UV_VALUE_OPTIONS.has(arg)) i += 1;
+  }
+  return null;
+}
 
 export interface PythonVersionHint {
   /** What says so, as written: `python3.13`, `--python 3.12`, `py -3.13`, `UV_PYTHON=3.13`. */
@@ -30,9 +65,7 @@ interface Range {
 
 const version = (major: string, minor: string | undefined): number => Number(major) * 100 + Number(minor ?? 0);
 
-function baseName(value: string): string {
-  return (value.split(/[\\/]/).pop() ?? value).toLowerCase().replace(/\.exe$/, '');
-}
+const baseName = commandBaseName;
 
 /** A uv-style interpreter request (`3.13`, `cpython@3.12`, `cp312`, `>=3.13,<3.14`, `python3.12`, a path) as a range. */
 export function parsePythonRequest(value: string): Range | null {
@@ -91,7 +124,7 @@ function optionValue(args: string[], names: string[]): { source: string; value: 
 
 /**
  * The Python version a server will run, when its command says so; null when nothing does.
- * `base`/`rest` are the launcher and its arguments (`launcherOf` in runtimes.ts).
+ * `base`/`rest` are the launcher and its arguments (`launcherOf` in detect.ts).
  */
 export function pythonVersionOf(base: string, rest: string[], env: Record<string, unknown> = {}): PythonVersionHint | null {
   if (/^(?:python|pythonw|pypy)\d/.test(base)) return hint(base, base);
@@ -101,7 +134,8 @@ export function pythonVersionOf(base: string, rest: string[], env: Record<string
     const match = /^-(?:V:(?:[^/]+\/)?)?(\d(?:\.\d+)?)(?:-(?:32|64|arm64))?$/.exec(first);
     return match ? hint(`py ${first}`, match[1] ?? '') : null;
   }
-  for (const { source, value } of optionValue(rest, PYTHON_OPTIONS[base] ?? [])) {
+  const options = base === 'uv' || base === 'uvx' ? [uvPythonOption(base, rest)].filter((o) => o !== null) : optionValue(rest, PYTHON_OPTIONS[base] ?? []);
+  for (const { source, value } of options) {
     const found = hint(source, value);
     if (found) return found;
   }

@@ -8,13 +8,21 @@
 // from the network (no `uvx` download: the interpreter is called directly; docker with --pull never),
 // one timeout for everything, the child killed on timeout or abort, its output read up to a cap.
 import { spawn } from 'node:child_process';
+import { ipFamily } from '../chain/hostPort';
+import { bypassesProxy, parseProxyUrl, redactProxyUrl, type ProxyTarget } from '../chain/proxy';
 import { scanText } from '../logs/scan';
-import { RUNTIME_VARIABLES, commandBaseName, detectRuntime, launcherOf } from '../fix/runtimes';
-import { ProbeParams, denoProbe, dockerShellProbe, nodeProbe, pythonProbe } from './runtimeProbes';
-import { ProbeKind, Resolution, envValue, findExecutable, resolveJavaScript, resolvePython } from './runtimeResolve';
+import { TRUST_VARIABLES } from './variables';
+import { detectRuntime, launcherOf, type ServerRuntime } from './detect';
+import { ProbeParams, denoProbe, dockerShellProbe, nodeProbe, pythonProbe } from './probes';
+import { ProbeKind, Resolution, envValue, findExecutable, resolveJavaScript, resolvePython } from './resolve';
+
+/** The way a handshake went: through this proxy (its URL without credentials), or directly (null). */
+export interface Route {
+  proxy: string | null;
+}
 
 export interface RuntimeCheckRequest {
-  runtime: 'python' | 'node' | 'deno' | 'docker' | 'unknown';
+  runtime: ServerRuntime;
   command: string;
   args: string[];
   /** The exact effective env incl. the new CA variables. */
@@ -27,6 +35,11 @@ export interface RuntimeCheckRequest {
   signal?: AbortSignal;
   /** Defaults to process.platform (tests). */
   platform?: NodeJS.Platform;
+  /**
+   * The route the chain analysis took (the CA came from there). When the server's own environment
+   * sends it another way, a failure is that route's, not proof the runtime ignores its CA variable.
+   */
+  analysisRoute?: Route;
 }
 
 export interface RuntimeCheckResult {
@@ -39,15 +52,16 @@ export interface RuntimeCheckResult {
   finding?: { kind: string; message: string };
   /** What the check stood in for, e.g. the Python uv would run was not here and another one was checked. */
   note?: string;
-  /** The host and route the handshake took ("localhost:8443 through http://127.0.0.1:3128", "pypi.org:443 direct"). */
-  route?: string;
+  /** The host:port the handshake was made with. */
+  target?: string;
+  /** The route the handshake took (the proxy the server's environment names, or directly); absent when none was tried. */
+  route?: Route;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Output kept from each of the child's streams. */
 const OUTPUT_CAP = 64 * 1024;
 
-const isIp = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(':');
 
 interface ProxyChoice {
   proxy: ProbeParams['proxy'];
@@ -56,39 +70,23 @@ interface ProxyChoice {
   url?: string;
 }
 
-/** NO_PROXY as most clients read it: `*`, names and domain suffixes (`.corp`, `corp`), optional `:port`. */
-export function bypassesProxy(noProxy: string | undefined, host: string, port: number): boolean {
-  if (!noProxy) return false;
-  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
-  for (const raw of noProxy.split(/[,\s]+/)) {
-    const entry = raw.trim().toLowerCase();
-    if (!entry) continue;
-    if (entry === '*') return true;
-    const m = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\]$/g, ''));
-    const entryHost = (m?.[1] ?? entry).replace(/^\*?\./, '');
-    if (m?.[2] && Number(m[2]) !== port) continue;
-    if (name === entryHost || name.endsWith(`.${entryHost}`)) return true;
-  }
-  return false;
-}
-
-/** The proxy a client in this environment would use for https://host:port (lowercase name first, as curl and Python do). */
+/** The proxy a client in this environment would use for https://host:port (lowercase name first, as curl and Python do; NO_PROXY as chain/proxy.ts reads it). */
 export function proxyFromEnv(env: Record<string, string>, host: string, port: number, platform: NodeJS.Platform): ProxyChoice {
   const get = (name: string): string | undefined => envValue(env, name, platform);
   const url = get('https_proxy') || get('HTTPS_PROXY') || get('all_proxy') || get('ALL_PROXY');
   if (!url) return { proxy: null };
-  if (bypassesProxy(get('no_proxy') ?? get('NO_PROXY'), host, port)) return { proxy: null };
-  let parsed: URL;
+  if (bypassesProxy(host, port, get('no_proxy') ?? get('NO_PROXY') ?? '')) return { proxy: null };
+  let parsed: ProxyTarget;
   try {
-    parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`);
+    parsed = parseProxyUrl(url);
   } catch {
-    return { proxy: null, unsupported: `the proxy setting ${url} is not a URL`, url };
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+    const shown = redactProxyUrl(url);
+    return { proxy: null, unsupported: scheme ? `a ${scheme} proxy (${shown}) is not checked` : `the proxy setting ${shown} is not a URL`, url: shown };
   }
-  if (parsed.protocol !== 'http:') return { proxy: null, unsupported: `a ${parsed.protocol.replace(':', '')} proxy (${parsed.host}) is not checked`, url };
-  const auth = parsed.username
-    ? Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')
-    : null;
-  return { proxy: { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || 80), auth }, url: `${parsed.protocol}//${parsed.host}` };
+  if (parsed.url.protocol !== 'http:') return { proxy: null, unsupported: `a ${parsed.url.protocol.replace(':', '')} proxy (${parsed.url.host}) is not checked`, url: parsed.display };
+  const auth = parsed.authorization ? parsed.authorization.slice('Basic '.length) : null;
+  return { proxy: { host: parsed.url.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.url.port), auth }, url: parsed.display };
 }
 
 interface Run {
@@ -164,23 +162,22 @@ function parseOutput(stdout: string): { by: string | null; checks: Check[] } {
 
 /** The CA variables a probe kind reads that are set in env (first set one wins in the message). */
 function caVariableSet(kind: ProbeKind | 'docker', env: Record<string, string>, platform: NodeJS.Platform): string | null {
-  const names = kind === 'python' ? ['SSL_CERT_FILE', 'SSL_CERT_DIR']
-    : kind === 'node' || kind === 'bun' ? RUNTIME_VARIABLES.node
-      : kind === 'deno' ? RUNTIME_VARIABLES.deno
-        : RUNTIME_VARIABLES.docker;
-  return names.find((n) => envValue(env, n, platform) !== undefined) ?? null;
+  return TRUST_VARIABLES[kind].find((n) => envValue(env, n, platform) !== undefined) ?? null;
 }
+
+const sameRoute = (a: Route, b: Route): boolean => a.proxy === b.proxy;
 
 function unresolved(resolution: Resolution): RuntimeCheckResult | null {
   return 'missing' in resolution ? { by: null, ok: null, message: `not checked: ${resolution.missing}` } : null;
 }
 
-function interpret(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, via: string, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
-  const result = interpretRun(run, kind, executable, req, timeoutMs, via, note, platform);
+function interpret(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, route: Route, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
+  const result = { ...interpretRun(run, kind, executable, req, timeoutMs, route, note, platform), route };
   return note ? { ...result, note } : result;
 }
 
-function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, via: string, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
+function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, req: RuntimeCheckRequest, timeoutMs: number, route: Route, note: string | undefined, platform: NodeJS.Platform): RuntimeCheckResult {
+  const via = routeText(route);
   const { by, checks } = parseOutput(run.stdout);
   const withNote = (text: string): string => (note ? `${text} (${note})` : text);
   const target = `${req.target.host}:${req.target.port}`;
@@ -195,7 +192,7 @@ function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, 
     };
   }
   if (checks.length > 0 && !failed && run.code === 0) {
-    return { by, ok: true, route: `${target} ${via}`, message: withNote(`${by ?? executable} verified the handshake with ${target} ${via}`) };
+    return { by, ok: true, target, message: withNote(`${by ?? executable} verified the handshake with ${target} ${via}`) };
   }
   if (failed) {
     const finding = scanText(failed.text, 'runtime-check')[0];
@@ -210,18 +207,32 @@ function interpretRun(run: Run, kind: ProbeKind | 'docker', executable: string, 
     let message = failed.text;
     if (failed.label === 'requests') {
       message = `the bundle in REQUESTS_CA_BUNDLE does not verify ${target} as requests loads it: ${failed.text}`;
+    } else if (finding.kind === 'untrusted-ca' && req.analysisRoute && !sameRoute(route, req.analysisRoute)) {
+      // Another route may meet another certificate: nothing here says the runtime ignored its variable.
+      const found = routeText(req.analysisRoute);
+      return {
+        by,
+        ok: false,
+        message: withNote(`the handshake went ${via} (the server's environment sends it that way) but the CA was found ${found}, so this says nothing about the CA variables: ${failed.text}`),
+        finding: { kind: finding.kind, message: failed.text },
+      };
     } else if (finding.kind === 'untrusted-ca') {
       const variable = caVariableSet(kind, req.env, platform);
       if (variable) message = `this runtime ignores ${variable}: ${failed.text}`;
     }
-    return { by, ok: false, message: withNote(message), finding: { kind: finding.kind, message: failed.text } };
+    return { by, ok: false, message: withNote(`${message} (the handshake went ${via})`), finding: { kind: finding.kind, message: failed.text } };
   }
   const tail = (run.stderr.trim() || run.stdout.trim()).split(/\r?\n/).slice(-3).join(' | ');
   return { by, ok: null, message: withNote(`${by ?? executable} exited with code ${run.code ?? 'null'} without a result${tail ? `: ${tail}` : ''}`) };
 }
 
-function viaText(choice: ProxyChoice): string {
-  return choice.proxy ? `through ${choice.url ?? `${choice.proxy.host}:${choice.proxy.port}`}` : 'directly';
+/** The route a client in this environment takes to host:port: the proxy's URL (no credentials), or null. */
+export function routeOf(choice: ProxyChoice): Route {
+  return { proxy: choice.proxy ? (choice.url ?? `http://${choice.proxy.host}:${choice.proxy.port}`) : null };
+}
+
+export function routeText(route: Route): string {
+  return route.proxy ? `through ${route.proxy}` : 'directly';
 }
 
 /**
@@ -264,11 +275,11 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
   const params: ProbeParams = {
     host: req.target.host,
     port: req.target.port,
-    servername: req.servername ?? (isIp(req.target.host) ? null : req.target.host),
+    servername: req.servername ?? (ipFamily(req.target.host) !== 0 ? null : req.target.host),
     proxy: choice.proxy,
     timeoutSeconds: Math.ceil(timeoutMs / 1000) + 1,
   };
-  const via = viaText(choice);
+  const route = routeOf(choice);
 
   if (req.runtime === 'docker') {
     const docker = findExecutable(launcherOf(req.command, req.args).offset > 0 ? 'docker' : req.command, req.env, platform, req.cwd);
@@ -277,12 +288,12 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
     if (typeof args === 'string') return { by: null, ok: null, message: `not checked: ${args}` };
     const env = { ...req.env, MCP_SSL_DOCTOR_PY: pythonProbe(params), MCP_SSL_DOCTOR_JS: nodeProbe(params) };
     const run = await runChild(docker, args, env, timeoutMs, req.cwd, req.signal);
-    return interpret(run, 'docker', docker, req, timeoutMs, via, undefined, platform);
+    return interpret(run, 'docker', docker, req, timeoutMs, route, undefined, platform);
   }
 
   const resolution = req.runtime === 'python'
     ? resolvePython(req.command, req.args, req.env, platform, req.cwd)
-    : resolveJavaScript(req.runtime === 'deno' && commandBaseName(req.command) !== 'deno' ? 'deno' : req.command, req.args, req.env, platform, req.cwd);
+    : resolveJavaScript(req.command, req.args, req.env, platform, req.cwd, req.runtime);
   const missing = unresolved(resolution);
   if (missing || 'missing' in resolution) return missing ?? { by: null, ok: null, message: 'not checked' };
   const { kind, executable, preArgs, note, emulateStrict } = resolution;
@@ -290,15 +301,15 @@ export async function runtimeCheck(req: RuntimeCheckRequest): Promise<RuntimeChe
     : kind === 'deno' ? ['eval', '--quiet', denoProbe(params)]
       : ['-e', nodeProbe(params)];
   // The env exactly as the server gets it; the one addition is the probe's strict switch when an
-  // older Python stands in for a 3.13+ one (see runtimeProbes.pythonProbe).
+  // older Python stands in for a 3.13+ one (see probes.ts, pythonProbe).
   const env = emulateStrict ? { ...req.env, MCP_SSL_DOCTOR_PY_STRICT: '1' } : req.env;
   const run = await runChild(executable, args, env, timeoutMs, req.cwd, req.signal);
-  return interpret(run, kind, executable, req, timeoutMs, via, note, platform);
+  return interpret(run, kind, executable, req, timeoutMs, route, note, platform);
 }
 
 /** One line for a person: "verified by python 3.11.2: OK", "python 3.11.2 still fails: <error>". */
 export function describeRuntimeCheck(result: RuntimeCheckResult): string {
-  if (result.ok === true) return `verified by ${result.by ?? 'the runtime'}: OK${result.route ? `, a handshake with ${result.route}` : ''}${result.note ? ` (${result.note})` : ''}`;
+  if (result.ok === true) return `verified by ${result.by ?? 'the runtime'}: OK${result.target ? `, a handshake with ${result.target}${result.route ? ` ${routeText(result.route)}` : ''}` : ''}${result.note ? ` (${result.note})` : ''}`;
   if (result.ok === false) return `${result.by ?? 'the runtime'} still fails: ${result.message}`;
   return result.by ? `not verified by ${result.by}: ${result.message}` : `not verified: ${result.message}`;
 }

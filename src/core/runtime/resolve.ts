@@ -4,9 +4,11 @@
 // folder), never fetched.
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { commandBaseName, launcherOf } from '../fix/runtimes';
+import { commandBaseName, detectRuntime, isPythonExecutable, launcherOf, type ServerRuntime } from './detect';
+import { uvPythonOption } from './pythonVersion';
 
-export type ProbeKind = 'python' | 'node' | 'bun' | 'deno';
+/** The runtimes a handshake can be run in directly (docker runs one of these inside its image). */
+export type ProbeKind = Extract<ServerRuntime, 'python' | 'node' | 'bun' | 'deno'>;
 
 export interface ResolvedRuntime {
   kind: ProbeKind;
@@ -60,34 +62,9 @@ export function findExecutable(name: string, env: Record<string, string>, platfo
   return null;
 }
 
-const PYTHON_EXECUTABLE = /^(?:python|pythonw|pypy)(?:\d+(?:\.\d+)?t?)?$/;
-
-/** uv options that take a value (so the first positional after them is the tool or script). */
-const UV_VALUE_OPTIONS = new Set([
-  '--python', '-p', '--from', '--with', '--with-editable', '--with-requirements', '--index', '--index-url', '--extra-index-url',
-  '--default-index', '--find-links', '-f', '--directory', '--project', '--env-file', '--extra', '--group', '--package',
-  '--cache-dir', '--config-file', '--color', '--exclude-newer', '--resolution', '--prerelease', '--config-setting', '-C',
-  '--refresh-package', '--reinstall-package', '--upgrade-package', '--link-mode', '--keyring-provider', '--python-platform',
-  '--only-group', '--no-group', '--index-strategy', '-w',
-]);
-
-/** The interpreter request of a uv command line (`--python 3.12`, `-p3.13`, `--python=...`), or UV_PYTHON. */
+/** The interpreter request of a uv command line (`--python 3.12`, `-p3.13`, `--python=...`; pythonVersion.ts reads it), or UV_PYTHON. */
 export function uvPythonRequest(base: string, rest: string[], env: Record<string, string>, platform: NodeJS.Platform): string | null {
-  let start = 0;
-  if (base === 'uv') {
-    const run = rest.indexOf('run');
-    if (run === -1) return envValue(env, 'UV_PYTHON', platform) ?? null;
-    start = run + 1;
-  }
-  for (let i = start; i < rest.length; i += 1) {
-    const arg = rest[i] ?? '';
-    if (arg === '--' || !arg.startsWith('-')) break;
-    const eq = /^--python=(.+)$/.exec(arg) ?? /^-p(.+)$/.exec(arg);
-    if (eq?.[1]) return eq[1];
-    if (arg === '--python' || arg === '-p') return rest[i + 1] ?? null;
-    if (UV_VALUE_OPTIONS.has(arg)) i += 1;
-  }
-  return envValue(env, 'UV_PYTHON', platform) ?? null;
+  return uvPythonOption(base, rest)?.value ?? envValue(env, 'UV_PYTHON', platform) ?? null;
 }
 
 /** uv-managed interpreters for `3.X`: `<install dir>/cpython-3.X.*-<platform>/bin/python3.X` (POSIX). */
@@ -122,7 +99,7 @@ function pythonOnPath(env: Record<string, string>, platform: NodeJS.Platform, cw
 export function resolvePython(command: string, args: string[], env: Record<string, string>, platform: NodeJS.Platform, cwd?: string): Resolution {
   const { base, rest, offset } = launcherOf(command, args);
   const token = offset > 0 ? (args[offset - 1] ?? command) : command;
-  if (PYTHON_EXECUTABLE.test(base)) {
+  if (isPythonExecutable(base)) {
     const exe = findExecutable(token, env, platform, cwd);
     return exe ? { kind: 'python', executable: exe, preArgs: [] } : { missing: `${token} is not on the server's PATH` };
   }
@@ -158,17 +135,21 @@ export function resolvePython(command: string, args: string[], env: Record<strin
   return exe ? { kind: 'python', executable: exe, preArgs: [] } : { missing: "no python3 on the server's PATH" };
 }
 
-/** The JavaScript runtime a server command runs: node (npx, tsx, pnpm dlx ...), bun (bun, bunx) or deno. */
-export function resolveJavaScript(command: string, args: string[], env: Record<string, string>, platform: NodeJS.Platform, cwd?: string): Resolution {
+/**
+ * The JavaScript runtime a server command runs: node (npx, tsx, pnpm dlx ...), bun (bun, bunx) or
+ * deno, as detect.ts tells them apart (or as the caller says).
+ */
+export function resolveJavaScript(command: string, args: string[], env: Record<string, string>, platform: NodeJS.Platform, cwd?: string,
+  runtime: ServerRuntime = detectRuntime(command, args).runtime): Resolution {
   const { base, offset } = launcherOf(command, args);
   const token = offset > 0 ? (args[offset - 1] ?? command) : command;
   const sibling = (name: string): string | null =>
     /[\\/]/.test(token) ? findExecutable(path.join(path.dirname(token), name), env, platform, cwd) : null;
-  if (base === 'deno') {
-    const exe = findExecutable(token, env, platform, cwd);
+  if (runtime === 'deno') {
+    const exe = findExecutable(base === 'deno' ? token : 'deno', env, platform, cwd);
     return exe ? { kind: 'deno', executable: exe, preArgs: [] } : { missing: `${token} is not on the server's PATH` };
   }
-  if (base === 'bun' || base === 'bunx') {
+  if (runtime === 'bun') {
     const exe = (base === 'bun' ? findExecutable(token, env, platform, cwd) : null) ?? findExecutable('bun', env, platform, cwd) ?? sibling('bun');
     return exe ? { kind: 'bun', executable: exe, preArgs: [] } : { missing: "bun is not on the server's PATH" };
   }
