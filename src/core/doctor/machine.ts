@@ -13,6 +13,7 @@ import { discoverConfigRefs, MachineScope } from './discover';
 import { discoverMachineLogs } from './machineLogs';
 import { CaSource, fixConfig } from './fixPipeline';
 import { readInventory } from './inventory';
+import { configProblemText } from '../fix/config';
 import { casForFix, decideFix, interceptionRoot } from './policy';
 import { describeHostTrustStep, hostPlanWouldChange, HostLevelPrepared, prepareHostLevel } from './hostLevel';
 import type { HostId } from '../fix/locations';
@@ -108,6 +109,8 @@ interface HostItem {
 export interface DoctorResult {
   configs: { hostApp: string; path: string; project?: string }[];
   unreadable: { config: string; message: string }[];
+  /** Entries of readable configs no host starts (not an object, `env` not an object) and ignored server sets. */
+  warnings: { config: string; code: string; server?: string; message: string }[];
   servers: ServerReport[];
   changed: DoctorChange[];
   skipped: { config: string; server: string; reason: string }[];
@@ -305,6 +308,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const result: DoctorResult = {
     configs: refs.map(({ ref }) => ({ hostApp: ref.hostApp, path: ref.path, ...(ref.project ? { project: ref.project } : {}) })),
     unreadable: inventory.unreadable.map(({ config, message }) => ({ config: config.path, message })),
+    warnings: inventory.warnings.map(({ config, code, detail }) => ({ config: config.path, code, ...('server' in detail ? { server: detail.server } : {}), message: configProblemText(detail) })),
     servers,
     changed: [],
     skipped: [],

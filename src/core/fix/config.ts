@@ -1,5 +1,5 @@
 // Reads an MCP config of any host and recognises its format by content, not by name.
-import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, Node, ParseError, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import { DoctorError } from '../types';
 import { findMember, lineColumn, memberValue } from './jsonc-text';
 import { locationResolvesVariables } from './locations';
@@ -36,6 +36,19 @@ export interface DuplicateKey {
   column: number;
 }
 
+/** What JSON holds where an object was expected. */
+export type JsonKind = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object';
+
+/**
+ * Something in the file the tool read around instead of refusing the whole file: an entry that is
+ * not a server object, an entry whose `env` is not an object (both left out of `servers`, never
+ * edited), a second server set the host does not read. Codes and data; the front ends word them.
+ */
+export type ConfigProblem =
+  | { code: 'entry-not-object'; server: string; found: JsonKind; line: number; column: number }
+  | { code: 'env-not-object'; server: string; found: JsonKind; line: number; column: number }
+  | { code: 'ignored-servers-key'; key: string; used: string; line: number; column: number };
+
 export interface ParsedConfig {
   file: string;
   /** The text without a BOM. */
@@ -47,6 +60,8 @@ export interface ParsedConfig {
   serversNode: Node;
   root: Node;
   servers: ServerEntry[];
+  /** Entries left out of `servers` and keys the host ignores, each with its line:column. */
+  problems: ConfigProblem[];
   duplicates: DuplicateKey[];
 }
 
@@ -66,10 +81,36 @@ export function parseJsonc(file: string, text: string): Node {
   }
 }
 
+/**
+ * The deepest nesting read. MCP configs and editor settings nest a handful of levels; jsonc-parser
+ * and the walks over its tree recurse, and the stack runs out somewhere between a few thousand
+ * levels and far fewer (it depends on the stack size and on how deep the caller already is: the
+ * editor's extension host, a worker). A fixed limit far below that makes the refusal the same
+ * everywhere and lets it point at the spot; 256 is 25 times what any real config uses.
+ */
+export const MAX_NESTING = 256;
+
+/** The offset of the bracket that opens level MAX_NESTING + 1, found by the (iterative) scanner. */
+function tooDeepAt(text: string): number | undefined {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      depth += 1;
+      if (depth > MAX_NESTING) return scanner.getTokenOffset();
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
 function parseJsoncText(file: string, text: string): Node {
   if (text.trim() === '') {
     throw new DoctorError('malformed-config', 'the file is empty: it holds no MCP servers', { file, line: 1, column: 1 });
   }
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) throw nestedTooDeeply(file, lineColumn(text, deep));
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   const first = errors[0];
@@ -163,8 +204,12 @@ export function parseConfig(file: string, rawText: string, serversPath?: string[
   }
 }
 
-export function nestedTooDeeply(file: string): DoctorError {
-  return new DoctorError('malformed-config', 'nested too deeply to be an MCP config: nothing was changed', { file });
+export function nestedTooDeeply(file: string, at?: { line: number; column: number }): DoctorError {
+  return new DoctorError(
+    'malformed-config',
+    `nested too deeply to be an MCP config (more than ${MAX_NESTING} levels here); nothing was changed`,
+    { file, ...at },
+  );
 }
 
 function parseConfigText(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
@@ -181,18 +226,57 @@ function parseConfigText(file: string, rawText: string, serversPath?: string[]):
     );
   }
   const servers: ServerEntry[] = [];
+  const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   // Walk backwards so a duplicated server name yields the occurrence editors read (the last).
   for (const property of [...(found.node.children ?? [])].reverse()) {
     const name = property.children?.[0]?.value as string | undefined;
     const value = property.children?.[1];
-    if (name === undefined || value?.type !== 'object' || seen.has(name)) continue;
+    if (name === undefined || !value || seen.has(name)) continue;
     seen.add(name);
+    if (value.type !== 'object') {
+      problems.unshift({ code: 'entry-not-object', server: name, found: kindOf(value), ...lineColumn(text, value.offset) });
+      continue;
+    }
+    const env = memberValue(findMember(value, 'env').property);
+    if (env && env.type !== 'object') {
+      // The host refuses or ignores such an entry; an edit could only guess: left out, said.
+      problems.unshift({ code: 'env-not-object', server: name, found: kindOf(env), ...lineColumn(text, env.offset) });
+      continue;
+    }
     servers.unshift(readServer(name, value));
+  }
+  if (!serversPath && found.format === 'servers') {
+    // VS Code's mcp.json: VS Code reads `servers` only; a `mcpServers` beside it is never started.
+    const ignored = findMember(root, 'mcpServers').property;
+    if (ignored?.children?.[0]) problems.unshift({ code: 'ignored-servers-key', key: 'mcpServers', used: 'servers', ...lineColumn(text, ignored.children[0].offset) });
   }
   const duplicates: DuplicateKey[] = [];
   findDuplicates(text, root, [], duplicates);
-  return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, duplicates };
+  return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, problems, duplicates };
+}
+
+function kindOf(node: Node): JsonKind {
+  // A value node is never a property; kept total for the type.
+  return node.type === 'property' ? 'object' : node.type;
+}
+
+/** English wording of a ConfigProblem (the CLI's; the editor words the codes through l10n). */
+export function configProblemText(problem: ConfigProblem): string {
+  return problem.code === 'ignored-servers-key' ? configProblemReason(problem) : `server "${problem.server}": ${configProblemReason(problem)}`;
+}
+
+/** The same without the server's name (for a line that already names it). */
+export function configProblemReason(problem: ConfigProblem): string {
+  const at = `line ${problem.line}:${problem.column}`;
+  switch (problem.code) {
+    case 'entry-not-object':
+      return `the entry (${at}) is ${problem.found === 'null' ? 'null' : `a ${problem.found}`}, not an object with "command" or "url": no host can start it; it was left alone`;
+    case 'env-not-object':
+      return `its "env" (${at}) is ${problem.found === 'null' ? 'null' : `a ${problem.found}`}, not an object: make it {} (or remove it) and run again; it was left alone`;
+    case 'ignored-servers-key':
+      return `"${problem.key}" (${at}) is ignored: VS Code reads only "${problem.used}" in this file, so the servers under "${problem.key}" never start and were not fixed; move them into "${problem.used}"`;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { VerifyResult } from '../chain/options';
 import { DoctorError } from '../types';
 import { buildBundle, Bundle, BundleMode, checkCaCertificates, readCertificates } from './bundle';
-import { configResolvesVariables, parseConfig, ParsedConfig } from './config';
+import { configProblemReason, configProblemText, configResolvesVariables, parseConfig, ParsedConfig } from './config';
 import { editServers, ServerChange, UndoStep } from './edit';
 import { isTrackedByGit } from './git';
 import { atomicSafeRead } from './read';
@@ -141,7 +141,13 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
   }
 
   const wanted = options.servers && options.servers.length > 0 ? options.servers : undefined;
+  for (const problem of parsed.problems) {
+    // Entries the file holds but no host can start: left alone, said (with the file's other servers fixed).
+    if (problem.code === 'ignored-servers-key') warnings.push({ code: problem.code, message: configProblemText(problem) });
+    else if (!wanted || wanted.includes(problem.server)) skipped.push({ server: problem.server, reason: configProblemReason(problem) });
+  }
   for (const name of wanted ?? []) {
+    if (parsed.problems.some((problem) => 'server' in problem && problem.server === name)) continue;
     if (!parsed.servers.some((server) => server.name === name)) {
       const known = parsed.servers.map((server) => server.name).join(', ') || '(none)';
       throw new DoctorError('usage', `no server named "${name}" in this file; servers: ${known}`, { file: options.configPath });
