@@ -69,7 +69,7 @@ function human(result: DoctorResult, home: string): string {
     lines.push(`${server.hostApp}  ${where}  ${server.server}  ${server.transport === 'remote' ? 'remote' : server.runtime}  ${target(server)}  ${stateText(server)}${fix}`);
   }
   for (const bad of result.unreadable) lines.push(`cannot read ${short(bad.config)}: ${bad.message}`);
-  for (const warning of result.warnings) lines.push(`warning: ${short(warning.config)}: ${warning.message}`);
+  for (const warning of result.warnings) lines.push(`warning: ${warning.config ? `${short(warning.config)}: ` : ''}${warning.message}`);
   for (const change of result.changed) {
     if (change.kind === 'host-level') {
       const what = [...Object.keys(change.env).map((name) => `env.${name}`), ...Object.keys(change.settings ?? {})].join(', ');

@@ -2,7 +2,7 @@
 // would make it work — applied with `fix`. The CLI's `doctor` is input and output around this.
 import type { FixResult } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
-import { readCertificates } from '../fix/bundle';
+import { caSetWarnings, caSetWarningText, readCertificates } from '../fix/bundle';
 import { pythonVersionOf } from '../fix/python-version';
 import { launcherOf, RUNTIME_VARIABLES } from '../fix/runtimes';
 import { strictCaProblems, strictPathProblems } from '../fix/strict';
@@ -15,6 +15,7 @@ import { CaSource, fixConfig } from './fixPipeline';
 import { readInventory } from './inventory';
 import { configProblemText } from '../fix/config';
 import { casForFix, decideFix, interceptionRoot } from './policy';
+import { chainTooLong } from '../chain/verdict';
 import { describeHostTrustStep, hostPlanWouldChange, HostLevelPrepared, prepareHostLevel } from './hostLevel';
 import type { HostId } from '../fix/locations';
 import { DoctorError } from '../types';
@@ -110,7 +111,7 @@ export interface DoctorResult {
   configs: { hostApp: string; path: string; project?: string }[];
   unreadable: { config: string; message: string }[];
   /** Entries of readable configs no host starts (not an object, `env` not an object) and ignored server sets. */
-  warnings: { config: string; code: string; server?: string; message: string }[];
+  warnings: { config?: string; code: string; server?: string; message: string }[];
   servers: ServerReport[];
   changed: DoctorChange[];
   skipped: { config: string; server: string; reason: string }[];
@@ -276,7 +277,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       const verdict = report?.verdict ?? 'unknown';
       const failure = failures.get(server.name);
       if (verdict === 'trusted') servers.push({ ...base, state: failure ? 'failing' : 'ok', reason: 'public-root', root: null, fix: none, message: failure ? `${failure.message} (but nothing intercepts ${report?.host}: another cause)` : 'verifies to a public root' });
-      else servers.push({ ...base, state: 'unknown', reason: 'not-fixable-verdict', root: null, fix: none, message: `verdict ${verdict}` });
+      else servers.push({ ...base, state: 'unknown', reason: 'not-fixable-verdict', root: null, fix: none, message: report && chainTooLong(report) ? 'certificate path too long to follow (no CA is missing; no bundle helps)' : `verdict ${verdict}` });
       continue;
     }
     const scope = scopeOf(server);
@@ -308,7 +309,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const result: DoctorResult = {
     configs: refs.map(({ ref }) => ({ hostApp: ref.hostApp, path: ref.path, ...(ref.project ? { project: ref.project } : {}) })),
     unreadable: inventory.unreadable.map(({ config, message }) => ({ config: config.path, message })),
-    warnings: inventory.warnings.map(({ config, code, detail }) => ({ config: config.path, code, ...('server' in detail ? { server: detail.server } : {}), message: configProblemText(detail) })),
+    warnings: [
+      ...caSetWarnings(given ?? []).map((warning) => ({ code: warning.code, message: `--ca: ${caSetWarningText(warning)}` })),
+      ...inventory.warnings.map(({ config, code, detail }) => ({ config: config.path, code, ...('server' in detail ? { server: detail.server } : {}), message: configProblemText(detail) })),
+    ],
     servers,
     changed: [],
     skipped: [],

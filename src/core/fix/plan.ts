@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { VerifyResult } from '../chain/options';
 import { DoctorError } from '../types';
-import { buildBundle, Bundle, BundleMode, checkCaCertificates, readCertificates } from './bundle';
+import { buildBundle, Bundle, BundleMode, caSetWarnings, caSetWarningText, checkCaCertificates, readCertificates } from './bundle';
 import { configProblemReason, configProblemText, configResolvesVariables, parseConfig, ParsedConfig } from './config';
 import { editServers, ServerChange, UndoStep } from './edit';
 import { isTrackedByGit } from './git';
@@ -130,6 +130,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
   const removedInsecure: InsecureSetting[] = [];
   const changes: ServerChange[] = [];
 
+  for (const warning of caSetWarnings(cas)) warnings.push({ code: warning.code, message: caSetWarningText(warning) });
   for (const duplicate of parsed.duplicates) {
     warnings.push({ code: 'duplicate-key', message: `key "${duplicate.key}" appears more than once (${duplicate.line}:${duplicate.column}); editors read only the last one` });
   }
