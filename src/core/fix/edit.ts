@@ -47,9 +47,9 @@ function json(value: unknown): string {
 }
 
 /**
- * The node at a JSON path. A duplicated key on the way (a server, its `env`) is refused; the last
- * segment (a variable) may be duplicated: hosts (JSON.parse) read its last occurrence, so that is
- * the one read, set and taken back (never a further copy appended).
+ * The node at a JSON path. A duplicated key on the way (a server, its `env`) is refused; a variable
+ * of an `env` may be duplicated: hosts (JSON.parse) read its last occurrence, so that is the one
+ * read, set and taken back (never a further copy appended).
  */
 function nodeAt(root: Node, path: JsonPath): { property?: Node; value?: Node; parent?: Node } {
   let node: Node | undefined = root;
@@ -59,7 +59,9 @@ function nodeAt(root: Node, path: JsonPath): { property?: Node; value?: Node; pa
     parent = node;
     if (node?.type === 'object' && typeof segment === 'string') {
       const found = findMember(node, segment);
-      if (found.duplicate && i < path.length - 1) {
+      // A variable: the last segment, right under `env` (a servers object, a name and `env` come first).
+      const variable = i === path.length - 1 && i >= 3 && path[i - 1] === 'env';
+      if (found.duplicate && !variable) {
         throw new DoctorError('malformed-config', `the key "${segment}" appears twice (editors read only the last one): remove one, then run again`);
       }
       property = found.property;
