@@ -53,7 +53,7 @@ export function warningText({ detail }: InventoryWarning): string {
     case 'env-not-object':
       return vscode.l10n.t('"{0}": its "env" (line {1}) is {2}, not an object: make it an empty object or remove it; left alone', detail.server, at, detail.found);
     case 'ignored-servers-key':
-      return vscode.l10n.t('"{0}" (line {1}) is ignored: VS Code reads only "{2}" in this file; its servers never start and are not fixed', detail.key, at, detail.used);
+      return vscode.l10n.t('"{0}" (line {1}) is ignored: the host of this file reads only "{2}"; its servers never start and are not fixed', detail.key, at, detail.used);
   }
 }
 

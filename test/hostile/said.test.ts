@@ -3,7 +3,7 @@
 // VS Code's `servers`, a third duplicate CA variable, 143 CAs in one --ca file, a 100-certificate
 // chain called "incomplete", "nested too deep" without a place, a temp copy of a config left behind.
 import assert from 'node:assert/strict';
-import { chownSync, existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
@@ -34,6 +34,14 @@ after(() => cleanup(env.dir));
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const ref = (file: string, hostApp: ConfigRef['hostApp'] = 'cursor'): ConfigRef => ({ hostApp, path: file, scope: 'user', resolvesVariables: false });
+let folders = 0;
+function inFolder(parts: string[], text: string): string {
+  folders += 1;
+  const file = path.join(env.dir, `project${folders}`, ...parts);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
 const occurrences = (text: string, needle: string): number => text.split(needle).length - 1;
 
 const ENV_NULL = `{
@@ -93,10 +101,10 @@ describe('hostile: said, not silent', () => {
   });
 
   it('mcpServers beside servers (VS Code mcp.json): a warning names the key; the ignored set is never edited', async () => {
-    const file = env.configFile(BOTH_KEYS);
+    const file = inFolder(['.vscode', 'mcp.json'], BOTH_KEYS);
     const inventory = await readInventory([ref(file, 'vscode')]);
     assert.deepEqual(inventory.servers.map((server) => server.name), ['a']);
-    assert.deepEqual(inventory.warnings.map((w) => w.detail), [{ code: 'ignored-servers-key', key: 'mcpServers', used: 'servers', line: 3, column: 3 }]);
+    assert.deepEqual(inventory.warnings.map((w) => w.detail), [{ code: 'ignored-servers-key', key: 'mcpServers', used: 'servers', host: 'vscode', line: 3, column: 3 }]);
     const plan = await planFix(env.options(file));
     const warning = plan.warnings.find((w) => w.code === 'ignored-servers-key');
     assert.match(warning?.message ?? '', /"mcpServers" \(line 3:3\) is ignored: VS Code reads only "servers"/);
@@ -104,6 +112,16 @@ describe('hostile: said, not silent', () => {
     assert.ok(readFileSync(file, 'utf8').includes('"mcpServers": { "ignored": { "command": "npx", "args": ["-y", "y"] } }'), 'the ignored set is not edited');
     await undoFix({ configPath: file, home: env.home });
     assert.equal(readFileSync(file, 'utf8'), BOTH_KEYS);
+  });
+
+  it('servers beside mcpServers in Cursor\'s .cursor/mcp.json: Cursor\'s set (mcpServers) is read and fixed, "servers" is the one said to be ignored', async () => {
+    const file = inFolder(['.cursor', 'mcp.json'], BOTH_KEYS);
+    const inventory = await readInventory([ref(file, 'cursor')]);
+    assert.deepEqual(inventory.servers.map((server) => server.name), ['ignored']);
+    assert.deepEqual(inventory.warnings.map((w) => w.detail), [{ code: 'ignored-servers-key', key: 'servers', used: 'mcpServers', host: 'cursor', line: 2, column: 3 }]);
+    const plan = await planFix(env.options(file));
+    assert.deepEqual(plan.changed.map((c) => c.server), ['ignored']);
+    assert.match(plan.warnings.find((w) => w.code === 'ignored-servers-key')?.message ?? '', /"servers" \(line 2:3\) is ignored: cursor reads only "mcpServers"/);
   });
 
   for (const [label, original, replace] of [

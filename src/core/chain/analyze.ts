@@ -50,7 +50,7 @@ export function buildReport(
   const built = buildPath(presented, stores, now);
   const path: PathCert[] = built.entries.map((entry) => ({ ...entry.cert.info(), source: entry.source }));
   const warnings: ChainWarning[] = [];
-  if (!built.root && (built.truncated || built.entries.length >= MAX_DEPTH)) {
+  if (!built.root && built.entries.length >= MAX_DEPTH) {
     // Not "too little": too much. Say so plainly instead of suggesting a missing CA.
     warnings.push({
       code: CHAIN_TOO_LONG,

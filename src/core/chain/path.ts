@@ -15,8 +15,6 @@ export interface BuiltPath {
   /** The self-signed root (or store-held anchor) the path ends at; null when incomplete. */
   root: PathEntry | null;
   trust: { public: boolean; system: boolean };
-  /** Some path was cut at MAX_DEPTH: an incomplete answer may mean "too long", not "too little". */
-  truncated?: boolean;
 }
 
 export interface Stores {
@@ -34,7 +32,6 @@ export function buildPath(presented: Cert[], stores: Stores, now = new Date()): 
   const presentedSet = new Set(presented.map((c) => c.sha256));
   const complete: BuiltPath[] = [];
   let best: BuiltPath | null = null;
-  let truncated = false;
 
   const finish = (entries: PathEntry[], root: PathEntry | null): void => {
     const trust = root
@@ -61,7 +58,6 @@ export function buildPath(presented: Cert[], stores: Stores, now = new Date()): 
     if (complete.length >= MAX_PATHS) return;
     const last = entries[entries.length - 1]!;
     if (last.cert.selfSigned) return finish(entries, last);
-    if (entries.length >= MAX_DEPTH && candidatesFor(last.cert, inPath).length > 0) truncated = true;
     const candidates = entries.length < MAX_DEPTH ? candidatesFor(last.cert, inPath) : [];
     if (candidates.length === 0) {
       // A store-held CA with no issuer in sight is an anchor (partial chain); else the path is incomplete.
@@ -78,7 +74,7 @@ export function buildPath(presented: Cert[], stores: Stores, now = new Date()): 
   };
 
   walk([{ cert: leaf, source: 'presented' }], new Set([leaf.sha256]));
-  return truncated ? { ...best!, truncated } : best!;
+  return best!;
 }
 
 function trustRank(path: BuiltPath): number {

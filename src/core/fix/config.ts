@@ -2,7 +2,7 @@
 import { createScanner, Node, ParseError, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import { DoctorError } from '../types';
 import { findMember, lineColumn, memberValue } from './jsonc-text';
-import { locationResolvesVariables } from './locations';
+import { HostId, locationOfFile, locationResolvesVariables } from './locations';
 
 /** Where the servers live in the file. */
 export type ConfigFormat =
@@ -47,7 +47,10 @@ export type JsonKind = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'obj
 export type ConfigProblem =
   | { code: 'entry-not-object'; server: string; found: JsonKind; line: number; column: number }
   | { code: 'env-not-object'; server: string; found: JsonKind; line: number; column: number }
-  | { code: 'ignored-servers-key'; key: string; used: string; line: number; column: number };
+  | { code: 'ignored-servers-key'; key: string; used: string; host: HostId | null; line: number; column: number };
+
+/** The hosts that read `servers` (VS Code's mcp.json); every other host reads `mcpServers`. */
+const SERVERS_READERS: ReadonlySet<HostId> = new Set<HostId>(['vscode', 'vscode-insiders', 'vscodium']);
 
 export interface ParsedConfig {
   file: string;
@@ -215,7 +218,23 @@ export function nestedTooDeeply(file: string, at?: { line: number; column: numbe
 function parseConfigText(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
   const { text, bom } = stripBom(rawText);
   const root = parseJsonc(file, text);
-  const found = locate(root, serversPath);
+  let found = locate(root, serversPath);
+  // Both `servers` and `mcpServers`: the host of the file reads one of them. A file at a known
+  // place of a host that reads `mcpServers` (Cursor, Claude Code, ...) is read that way; VS Code's
+  // (and a file at no known place, read as VS Code's by content) keeps `servers`. The other is said.
+  let ignored: { key: string; used: string; host: HostId | null; node: Node } | undefined;
+  if (!serversPath && found?.format === 'servers') {
+    const other = findMember(root, 'mcpServers').property;
+    const otherValue = memberValue(other);
+    const host = locationOfFile(file)?.host ?? null;
+    if (other && otherValue?.type === 'object' && host !== null && !SERVERS_READERS.has(host)) {
+      const used = findMember(root, 'servers').property;
+      found = { format: 'mcpServers', path: ['mcpServers'], node: otherValue };
+      if (used?.children?.[0]) ignored = { key: 'servers', used: 'mcpServers', host, node: used.children[0] };
+    } else if (other?.children?.[0]) {
+      ignored = { key: 'mcpServers', used: 'servers', host, node: other.children[0] };
+    }
+  }
   if (!found) {
     throw new DoctorError(
       'unknown-config',
@@ -246,11 +265,7 @@ function parseConfigText(file: string, rawText: string, serversPath?: string[]):
     }
     servers.unshift(readServer(name, value));
   }
-  if (!serversPath && found.format === 'servers') {
-    // VS Code's mcp.json: VS Code reads `servers` only; a `mcpServers` beside it is never started.
-    const ignored = findMember(root, 'mcpServers').property;
-    if (ignored?.children?.[0]) problems.unshift({ code: 'ignored-servers-key', key: 'mcpServers', used: 'servers', ...lineColumn(text, ignored.children[0].offset) });
-  }
+  if (ignored) problems.unshift({ code: 'ignored-servers-key', key: ignored.key, used: ignored.used, host: ignored.host, ...lineColumn(text, ignored.node.offset) });
   const duplicates: DuplicateKey[] = [];
   findDuplicates(text, root, [], duplicates);
   return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, problems, duplicates };
@@ -275,7 +290,10 @@ export function configProblemReason(problem: ConfigProblem): string {
     case 'env-not-object':
       return `its "env" (${at}) is ${problem.found === 'null' ? 'null' : `a ${problem.found}`}, not an object: make it {} (or remove it) and run again; it was left alone`;
     case 'ignored-servers-key':
-      return `"${problem.key}" (${at}) is ignored: VS Code reads only "${problem.used}" in this file, so the servers under "${problem.key}" never start and were not fixed; move them into "${problem.used}"`;
+      return (
+        `"${problem.key}" (${at}) is ignored: ${problem.used === 'servers' ? `${problem.host === null ? 'read as a VS Code mcp.json: ' : ''}VS Code reads` : `${problem.host ?? 'its host'} reads`} only "${problem.used}" in this file, ` +
+        `so the servers under "${problem.key}" never start and were not fixed; move them into "${problem.used}"`
+      );
   }
 }
 
