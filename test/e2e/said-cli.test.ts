@@ -80,7 +80,7 @@ describe('said, not silent (built CLI)', () => {
     assert.equal(readFileSync(config, 'utf8'), original);
   });
 
-  it('fix --json: a --ca file with 12 CAs carries the many-cas warning code', async () => {
+  it('fix --json and doctor --json: a --ca file with 12 CAs carries the many-cas warning code', async () => {
     const cas = [ca];
     for (let i = 1; i < 12; i += 1) cas.push(await createCa(`Said CA ${i}`));
     const many = join(dir, 'many.pem');
@@ -90,6 +90,10 @@ describe('said, not silent (built CLI)', () => {
     assert.equal(fix.code, 0, fix.stderr);
     const warnings = (JSON.parse(fix.stdout) as { warnings: { code: string; message: string }[] }).warnings;
     assert.match(warnings.find((w) => w.code === 'many-cas')?.message ?? '', /holds 12 CA certificates \(more than 10\)/);
+    mkdirSync(join(dir, 'many-home'));
+    const doctor = await runBuiltCli(['doctor', '--home', join(dir, 'many-home'), '--ca', many, '--system-ca', many, '--json'], env, dir);
+    assert.equal(doctor.code, 0, doctor.stderr);
+    assert.deepEqual((JSON.parse(doctor.stdout) as DoctorJson).warnings.map((w) => w.code), ['many-cas']);
   });
 
   it('fix: "nested too deeply" is file:line:column; a dry run removes the temp copy a killed run left', async () => {
@@ -106,7 +110,7 @@ describe('said, not silent (built CLI)', () => {
     assert.equal(existsSync(leftover), false);
   });
 
-  it('fix --host on a server sending a 100-certificate chain says the path is too long, not that a CA is missing', async () => {
+  it('fix --host and doctor on a server sending a 100-certificate chain say the path is too long, not that a CA is missing', async () => {
     const root = await createCa('Deep Root');
     const chain: TestCert[] = [root];
     for (let i = 1; i < 99; i += 1) chain.push(await createCa(`Deep CA ${i}`, { issuer: chain[i - 1] }));
@@ -122,6 +126,10 @@ describe('said, not silent (built CLI)', () => {
       assert.equal(fix.code, 2, fix.stdout + fix.stderr);
       assert.match(fix.stderr, /too long to follow/);
       assert.doesNotMatch(fix.stderr, /missing intermediate/);
+      const doctorHome = join(dir, 'long-home');
+      write(join(doctorHome, '.cursor', 'mcp.json'), '{ "mcpServers": { "a": { "command": "uvx", "args": ["x"] } } }\n');
+      const doctor = await runBuiltCli(['doctor', '--home', doctorHome, '--probe-host', `localhost:${port}`, '--system-ca', rootFile], env, dir);
+      assert.match(doctor.stdout, /unknown: certificate path too long to follow/, doctor.stdout + doctor.stderr);
     } finally {
       server.close();
     }
