@@ -49,9 +49,9 @@ export function warningText({ detail }: InventoryWarning): string {
   const at = `${detail.line}:${detail.column}`;
   switch (detail.code) {
     case 'entry-not-object':
-      return vscode.l10n.t('"{0}" (line {1}) is a {2}, not a server object with "command" or "url": no host can start it; left alone', detail.server, at, detail.found);
+      return vscode.l10n.t('"{0}" (line {1}): a server entry must be an object with "command" or "url", not JSON {2}; no host can start it; left alone', detail.server, at, detail.found);
     case 'env-not-object':
-      return vscode.l10n.t('"{0}": its "env" (line {1}) is {2}, not an object: make it an empty object or remove it; left alone', detail.server, at, detail.found);
+      return vscode.l10n.t('"{0}": its "env" (line {1}) must be an object, not JSON {2}: make it an empty object or remove it; left alone', detail.server, at, detail.found);
     case 'ignored-servers-key':
       return vscode.l10n.t('"{0}" (line {1}) is ignored: the host of this file reads only "{2}"; its servers never start and are not fixed', detail.key, at, detail.used);
   }

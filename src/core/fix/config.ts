@@ -284,11 +284,12 @@ export function configProblemText(problem: ConfigProblem): string {
 /** The same without the server's name (for a line that already names it). */
 export function configProblemReason(problem: ConfigProblem): string {
   const at = `line ${problem.line}:${problem.column}`;
+  const kind = (found: JsonKind): string => (found === 'null' ? 'null' : found === 'array' || found === 'object' ? `an ${found}` : `a ${found}`);
   switch (problem.code) {
     case 'entry-not-object':
-      return `the entry (${at}) is ${problem.found === 'null' ? 'null' : `a ${problem.found}`}, not an object with "command" or "url": no host can start it; it was left alone`;
+      return `the entry (${at}) is ${kind(problem.found)}, not an object with "command" or "url": no host can start it; it was left alone`;
     case 'env-not-object':
-      return `its "env" (${at}) is ${problem.found === 'null' ? 'null' : `a ${problem.found}`}, not an object: make it {} (or remove it) and run again; it was left alone`;
+      return `its "env" (${at}) is ${kind(problem.found)}, not an object: make it {} (or remove it) and run again; it was left alone`;
     case 'ignored-servers-key':
       return (
         `"${problem.key}" (${at}) is ignored: ${problem.used === 'servers' ? `${problem.host === null ? 'read as a VS Code mcp.json: ' : ''}VS Code reads` : `${problem.host ?? 'its host'} reads`} only "${problem.used}" in this file, ` +
