@@ -1,6 +1,6 @@
 // `mcp-ssl-doctor chain HOST[:PORT] ...`: the presented chain, the built path and the verdict.
 import { parseArgs } from 'node:util';
-import { analyzeHost, parseHostPort } from '../core/chain/index';
+import { analyzeHost, chainTooLong, parseHostPort } from '../core/chain/index';
 import type { CertInfo, ChainReport, PathCert, Verdict } from '../core/types';
 import { DoctorError } from '../core/types';
 import { Command, EXIT_OK, analyzerOptions } from './io';
@@ -84,8 +84,7 @@ function humanReport(report: ChainReport): string {
     lines.push(`     from:    ${sourceText(cert.source)}`);
   });
   if (!report.root) lines.push('  (no root found)');
-  const tooLong = report.warnings.some((warning) => warning.code === 'chain-too-long');
-  const verdict = tooLong && report.verdict === 'incomplete' ? 'incomplete: the chain is too long to follow (see the warning); no CA is missing.' : VERDICT_TEXT[report.verdict];
+  const verdict = chainTooLong(report) ? 'incomplete: the chain is too long to follow (see the warning); no CA is missing.' : VERDICT_TEXT[report.verdict];
   lines.push('', `Verdict: ${verdict}`);
   if (report.root) {
     const stores = [report.trust.public && 'public roots', report.trust.system && 'OS store'].filter(Boolean);

@@ -115,6 +115,7 @@ export function reportText(result: DoctorResult, home: string, mode: DoctorMode)
     lines.push(`${server.hostApp}  ${where}  ${server.server}  ${server.transport === 'remote' ? 'remote' : server.runtime}  ${targetText(server)}  ${stateText(server)}${fixText(server)}`);
   }
   for (const bad of result.unreadable) lines.push(unreadableText(bad, short, mode));
+  for (const warning of result.warnings) lines.push(`warning: ${warning.config ? `${short(warning.config)}: ` : ''}${warning.message}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Assessment } from '../core/doctor/assess';
+import type { InventoryWarning } from '../core/doctor/inventory';
 import type { McpServer } from '../core/doctor/types';
 import type { Logger } from '../core/types';
 import { useCases } from './lazyUseCases';
@@ -34,7 +35,26 @@ export async function listServers(folders: string[], logger: Logger): Promise<Se
   const refs = await core.discoverConfigRefs({ workspaceFolders: folders, home: os.homedir(), platform: process.platform, env: process.env });
   const inventory = await core.readInventory(refs);
   for (const { config, message } of inventory.unreadable) logger.warn(`cannot read ${config.path}: ${message}`);
-  return inventory.servers.map((server) => ({ ...server, definitionId: definitionIdFor(server.config.path, server.name, folders) }));
+  for (const warning of inventory.warnings) logger.warn(`${warning.config.path}: ${warningText(warning)}`);
+  const listing = inventory.servers.map((server) => ({ ...server, definitionId: definitionIdFor(server.config.path, server.name, folders) }));
+  // The picker lists them too (under "Cannot be fixed here"), without changing what callers get.
+  listingWarnings.set(listing, inventory.warnings);
+  return listing;
+}
+
+const listingWarnings = new WeakMap<ServerEntry[], InventoryWarning[]>();
+
+/** A config's entry or key that no host starts, in the user's language. */
+export function warningText({ detail }: InventoryWarning): string {
+  const at = `${detail.line}:${detail.column}`;
+  switch (detail.code) {
+    case 'entry-not-object':
+      return vscode.l10n.t('"{0}" (line {1}): a server entry must be an object with "command" or "url", not JSON {2}; no host can start it; left alone', detail.server, at, detail.found);
+    case 'env-not-object':
+      return vscode.l10n.t('"{0}": its "env" (line {1}) must be an object, not JSON {2}: make it an empty object or remove it; left alone', detail.server, at, detail.found);
+    case 'ignored-servers-key':
+      return vscode.l10n.t('"{0}" (line {1}) is ignored: the host of this file reads only "{2}"; its servers never start and are not fixed', detail.key, at, detail.used);
+  }
 }
 
 interface ServerItem extends vscode.QuickPickItem {
@@ -104,12 +124,20 @@ export async function pickServers(entries: ServerEntry[], options: { preselect?:
     });
   }
   const remote = entries.filter((candidate) => candidate.transport !== 'stdio');
-  if (remote.length > 0) {
+  const invalid = listingWarnings.get(entries) ?? [];
+  if (remote.length > 0 || invalid.length > 0) {
     items.push({ label: vscode.l10n.t('Cannot be fixed here'), kind: vscode.QuickPickItemKind.Separator });
     for (const entry of remote) {
       items.push({
         label: `$(circle-slash) ${entry.name}`,
         description: vscode.l10n.t('remote server: the editor itself connects, so its env cannot help; trust the CA in the OS store and enable http.systemCertificates'),
+      });
+    }
+    for (const warning of invalid) {
+      items.push({
+        label: `$(warning) ${'server' in warning.detail ? warning.detail.server : warning.detail.key}`,
+        description: warningText(warning),
+        detail: vscode.workspace.asRelativePath(warning.config.path),
       });
     }
   }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { commonNameOf, markdownSafe } from '../core/text';
+import { chainTooLong } from '../core/chain/verdict';
 import type { ChainReport, FindingKind } from '../core/types';
 
 /**
@@ -31,6 +32,9 @@ export function verdictText(report: ChainReport): string {
         root,
       );
     case 'incomplete':
+      if (chainTooLong(report)) {
+        return vscode.l10n.t('{0} sends a certificate path too long to follow ({1} certificates): no CA is missing, and trusting a CA will not fix it; the server or proxy is misconfigured.', host, String(report.presented.length));
+      }
       return vscode.l10n.t('No issuer could be found for the certificate of {0}: the server or proxy sends an incomplete chain whose CA is in no store.', host);
     case 'expired':
       return vscode.l10n.t('A certificate in the chain of {0} has expired. Trusting a CA does not fix this; the server or proxy must renew it.', host);

@@ -9,6 +9,7 @@ import { BuiltPath, MAX_DEPTH, Stores, buildPath } from './path';
 import { probeChain } from './probe';
 import { strictProblems, strictWarnings } from './strict';
 import { TrustIndex } from './trustIndex';
+import { CHAIN_TOO_LONG } from './verdict';
 
 const publicIndexCache = new Map<string, Promise<TrustIndex>>();
 const systemIndexCache = new WeakMap<object, TrustIndex>();
@@ -52,7 +53,7 @@ export function buildReport(
   if (!built.root && built.entries.length >= MAX_DEPTH) {
     // Not "too little": too much. Say so plainly instead of suggesting a missing CA.
     warnings.push({
-      code: 'chain-too-long',
+      code: CHAIN_TOO_LONG,
       message:
         `The server sent a chain of ${presented.length} certificates; paths longer than ${MAX_DEPTH} are not followed ` +
         '(clients limit the depth too: OpenSSL to 100, many far lower). No CA is missing: a chain this long is a misconfigured ' +

@@ -20,3 +20,4 @@ export { parseHostPort, formatHostPort } from './hostPort';
 export { strictProblems, strictAnchorProblems, type StrictProblem } from './strict';
 export { SYSTEM_CA_ENV } from '../trust/systemStore';
 export { caTrustSource } from './caTrust';
+export { chainTooLong } from './verdict';

@@ -2,7 +2,7 @@
 // its runtime, and what a fix already put into it. The CLI's `fix` and `doctor`, the editor's
 // picker and preflight all read servers through here.
 import { promises as fs } from 'node:fs';
-import type { ServerEntry } from '../fix/config';
+import type { ConfigProblem, ServerEntry } from '../fix/config';
 import { parseConfig, parseJsonc } from '../fix/config';
 import { findMember, memberValue } from '../fix/jsonc-text';
 import { CA_VARIABLES } from '../runtime/variables';
@@ -30,25 +30,46 @@ export function serverOf(config: ConfigRef, entry: ServerEntry): McpServer {
   };
 }
 
+/** The servers of one config, and what in it was read around; throws DoctorError for a malformed or unknown file. */
+export async function readConfigServers(config: ConfigRef): Promise<{ servers: McpServer[]; problems: ConfigProblem[] }> {
+  const { text } = await atomicSafeRead(config.path);
+  const parsed = parseConfig(config.path, text, config.serversPath);
+  return { servers: parsed.servers.map((entry) => serverOf(config, entry)), problems: parsed.problems };
+}
+
 /** The servers of one config; throws DoctorError for a malformed or unknown file. */
 export async function readServers(config: ConfigRef): Promise<McpServer[]> {
-  const { text } = await atomicSafeRead(config.path);
-  return parseConfig(config.path, text, config.serversPath).servers.map((entry) => serverOf(config, entry));
+  return (await readConfigServers(config)).servers;
+}
+
+/**
+ * Something a readable config holds that no host starts (an entry that is not an object, an
+ * `env` that is not an object, a `mcpServers` beside VS Code's `servers`): a code and its data
+ * (`configProblemText` words it in English, the editor through l10n).
+ */
+export interface InventoryWarning {
+  config: ConfigRef;
+  code: ConfigProblem['code'];
+  detail: ConfigProblem;
 }
 
 export interface Inventory {
   servers: McpServer[];
   /** Configs that could not be read, with the reason (a malformed file loses nothing: it is reported). */
   unreadable: { config: ConfigRef; message: string }[];
+  /** Entries and keys of readable configs that were left out, each with its reason. */
+  warnings: InventoryWarning[];
 }
 
 export async function readInventory(configs: ConfigRef[]): Promise<Inventory> {
-  const inventory: Inventory = { servers: [], unreadable: [] };
-  const results = await Promise.allSettled(configs.map(readServers));
+  const inventory: Inventory = { servers: [], unreadable: [], warnings: [] };
+  const results = await Promise.allSettled(configs.map(readConfigServers));
   results.forEach((result, index) => {
     const config = configs[index] as ConfigRef;
-    if (result.status === 'fulfilled') inventory.servers.push(...result.value);
-    else inventory.unreadable.push({ config, message: describeError(result.reason) });
+    if (result.status === 'fulfilled') {
+      inventory.servers.push(...result.value.servers);
+      inventory.warnings.push(...result.value.problems.map((problem) => ({ config, code: problem.code, detail: problem })));
+    } else inventory.unreadable.push({ config, message: describeError(result.reason) });
   });
   return inventory;
 }

@@ -2,7 +2,9 @@
 // would make it work — applied with `fix`. The CLI's `doctor` is input and output around this.
 import type { FixResult } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
-import { readCertificates } from '../fix/bundle';
+import { caSetWarnings, caSetWarningText, readCertificates } from '../fix/bundle';
+import { configProblemText } from '../fix/config';
+import { chainTooLong } from '../chain/verdict';
 import type { HostId } from '../fix/locations';
 import { RUNTIME_VARIABLES } from '../runtime/variables';
 import { outOfReachReason } from '../fix/plan';
@@ -102,6 +104,8 @@ interface HostItem {
 export interface DoctorResult {
   configs: { hostApp: string; path: string; project?: string }[];
   unreadable: { config: string; message: string }[];
+  /** Entries of readable configs no host starts (not an object, `env` not an object) and ignored server sets. */
+  warnings: { config?: string; code: string; server?: string; message: string }[];
   servers: ServerReport[];
   changed: DoctorChange[];
   skipped: { config: string; server: string; reason: string }[];
@@ -147,7 +151,7 @@ function messageOf(assessment: Assessment): string {
     case 'public-root':
       return failure ? `${failure.message} (but nothing intercepts ${assessment.target?.host ?? 'its host'}: another cause)` : 'verifies to a public root';
     case 'not-fixable-verdict':
-      return `verdict ${found?.verdict ?? 'unknown'}`;
+      return assessment.report && chainTooLong(assessment.report) ? 'certificate path too long to follow (no CA is missing; no bundle helps)' : `verdict ${found?.verdict ?? 'unknown'}`;
     case 'remote':
     case 'unknown-root':
       if (assessment.server.transport === 'remote') return `the host connects itself to a target re-signed by ${root?.subject ?? 'a root'}`;
@@ -263,6 +267,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const result: DoctorResult = {
     configs: refs.map(({ ref }) => ({ hostApp: ref.hostApp, path: ref.path, ...(ref.project ? { project: ref.project } : {}) })),
     unreadable: inventory.unreadable.map(({ config, message }) => ({ config: config.path, message })),
+    warnings: [
+      ...caSetWarnings(given ?? []).map((warning) => ({ code: warning.code, message: `--ca: ${caSetWarningText(warning)}` })),
+      ...inventory.warnings.map(({ config, code, detail }) => ({ config: config.path, code, ...('server' in detail ? { server: detail.server } : {}), message: configProblemText(detail) })),
+    ],
     servers,
     changed: [],
     skipped: [],

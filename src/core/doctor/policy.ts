@@ -3,6 +3,7 @@
 import type { ChainReport } from '../types';
 import { DoctorError } from '../types';
 import { casToTrust } from '../fix/cas';
+import { chainTooLong } from '../chain/verdict';
 
 export type FixReason =
   | 'intercepted' // the corporate case: a root the OS trusts
@@ -34,7 +35,7 @@ export function decideFix(report: ChainReport): FixDecision {
 }
 
 /** English wording of a refusal (the CLI's; the editor words the codes through l10n). */
-export function refusalText(reason: FixReason, report: Pick<ChainReport, 'host' | 'port' | 'root'>): string {
+export function refusalText(reason: FixReason, report: Pick<ChainReport, 'host' | 'port' | 'root'> & Partial<Pick<ChainReport, 'verdict' | 'warnings'>>): string {
   const where = `${report.host}:${report.port}`;
   switch (reason) {
     case 'unknown-root':
@@ -49,6 +50,9 @@ export function refusalText(reason: FixReason, report: Pick<ChainReport, 'host' 
     case 'hostname-mismatch':
       return `${where} presents a certificate for another name: trusting a CA will not fix that (check the host name, or --servername).`;
     case 'incomplete':
+      if (report.verdict && report.warnings && chainTooLong({ verdict: report.verdict, warnings: report.warnings })) {
+        return `${where} sends a certificate path too long to follow ("mcp-ssl-doctor chain" shows how long): no CA is missing, and no bundle will make it verify; the server or proxy is misconfigured (or hostile).`;
+      }
       return `${where}: no certificate path could be built (a missing intermediate or root), so there is no CA to trust.`;
     case 'no-ca':
       return `${where}: the chain has no CA certificate to trust.`;

@@ -4,7 +4,10 @@
 //
 // Temp files: `.<name>.mcp-ssl-doctor-<pid>-<random>.tmp`, created 0600 with O_CREAT|O_EXCL|O_NOFOLLOW
 // (a config may hold API keys), given the original's owner and mode only right before the rename.
-// Those a killed run left behind (dead pid, or older than a minute) are removed by the next write.
+// Those a killed run left behind are removed by the next run that reads or writes that file (a dry
+// run, `doctor`, a fix with nothing to change, undo): only when the name is ours for that file, the
+// temp belongs to this user (or to the file's owner, whom root gives it to before the rename), and
+// its run is over (its pid is dead here, or it is older than a minute: pids are reused).
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs, Stats } from 'node:fs';
 import * as path from 'node:path';
@@ -86,6 +89,7 @@ export async function cleanStaleTemps(dir: string, base?: string, now = Date.now
     return [];
   }
   const removed: string[] = [];
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   for (const name of names) {
     const match = TEMP_NAME.exec(name);
     if (!match || (base !== undefined && match[1] !== base)) continue;
@@ -93,6 +97,11 @@ export async function cleanStaleTemps(dir: string, base?: string, now = Date.now
     try {
       const stat = await fs.lstat(file);
       if (!stat.isFile() && !stat.isSymbolicLink()) continue;
+      if (uid !== undefined && stat.uid !== uid) {
+        // Root gives a temp to the config's owner right before the rename: that one is ours too.
+        const targetOwner = uid === 0 ? (await fs.stat(path.join(dir, match[1] ?? '')).catch(() => undefined))?.uid : undefined;
+        if (stat.uid !== targetOwner) continue;
+      }
       const pid = Number(match[2]);
       if (pidAlive(pid) && now - stat.mtimeMs < STALE_TEMP_MS) continue;
       await fs.unlink(file);
@@ -200,6 +209,10 @@ export async function writeFileAtomic(file: string, content: string | Buffer, op
   }
 }
 
+/** Reads a config (or settings file) and removes the temp copies of it a killed run left behind. */
 export async function readFileChecked(file: string): Promise<Buffer> {
-  return readRegularFile(file);
+  const bytes = await readRegularFile(file);
+  const target = await realTarget(file);
+  await cleanStaleTemps(path.dirname(target), path.basename(target)).catch(() => undefined);
+  return bytes;
 }

@@ -49,6 +49,45 @@ export function readCertificates(data: string | Buffer, source: string): BundleC
   throw new DoctorError('usage', `${source}: no certificate in it (expected PEM "BEGIN CERTIFICATE" blocks or one DER certificate)`);
 }
 
+/**
+ * More CAs than this in what the user gives (`--ca`) is worth a warning. A TLS-inspecting proxy
+ * re-signs with one root, sometimes through an intermediate or two; a company with several proxies
+ * or a root rotation under way has a handful. The OS store holds about 140 and the public roots
+ * Node ships about 145: a file with more than 10 is almost surely a whole trust store (or a dump of
+ * every certificate someone could find), and everything in it becomes a trust anchor for the changed
+ * servers, under the name "corporate CA". 10 leaves room for every real set seen so far.
+ */
+export const MANY_CAS = 10;
+
+/** What is worth a word about a set of given certificates (codes: the front ends word them). */
+export type CaSetWarning =
+  | { code: 'many-cas'; count: number; limit: number }
+  | { code: 'not-ca'; count: number };
+
+export function caSetWarnings(certs: BundleCert[]): CaSetWarning[] {
+  const warnings: CaSetWarning[] = [];
+  const distinct = new Map(certs.map((cert) => [cert.sha256, cert]));
+  let notCa = 0;
+  for (const cert of distinct.values()) {
+    try {
+      if (!new X509Certificate(cert.pem).ca) notCa += 1;
+    } catch {
+      notCa += 1;
+    }
+  }
+  if (distinct.size - notCa > MANY_CAS) warnings.push({ code: 'many-cas', count: distinct.size - notCa, limit: MANY_CAS });
+  if (notCa > 0) warnings.push({ code: 'not-ca', count: notCa });
+  return warnings;
+}
+
+/** English wording of a CaSetWarning (the CLI's). */
+export function caSetWarningText(warning: CaSetWarning): string {
+  return warning.code === 'many-cas'
+    ? `the CA file holds ${warning.count} CA certificates (more than ${warning.limit}): every one of them becomes trusted by the changed servers. ` +
+        'A proxy needs only its root (and perhaps an intermediate or two): is this a whole trust store? Give only your proxy\'s CA (`mcp-ssl-doctor chain HOST` shows it)'
+    : `the CA file holds ${warning.count} certificate(s) that are not CAs (server or user certificates): trusting them fixes nothing lasting; give the CA that issued them`;
+}
+
 /** Refuses what cannot be a trust anchor: a non-CA, an expired CA. */
 export function checkCaCertificates(cas: BundleCert[], now = new Date()): void {
   for (const ca of cas) {

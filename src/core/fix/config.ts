@@ -1,8 +1,8 @@
 // Reads an MCP config of any host and recognises its format by content, not by name.
-import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, Node, ParseError, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import { DoctorError } from '../types';
 import { findMember, lineColumn, memberValue } from './jsonc-text';
-import { locationResolvesVariables } from './locations';
+import { HostId, locationOfFile, locationResolvesVariables } from './locations';
 
 /** Where the servers live in the file. */
 export type ConfigFormat =
@@ -36,6 +36,22 @@ export interface DuplicateKey {
   column: number;
 }
 
+/** What JSON holds where an object was expected. */
+export type JsonKind = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object';
+
+/**
+ * Something in the file the tool read around instead of refusing the whole file: an entry that is
+ * not a server object, an entry whose `env` is not an object (both left out of `servers`, never
+ * edited), a second server set the host does not read. Codes and data; the front ends word them.
+ */
+export type ConfigProblem =
+  | { code: 'entry-not-object'; server: string; found: JsonKind; line: number; column: number }
+  | { code: 'env-not-object'; server: string; found: JsonKind; line: number; column: number }
+  | { code: 'ignored-servers-key'; key: string; used: string; host: HostId | null; line: number; column: number };
+
+/** The hosts that read `servers` (VS Code's mcp.json); every other host reads `mcpServers`. */
+const SERVERS_READERS: ReadonlySet<HostId> = new Set<HostId>(['vscode', 'vscode-insiders', 'vscodium']);
+
 export interface ParsedConfig {
   file: string;
   /** The text without a BOM. */
@@ -47,6 +63,8 @@ export interface ParsedConfig {
   serversNode: Node;
   root: Node;
   servers: ServerEntry[];
+  /** Entries left out of `servers` and keys the host ignores, each with its line:column. */
+  problems: ConfigProblem[];
   duplicates: DuplicateKey[];
 }
 
@@ -66,10 +84,36 @@ export function parseJsonc(file: string, text: string): Node {
   }
 }
 
+/**
+ * The deepest nesting read. MCP configs and editor settings nest a handful of levels; jsonc-parser
+ * and the walks over its tree recurse, and the stack runs out somewhere between a few thousand
+ * levels and far fewer (it depends on the stack size and on how deep the caller already is: the
+ * editor's extension host, a worker). A fixed limit far below that makes the refusal the same
+ * everywhere and lets it point at the spot; 256 is 25 times what any real config uses.
+ */
+export const MAX_NESTING = 256;
+
+/** The offset of the bracket that opens level MAX_NESTING + 1, found by the (iterative) scanner. */
+function tooDeepAt(text: string): number | undefined {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      depth += 1;
+      if (depth > MAX_NESTING) return scanner.getTokenOffset();
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
 function parseJsoncText(file: string, text: string): Node {
   if (text.trim() === '') {
     throw new DoctorError('malformed-config', 'the file is empty: it holds no MCP servers', { file, line: 1, column: 1 });
   }
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) throw nestedTooDeeply(file, lineColumn(text, deep));
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
   const first = errors[0];
@@ -163,14 +207,34 @@ export function parseConfig(file: string, rawText: string, serversPath?: string[
   }
 }
 
-export function nestedTooDeeply(file: string): DoctorError {
-  return new DoctorError('malformed-config', 'nested too deeply to be an MCP config: nothing was changed', { file });
+export function nestedTooDeeply(file: string, at?: { line: number; column: number }): DoctorError {
+  return new DoctorError(
+    'malformed-config',
+    `nested too deeply to be an MCP config (more than ${MAX_NESTING} levels here); nothing was changed`,
+    { file, ...at },
+  );
 }
 
 function parseConfigText(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
   const { text, bom } = stripBom(rawText);
   const root = parseJsonc(file, text);
-  const found = locate(root, serversPath);
+  let found = locate(root, serversPath);
+  // Both `servers` and `mcpServers`: the host of the file reads one of them. A file at a known
+  // place of a host that reads `mcpServers` (Cursor, Claude Code, ...) is read that way; VS Code's
+  // (and a file at no known place, read as VS Code's by content) keeps `servers`. The other is said.
+  let ignored: { key: string; used: string; host: HostId | null; node: Node } | undefined;
+  if (!serversPath && found?.format === 'servers') {
+    const other = findMember(root, 'mcpServers').property;
+    const otherValue = memberValue(other);
+    const host = locationOfFile(file)?.host ?? null;
+    if (other && otherValue?.type === 'object' && host !== null && !SERVERS_READERS.has(host)) {
+      const used = findMember(root, 'servers').property;
+      found = { format: 'mcpServers', path: ['mcpServers'], node: otherValue };
+      if (used?.children?.[0]) ignored = { key: 'servers', used: 'mcpServers', host, node: used.children[0] };
+    } else if (other?.children?.[0]) {
+      ignored = { key: 'mcpServers', used: 'servers', host, node: other.children[0] };
+    }
+  }
   if (!found) {
     throw new DoctorError(
       'unknown-config',
@@ -181,18 +245,57 @@ function parseConfigText(file: string, rawText: string, serversPath?: string[]):
     );
   }
   const servers: ServerEntry[] = [];
+  const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   // Walk backwards so a duplicated server name yields the occurrence editors read (the last).
   for (const property of [...(found.node.children ?? [])].reverse()) {
     const name = property.children?.[0]?.value as string | undefined;
     const value = property.children?.[1];
-    if (name === undefined || value?.type !== 'object' || seen.has(name)) continue;
+    if (name === undefined || !value || seen.has(name)) continue;
     seen.add(name);
+    if (value.type !== 'object') {
+      problems.unshift({ code: 'entry-not-object', server: name, found: kindOf(value), ...lineColumn(text, value.offset) });
+      continue;
+    }
+    const env = memberValue(findMember(value, 'env').property);
+    if (env && env.type !== 'object') {
+      // The host refuses or ignores such an entry; an edit could only guess: left out, said.
+      problems.unshift({ code: 'env-not-object', server: name, found: kindOf(env), ...lineColumn(text, env.offset) });
+      continue;
+    }
     servers.unshift(readServer(name, value));
   }
+  if (ignored) problems.unshift({ code: 'ignored-servers-key', key: ignored.key, used: ignored.used, host: ignored.host, ...lineColumn(text, ignored.node.offset) });
   const duplicates: DuplicateKey[] = [];
   findDuplicates(text, root, [], duplicates);
-  return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, duplicates };
+  return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, problems, duplicates };
+}
+
+function kindOf(node: Node): JsonKind {
+  // A value node is never a property; kept total for the type.
+  return node.type === 'property' ? 'object' : node.type;
+}
+
+/** English wording of a ConfigProblem (the CLI's; the editor words the codes through l10n). */
+export function configProblemText(problem: ConfigProblem): string {
+  return problem.code === 'ignored-servers-key' ? configProblemReason(problem) : `server "${problem.server}": ${configProblemReason(problem)}`;
+}
+
+/** The same without the server's name (for a line that already names it). */
+export function configProblemReason(problem: ConfigProblem): string {
+  const at = `line ${problem.line}:${problem.column}`;
+  const kind = (found: JsonKind): string => (found === 'null' ? 'null' : found === 'array' || found === 'object' ? `an ${found}` : `a ${found}`);
+  switch (problem.code) {
+    case 'entry-not-object':
+      return `the entry (${at}) is ${kind(problem.found)}, not an object with "command" or "url": no host can start it; it was left alone`;
+    case 'env-not-object':
+      return `its "env" (${at}) is ${kind(problem.found)}, not an object: make it {} (or remove it) and run again; it was left alone`;
+    case 'ignored-servers-key':
+      return (
+        `"${problem.key}" (${at}) is ignored: ${problem.used === 'servers' ? `${problem.host === null ? 'read as a VS Code mcp.json: ' : ''}VS Code reads` : `${problem.host ?? 'its host'} reads`} only "${problem.used}" in this file, ` +
+        `so the servers under "${problem.key}" never start and were not fixed; move them into "${problem.used}"`
+      );
+  }
 }
 
 /**

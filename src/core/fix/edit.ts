@@ -46,15 +46,22 @@ function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The node at a JSON path. A duplicated key on the way (a server, its `env`) is refused; a variable
+ * of an `env` may be duplicated: hosts (JSON.parse) read its last occurrence, so that is the one
+ * read, set and taken back (never a further copy appended).
+ */
 function nodeAt(root: Node, path: JsonPath): { property?: Node; value?: Node; parent?: Node } {
   let node: Node | undefined = root;
   let property: Node | undefined;
   let parent: Node | undefined;
-  for (const segment of path) {
+  for (const [i, segment] of path.entries()) {
     parent = node;
     if (node?.type === 'object' && typeof segment === 'string') {
       const found = findMember(node, segment);
-      if (found.duplicate) {
+      // A variable: the last segment, right under `env` (a servers object, a name and `env` come first).
+      const variable = i === path.length - 1 && i >= 3 && path[i - 1] === 'env';
+      if (found.duplicate && !variable) {
         throw new DoctorError('malformed-config', `the key "${segment}" appears twice (editors read only the last one): remove one, then run again`);
       }
       property = found.property;
@@ -159,7 +166,17 @@ export function editServers(parsed: ParsedConfig, changes: ServerChange[]): Edit
       edits.push(replaceValue(existing, json(value)));
       steps.push({ op: 'replace-value', path: [...base, 'env', name], value, priorRaw: text.slice(existing.offset, existing.offset + existing.length) });
     }
-    const additions = Object.entries(change.add);
+    const additions: [string, string][] = [];
+    for (const [name, value] of Object.entries(change.add)) {
+      // A key already there (null, or duplicated with a null last): set the occurrence that counts.
+      const existing = envFound.value?.type === 'object' ? memberValue(findMember(envFound.value, name).property) : undefined;
+      if (!existing) {
+        additions.push([name, value]);
+        continue;
+      }
+      edits.push(replaceValue(existing, json(value)));
+      steps.push({ op: 'replace-value', path: [...base, 'env', name], value, priorRaw: text.slice(existing.offset, existing.offset + existing.length) });
+    }
     if (additions.length === 0) continue;
     if (envFound.value?.type === 'object') {
       const { edits: added, records } = appendMembers(text, envFound.value, additions, style);

@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { VerifyResult } from '../chain/options';
 import { DoctorError } from '../types';
-import { buildBundle, Bundle, BundleMode, checkCaCertificates, readCertificates } from './bundle';
-import { configResolvesVariables, parseConfig, ParsedConfig } from './config';
+import { buildBundle, Bundle, BundleMode, caSetWarnings, caSetWarningText, checkCaCertificates, readCertificates } from './bundle';
+import { configProblemReason, configProblemText, configResolvesVariables, parseConfig, ParsedConfig } from './config';
 import { editServers, ServerChange, UndoStep } from './edit';
 import { isTrackedByGit } from './git';
 import { atomicSafeRead } from './read';
@@ -162,6 +162,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
   const removedInsecure: InsecureSetting[] = [];
   const changes: ServerChange[] = [];
 
+  for (const warning of caSetWarnings(cas)) warnings.push({ code: warning.code, message: caSetWarningText(warning) });
   for (const duplicate of parsed.duplicates) {
     warnings.push({ code: 'duplicate-key', message: `key "${duplicate.key}" appears more than once (${duplicate.line}:${duplicate.column}); editors read only the last one` });
   }
@@ -173,7 +174,13 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
   }
 
   const wanted = options.servers && options.servers.length > 0 ? options.servers : undefined;
+  for (const problem of parsed.problems) {
+    // Entries the file holds but no host can start: left alone, said (with the file's other servers fixed).
+    if (problem.code === 'ignored-servers-key') warnings.push({ code: problem.code, message: configProblemText(problem) });
+    else if (!wanted || wanted.includes(problem.server)) skipped.push({ server: problem.server, reason: configProblemReason(problem) });
+  }
   for (const name of wanted ?? []) {
+    if (parsed.problems.some((problem) => 'server' in problem && problem.server === name)) continue;
     if (!parsed.servers.some((server) => server.name === name)) {
       const known = parsed.servers.map((server) => server.name).join(', ') || '(none)';
       throw new DoctorError('usage', `no server named "${name}" in this file; servers: ${known}`, { file: options.configPath });
