@@ -4,9 +4,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHostPort } from '../core/chain/hostPort';
-import { inProcessAnalyzer } from '../core/doctor/analyzer';
-import type { DoctorResult, ServerReport } from '../core/doctor/machine';
-import { runDoctor } from '../core/doctor/machine';
+import { inProcessAnalyzer } from '../core/usecases/analyzer';
+import type { DoctorResult, ServerReport } from '../core/usecases/doctor';
+import { runDoctor } from '../core/usecases/doctor';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
 import { DoctorError } from '../core/types';
 import { DoctorMode, outcomeText, PendingRoot, questionText, reportText, RootStore, rootsText } from './doctorText';
@@ -96,7 +96,7 @@ export const doctor: Command = async (argv, io) => {
   let givenStore: RootStore | undefined;
   if (givenCa) {
     const { caTrustSource } = await import('../core/chain/index');
-    const { checkGivenCa } = await import('../core/doctor/policy');
+    const { checkGivenCa } = await import('../core/assess/policy');
     const source = await caTrustSource(givenCa.join(''), probe);
     checkGivenCa(source, values['trust-unknown-ca'] === true, `--ca ${values.ca}`);
     givenStore = source === 'system' ? 'os-store' : source === 'public' ? 'public' : 'none';

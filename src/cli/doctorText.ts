@@ -1,8 +1,8 @@
-// The English of `mcp-ssl-doctor doctor`: the core (core/doctor/machine.ts) gives states, reason
+// The English of `mcp-ssl-doctor doctor`: the core (core/usecases/doctor.ts) gives states, reason
 // codes and data; every sentence a person reads at a terminal is written here.
 import * as path from 'node:path';
-import type { DoctorResult, ServerReport } from '../core/doctor/machine';
-import { DEFAULT_PROBE } from '../core/doctor/targets';
+import type { DoctorResult, ServerReport } from '../core/usecases/doctor';
+import { DEFAULT_PROBE } from '../core/assess/targets';
 
 /** Which store trusts a root the fix would trust. */
 export type RootStore = 'os-store' | 'public' | 'none';

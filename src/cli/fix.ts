@@ -2,18 +2,18 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHostPort } from '../core/chain/hostPort';
-import { inProcessAnalyzer } from '../core/doctor/analyzer';
-import { environments, hostSettingsEnvs, routeOf, targetKeyOf } from '../core/doctor/assess';
-import { hostOfConfig } from '../core/doctor/discover';
-import { HOST_ENV } from '../core/doctor/hostEnv';
-import { probeEnvOf } from '../core/doctor/serverEnv';
-import { readServers } from '../core/doctor/inventory';
-import { fixConfig, type FixRequest } from '../core/doctor/fixPipeline';
-import { checkGivenCa } from '../core/doctor/policy';
-import type { HostTarget, McpServer, ServerTarget } from '../core/doctor/types';
+import { inProcessAnalyzer } from '../core/usecases/analyzer';
+import { environments, hostSettingsEnvs, routeOf, targetKeyOf } from '../core/assess/assess';
+import { hostOfConfig } from '../core/hosts/discover';
+import { HOST_ENV } from '../core/hosts/env';
+import { probeEnvOf } from '../core/assess/serverEnv';
+import { readServers } from '../core/config/inventory';
+import { fixConfig, type FixRequest } from '../core/usecases/fixPipeline';
+import { checkGivenCa } from '../core/assess/policy';
+import type { HostTarget, McpServer, ServerTarget } from '../core/model/server';
 import type { FixResult } from '../core/fix/apply';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
-import type { HostId } from '../core/fix/locations';
+import type { HostId } from '../core/hosts/locations';
 import { resolveProxy } from '../core/chain/proxy';
 
 import { DoctorError } from '../core/types';

@@ -1,11 +1,11 @@
 // `mcp-ssl-doctor fix --host-level HOSTAPP`: trust for remote MCP servers belongs to the host that
-// connects. The flags and the terminal around core/doctor/hostLevel.ts `runHostLevelFix` (plan →
+// connects. The flags and the terminal around core/usecases/hostLevel.ts `runHostLevelFix` (plan →
 // prove → confirm → write → apply; the OS store only with --yes-os-store or a yes at the terminal).
 import * as path from 'node:path';
 import { parseHostPort } from '../core/chain/hostPort';
-import { inProcessAnalyzer } from '../core/doctor/analyzer';
-import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, hostLevelRequestOf, hostLevelRequestOfGivenCa, isHostId, runHostLevelFix } from '../core/doctor/hostLevel';
-import type { HostTarget } from '../core/doctor/types';
+import { inProcessAnalyzer } from '../core/usecases/analyzer';
+import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, hostLevelRequestOf, hostLevelRequestOfGivenCa, isHostId, runHostLevelFix } from '../core/usecases/hostLevel';
+import type { HostTarget } from '../core/model/server';
 import { readCertificates } from '../core/fix/bundle';
 import { HOST_TRUST } from '../core/hostTrust/hosts';
 import type { AppliedStep, CommandRunner, HostTrustResult } from '../core/hostTrust/apply';

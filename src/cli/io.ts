@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AnalyzerOptions } from '../core/doctor/types';
-import { readRegularFile } from '../core/fix/atomic';
+import type { AnalyzerOptions } from '../core/model/server';
+import { readRegularFile } from '../core/files/atomic';
 import { DoctorError } from '../core/types';
 
 /** What a CLI command needs from the process, injected so tests can run commands in-process. */

@@ -52,7 +52,7 @@ export const scan: Command = async (argv, io) => {
   let files = parsed.positionals.length > 0 ? parsed.positionals : ['-'];
   // At a terminal with no FILE, nobody is going to type a log: read the editors' MCP logs instead.
   if (parsed.positionals.length === 0 && io.isTTY?.stdin) {
-    const { discoverMachineLogs } = await import('../core/doctor/machineLogs');
+    const { discoverMachineLogs } = await import('../core/hosts/logs');
     const logs = await discoverMachineLogs({ home: homeOf(io), platform: process.platform, env: io.env });
     if (logs.length === 0) throw new DoctorError('usage', 'no MCP logs of VS Code or Cursor were found on this machine: give a FILE, or pipe log text in');
     io.stderr(`reading ${logs.length} MCP log${logs.length === 1 ? '' : 's'} of this machine's editors\n`);

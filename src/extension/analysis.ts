@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AnalyzeOptions, VerifyResult } from '../core/chain/index';
 import type { ChainWorkerClient } from '../core/chain/workerClient';
-import type { ServerTarget } from '../core/doctor/types';
+import type { ServerTarget } from '../core/model/server';
 import type { ChainReport, Logger } from '../core/types';
 import { useCases } from './lazyUseCases';
 import type { Settings } from './settings';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
-import type { Assessment, TargetVerdict } from '../core/doctor/assess';
-import type { ServerTarget } from '../core/doctor/types';
+import type { Assessment, TargetVerdict } from '../core/assess/assess';
+import type { ServerTarget } from '../core/model/server';
 import type { ChainReport, Logger } from '../core/types';
 import type { ChainAnalysis } from './analysis';
 import { useCases } from './lazyUseCases';
@@ -10,7 +10,7 @@ import type { Settings } from './settings';
 import type { VerdictCache } from './verdictCache';
 
 /**
- * The editor's servers through the one assessment (core/doctor/assess.ts), as doctor assesses them:
+ * The editor's servers through the one assessment (core/assess/assess.ts), as doctor assesses them:
  * each stdio server's target through its own route (an untrusted workspace's config names neither
  * host, proxy nor CA file), the distinct targets analysed in the worker concurrently, each server's
  * effective environment checked against the root. With a cache, kept verdicts stand in for probes

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { interceptionRoot } from '../core/doctor/policy';
+import { interceptionRoot } from '../core/assess/policy';
 import type { CertInfo, ChainReport } from '../core/types';
 import type { ChainViewStrings, FromView, ToView, ViewCert } from './chainViewProtocol';
 import { verdictText } from './verdictText';

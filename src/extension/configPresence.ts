@@ -3,10 +3,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from '../core/types';
-import { USER_LOCATIONS } from '../core/fix/locations';
+import { USER_LOCATIONS } from '../core/hosts/locations';
 
 /**
- * The workspace MCP configs of every host (core/fix/locations.ts WORKSPACE_LOCATIONS), as a glob.
+ * The workspace MCP configs of every host (core/hosts/locations.ts WORKSPACE_LOCATIONS), as a glob.
  * Preflight's watcher uses the same list.
  */
 export const WORKSPACE_CONFIG_GLOB = '{**/.vscode/mcp.json,**/.cursor/mcp.json,**/.mcp.json,**/.kiro/settings/mcp.json,**/.roo/mcp.json}';

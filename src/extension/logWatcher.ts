@@ -5,7 +5,7 @@ import type { Finding, Logger, ScanSignal } from '../core/types';
 import type { DiscoveredLog } from '../core/logs/discover';
 import type { FileTailer } from '../core/logs/tail';
 import type { FindingScanner } from '../core/logs/scan';
-import { probeableFromLog } from '../core/doctor/targets';
+import { probeableFromLog } from '../core/assess/targets';
 import { detection } from './lazyUseCases';
 import type { Settings } from './settings';
 

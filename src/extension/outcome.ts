@@ -2,7 +2,7 @@
 // disk (desktop VS Code, Cursor); elsewhere (code-server, remote windows) the runtime verification
 // made before writing is the answer.
 import type * as vscode from 'vscode';
-import type { RuntimeVerification } from '../core/doctor/runtimeVerify';
+import type { RuntimeVerification } from '../core/usecases/runtimeVerify';
 import type { ServerFinding } from './logWatcher';
 
 /** How long to follow a restarted server's log before saying what is known. */

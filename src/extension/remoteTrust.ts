@@ -2,13 +2,13 @@
 // `Error sending message to https://…: TypeError: fetch failed`. Probe that URL out of band (the
 // worker); when a proxy re-signs it, offer the host-level fix: the editor's system-certificate
 // settings (and the OS store step where there is one), confirmed with subject and SHA-256,
-// recorded for Undo, then Reload Window. The fix itself is core/doctor/hostLevel.ts runHostLevelFix,
+// recorded for Undo, then Reload Window. The fix itself is core/usecases/hostLevel.ts runHostLevelFix,
 // the one the CLI's `fix --host-level` and `doctor --fix` run.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { interceptionRoot } from '../core/doctor/policy';
-import { probeableFromLog } from '../core/doctor/targets';
-import type { HostLevelQuestion } from '../core/doctor/hostLevel';
+import { interceptionRoot } from '../core/assess/policy';
+import { probeableFromLog } from '../core/assess/targets';
+import type { HostLevelQuestion } from '../core/usecases/hostLevel';
 import type { StepOutcome } from '../core/hostTrust/apply';
 import { SYSTEM_CERTIFICATE_SETTINGS } from '../core/hostTrust/types';
 import type { EditorSettingStep, HostTrustStep, OsStoreStep } from '../core/hostTrust/types';
@@ -100,7 +100,7 @@ export class RemoteTrust implements vscode.Disposable {
   }
 
   /**
-   * The shared host-level fix (core/doctor/hostLevel.ts runHostLevelFix): plan → a handshake trusting
+   * The shared host-level fix (core/usecases/hostLevel.ts runHostLevelFix): plan → a handshake trusting
    * only the new bundle → this modal (subject, SHA-256, the steps) → write → apply, the settings through
    * the editor's API. A failed OS-store step stops it: no setting is changed after it.
    */

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Assessment } from '../core/doctor/assess';
-import type { InventoryWarning } from '../core/doctor/inventory';
-import type { McpServer } from '../core/doctor/types';
+import type { Assessment } from '../core/assess/assess';
+import type { InventoryWarning } from '../core/config/inventory';
+import type { McpServer } from '../core/model/server';
 import type { Logger } from '../core/types';
 import { useCases } from './lazyUseCases';
 import { commonName } from './verdictText';
@@ -61,7 +61,7 @@ interface ServerItem extends vscode.QuickPickItem {
   entry?: ServerEntry;
 }
 
-/** What each server will meet, as one line of the picker (from its assessment, core/doctor/assess.ts). */
+/** What each server will meet, as one line of the picker (from its assessment, core/assess/assess.ts). */
 export function pickerNotes(assessments: readonly Assessment<ServerEntry>[]): Map<ServerEntry, string> {
   const notes = new Map<ServerEntry, string>();
   for (const assessment of assessments) {

@@ -1,4 +1,4 @@
-// The editor's view of the one undo journal (core/fix/manifest.ts): which MCP config fixes are
+// The editor's view of the one undo journal (core/fix/journal.ts): which MCP config fixes are
 // recorded, newest first. The journal is the only record: a fix made from the CLI is undone here as
 // well, and nothing the journal no longer holds is offered. An older release kept its own list in
 // globalState; that list is dropped.

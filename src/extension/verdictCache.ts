@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { TargetVerdict } from '../core/doctor/assess';
+import type { TargetVerdict } from '../core/assess/assess';
 import type { ChainReport } from '../core/types';
 
 /**

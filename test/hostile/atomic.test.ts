@@ -5,7 +5,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, promises as fsp, readdirSy
 import * as path from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
 import { applyFix } from '../../src/core/fix/apply';
-import { writeFileAtomic } from '../../src/core/fix/atomic';
+import { writeFileAtomic } from '../../src/core/files/atomic';
 import { planFix } from '../../src/core/fix/plan';
 import { cleanup } from '../fixtures/configs/harness';
 import { FixEnv, fixEnv, NOBODY, PYTHON_CONFIG } from './fix-harness';

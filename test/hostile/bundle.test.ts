@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyFix } from '../../src/core/fix/apply';
 import { buildBundle, readCertificates } from '../../src/core/fix/bundle';
-import { manifestPath } from '../../src/core/fix/manifest';
+import { manifestPath } from '../../src/core/fix/journal';
 import { planFix } from '../../src/core/fix/plan';
 import { DoctorError } from '../../src/core/types';
 import { cleanup } from '../fixtures/configs/harness';

@@ -4,8 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyFix } from '../../src/core/fix/apply';
-import { parseConfig } from '../../src/core/fix/config';
-import type { UndoManifest } from '../../src/core/fix/manifest';
+import { parseConfig } from '../../src/core/config/config';
+import type { UndoManifest } from '../../src/core/fix/journal';
 import { planFix } from '../../src/core/fix/plan';
 import { undoFix } from '../../src/core/fix/undo';
 import { cleanup } from '../fixtures/configs/harness';
@@ -18,7 +18,7 @@ before(async () => {
 after(() => cleanup(env.dir));
 
 const COUNT = 20;
-/** Where the lock of a file is (src/core/fix/lock.ts), spelled out so this file loads on code without locks. */
+/** Where the lock of a file is (src/core/files/lock.ts), spelled out so this file loads on code without locks. */
 const lockPathFor = (file: string): string => path.join(path.dirname(file), `.${path.basename(file)}.mcp-ssl-doctor.lock`);
 
 function manyServers(): string {
@@ -53,7 +53,7 @@ describe('hostile: concurrent fixes', () => {
   });
 
   it('concurrency: a stale lock (dead pid) is taken over; a live one is waited for', async () => {
-    const { withLock } = await import('../../src/core/fix/lock');
+    const { withLock } = await import('../../src/core/files/lock');
     const file = path.join(env.dir, 'lock-target.json');
     writeFileSync(file, '{}');
     writeFileSync(lockPathFor(file), '999999999 0 deadbeef\n');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { applyFix } from '../../src/core/fix/apply';
-import { parseConfig } from '../../src/core/fix/config';
+import { parseConfig } from '../../src/core/config/config';
 import type { FixOptions } from '../../src/core/fix/plan';
 import { planFix } from '../../src/core/fix/plan';
 import { detectRuntime } from '../../src/core/runtime/detect';

@@ -4,8 +4,8 @@ import { chownSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyFix } from '../../src/core/fix/apply';
-import { parseConfig } from '../../src/core/fix/config';
-import type { UndoManifest } from '../../src/core/fix/manifest';
+import { parseConfig } from '../../src/core/config/config';
+import type { UndoManifest } from '../../src/core/fix/journal';
 import { planFix } from '../../src/core/fix/plan';
 import { undoFix } from '../../src/core/fix/undo';
 import { DoctorError } from '../../src/core/types';

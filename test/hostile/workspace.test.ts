@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { serverOf } from '../../src/core/doctor/inventory';
-import { effectiveEnvOf } from '../../src/core/doctor/serverEnv';
-import { DEFAULT_PROBE, probeTargetOf, probeableFromLog } from '../../src/core/doctor/targets';
-import { readCaFile, serverTrustsRoot } from '../../src/core/doctor/trust';
-import type { ConfigRef } from '../../src/core/doctor/types';
-import type { ServerEntry } from '../../src/core/fix/config';
+import { serverOf } from '../../src/core/config/inventory';
+import { effectiveEnvOf } from '../../src/core/assess/serverEnv';
+import { DEFAULT_PROBE, probeTargetOf, probeableFromLog } from '../../src/core/assess/targets';
+import { readCaFile, serverTrustsRoot } from '../../src/core/assess/trust';
+import type { ConfigRef } from '../../src/core/model/server';
+import type { ServerEntry } from '../../src/core/config/config';
 import { runCli, testCas } from '../fixtures/configs/harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostile-workspace-'));

@@ -1,19 +1,19 @@
-// The one assessment (core/doctor/assess.ts) that doctor, `fix` and the editor's preflight and Fix
+// The one assessment (core/assess/assess.ts) that doctor, `fix` and the editor's preflight and Fix
 // picker all read, in plain Node: each server's target through its own route, distinct targets
 // analysed once and concurrently, kept verdicts accepted in place of reports, the trust check per
 // server (its CA files read), preselection only for a root the OS store trusts, grouping by root and
 // by fix (config, root, target).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { serverOf } from '../../src/core/doctor/inventory';
+import { serverOf } from '../../src/core/config/inventory';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assess, groupByRoot, groupForFix, preselected, routeOf, verdictOf, type Assessment, type TargetVerdict } from '../../src/core/doctor/assess';
-import { effectiveEnvOf, probeEnvOf } from '../../src/core/doctor/serverEnv';
+import { assess, groupByRoot, groupForFix, preselected, routeOf, verdictOf, type Assessment, type TargetVerdict } from '../../src/core/assess/assess';
+import { effectiveEnvOf, probeEnvOf } from '../../src/core/assess/serverEnv';
 import { createCa } from '../fixtures/pki';
-import type { ConfigRef, McpServer, ServerTarget } from '../../src/core/doctor/types';
-import type { ServerEntry } from '../../src/core/fix/config';
+import type { ConfigRef, McpServer, ServerTarget } from '../../src/core/model/server';
+import type { ServerEntry } from '../../src/core/config/config';
 import type { ChainReport } from '../../src/core/types';
 
 const workspace: ConfigRef = { hostApp: 'vscode', path: '/ws/.vscode/mcp.json', scope: 'workspace', resolvesVariables: true };

@@ -6,9 +6,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HOST_ENV, SDK_DEFAULT_POSIX, SDK_DEFAULT_WIN32, effectiveServerEnv, hostPassing } from '../../src/core/doctor/hostEnv';
+import { HOST_ENV, SDK_DEFAULT_POSIX, SDK_DEFAULT_WIN32, effectiveServerEnv, hostPassing } from '../../src/core/hosts/env';
 import { runtimeCheck } from '../../src/core/runtime/check';
-import type { HostId } from '../../src/core/fix/locations';
+import type { HostId } from '../../src/core/hosts/locations';
 import { TestNetwork, startNetwork } from '../fixtures/network';
 
 const HOSTS = Object.keys(HOST_ENV) as HostId[];

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseHostPort } from '../../src/core/chain/hostPort';
-import { claudeJsonConfigs, readServers, serverOf } from '../../src/core/doctor/inventory';
-import { casForFix, decideFix } from '../../src/core/doctor/policy';
-import { effectiveEnvOf } from '../../src/core/doctor/serverEnv';
-import { DEFAULT_PROBE, probeTargetOf } from '../../src/core/doctor/targets';
-import { serverTrustsRoot } from '../../src/core/doctor/trust';
-import type { ConfigRef } from '../../src/core/doctor/types';
-import type { ServerEntry } from '../../src/core/fix/config';
+import { claudeJsonConfigs, readServers, serverOf } from '../../src/core/config/inventory';
+import { casForFix, decideFix } from '../../src/core/assess/policy';
+import { effectiveEnvOf } from '../../src/core/assess/serverEnv';
+import { DEFAULT_PROBE, probeTargetOf } from '../../src/core/assess/targets';
+import { serverTrustsRoot } from '../../src/core/assess/trust';
+import type { ConfigRef } from '../../src/core/model/server';
+import type { ServerEntry } from '../../src/core/config/config';
 import { dockerMountSource, dockerMountValue } from '../../src/core/runtime/docker';
-import { transportOf } from '../../src/core/fix/transport';
+import { transportOf } from '../../src/core/model/transport';
 import type { ChainReport } from '../../src/core/types';
 import { DoctorError } from '../../src/core/types';
 import { createCa } from '../fixtures/pki';
@@ -121,7 +121,7 @@ describe('Claude Code scopes in ~/.claude.json', () => {
 
 describe('Claude Code settings env', () => {
   it('~/.claude/settings.json env reaches the servers Claude Code starts (comments allowed; missing file: nothing)', async () => {
-    const { claudeCodeSettingsEnv } = await import('../../src/core/doctor/serverEnv');
+    const { claudeCodeSettingsEnv } = await import('../../src/core/assess/serverEnv');
     const home = join(dir, 'claude-home');
     mkdirSync(join(home, '.claude'), { recursive: true });
     assert.deepEqual(await claudeCodeSettingsEnv(join(dir, 'nobody')), {});

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyFix } from '../../src/core/fix/apply';
 import { buildBundle, readCertificates } from '../../src/core/fix/bundle';
-import { parseConfig } from '../../src/core/fix/config';
+import { parseConfig } from '../../src/core/config/config';
 import { FixOptions, planFix } from '../../src/core/fix/plan';
 import { undoFix } from '../../src/core/fix/undo';
 import { DoctorError } from '../../src/core/types';

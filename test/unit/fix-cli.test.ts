@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseConfig } from '../../src/core/fix/config';
+import { parseConfig } from '../../src/core/config/config';
 import { cleanup, fixture, runCli, tempDir, testCas } from '../fixtures/configs/harness';
 import { startInterceptor, Interceptor } from '../fixtures/interceptor';
 import { createLeaf, createCa, TestCert } from '../fixtures/pki';

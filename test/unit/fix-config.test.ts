@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatResolvesVariables, parseConfig } from '../../src/core/fix/config';
+import { formatResolvesVariables, parseConfig } from '../../src/core/config/config';
 import { DoctorError } from '../../src/core/types';
 import { fixture } from '../fixtures/configs/harness';
 

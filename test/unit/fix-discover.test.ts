@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { discoverConfigs } from '../../src/core/fix/discover';
+import { discoverConfigs } from '../../src/core/config/discover';
 import { bundleFileName, buildBundle, readCertificates } from '../../src/core/fix/bundle';
 import { configPathOf } from '../../src/core/fix/paths';
 import { strictCaProblems } from '../../src/core/fix/strict';

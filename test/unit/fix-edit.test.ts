@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseConfig } from '../../src/core/fix/config';
-import { editServers, ServerChange, undoSteps } from '../../src/core/fix/edit';
+import { parseConfig } from '../../src/core/config/config';
+import { editServers, ServerChange, undoSteps } from '../../src/core/config/edit';
 
 function change(server: string, add: Record<string, string>, extra: Partial<ServerChange> = {}): ServerChange {
   return { server, add, replace: {}, removeEnv: [], removeArgs: [], ...extra };

@@ -1,4 +1,4 @@
-// The host-level fix (remote MCP servers) has one orchestration in core/doctor/hostLevel.ts:
+// The host-level fix (remote MCP servers) has one orchestration in core/usecases/hostLevel.ts:
 // plan → prove → confirm → write the bundle → apply. `fix --host-level`, `doctor --fix` and the
 // editor's remoteTrust.ts all go through it; these tests hold each front end's path to its rules.
 import assert from 'node:assert/strict';
@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixHostLevel, HostLevelFlags } from '../../src/cli/hostLevel';
 import type { CliIO } from '../../src/cli/io';
-import { inProcessAnalyzer } from '../../src/core/doctor/analyzer';
-import { describeHostTrustStep, hostLevelRequestOf, HostLevelHooks, planHostLevel, runHostLevelFix } from '../../src/core/doctor/hostLevel';
-import { runDoctor } from '../../src/core/doctor/machine';
+import { inProcessAnalyzer } from '../../src/core/usecases/analyzer';
+import { describeHostTrustStep, hostLevelRequestOf, HostLevelHooks, planHostLevel, runHostLevelFix } from '../../src/core/usecases/hostLevel';
+import { runDoctor } from '../../src/core/usecases/doctor';
 import type { CommandRunner } from '../../src/core/hostTrust/apply';
 import type { EditorSettingStep } from '../../src/core/hostTrust/types';
 import { cleanup, tempDir } from '../fixtures/configs/harness';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { HostId } from '../../src/core/fix/locations';
+import type { HostId } from '../../src/core/hosts/locations';
 import { HostTrustOptions, planHostTrust, settingsToSet } from '../../src/core/hostTrust/plan';
 import type { OsStoreStep } from '../../src/core/hostTrust/types';
 import { createHash, X509Certificate } from 'node:crypto';

@@ -5,7 +5,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { journalPath, sha256 } from '../../src/core/fix/manifest';
+import { journalPath, sha256 } from '../../src/core/fix/journal';
 import { undoDir } from '../../src/core/fix/paths';
 import { recordedConfigFixes } from '../../src/core/fix/undo';
 import { UndoStore } from '../../src/extension/undoStore';

@@ -4,7 +4,7 @@
 // key is the key its target is looked up by.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TargetVerdict } from '../../src/core/doctor/assess';
+import type { TargetVerdict } from '../../src/core/assess/assess';
 import { FAILURE_TTL_MS, VERDICT_TTL_MS, VerdictCache, reportKey } from '../../src/extension/verdictCache';
 
 class Memento {

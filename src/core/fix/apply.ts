@@ -1,12 +1,12 @@
 // Carries out a plan: verify (when a host is known), write the bundle, edit the config atomically
 // (re-planning if the file changed meanwhile), record the undo manifest.
 import { DoctorError } from '../types';
-import { readRegularFile, realTarget, writeFileAtomic } from './atomic';
+import { readRegularFile, realTarget, writeFileAtomic } from '../files/atomic';
 import { writeBundle } from './bundle';
-import { InsecureSetting } from './insecure';
-import { withLock } from './lock';
-import { ensurePrivateDir, trustedOwners } from './owner';
-import { manifestPath, readManifest, sha256, writeManifest } from './manifest';
+import { InsecureSetting } from '../config/insecure';
+import { withLock } from '../files/lock';
+import { ensurePrivateDir, trustedOwners } from '../files/owner';
+import { manifestPath, readManifest, sha256, writeManifest } from './journal';
 import { ChangedServer, FixPlan, FixWarning, planFix, SkippedServer } from './plan';
 
 /** The `fix --json` result (DESIGN.md contract plus extensions). */

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { derToPem, pemToDers, sha256Hex } from '../pem';
 import { DoctorError } from '../types';
-import { readRegularFile, writeFileAtomic } from './atomic';
-import { checkOwned, ensurePrivateDir, trustedOwners } from './owner';
+import { readRegularFile, writeFileAtomic } from '../files/atomic';
+import { checkOwned, ensurePrivateDir, trustedOwners } from '../files/owner';
 
 export type BundleMode = 'combined' | 'ca-only';
 

@@ -1,16 +1,16 @@
 // Public surface of the fix: discover configs, plan, apply, undo.
-export { discoverConfigs } from './discover';
-export type { ConfigLocation, DiscoverOptions } from './discover';
-export { parseConfig, formatResolvesVariables, configResolvesVariables } from './config';
-export type { ConfigFormat, ParsedConfig, ServerEntry } from './config';
+export { discoverConfigs } from '../config/discover';
+export type { ConfigLocation, DiscoverOptions } from '../config/discover';
+export { parseConfig, formatResolvesVariables, configResolvesVariables } from '../config/config';
+export type { ConfigFormat, ParsedConfig, ServerEntry } from '../config/config';
 export { detectRuntime } from '../runtime/detect';
 export { RUNTIME_VARIABLES, CA_VARIABLES } from '../runtime/variables';
 export { CONTAINER_BUNDLE_PATH } from '../runtime/docker';
 export type { ServerRuntime } from '../runtime/detect';
 export { buildBundle, readCertificates, bundleFileName } from './bundle';
 export type { Bundle, BundleMode, BundleCert } from './bundle';
-export { findInsecure } from './insecure';
-export type { InsecureSetting } from './insecure';
+export { findInsecure } from '../config/insecure';
+export type { InsecureSetting } from '../config/insecure';
 export { strictCaProblems, strictPathProblems } from './strict';
 export type { StrictProblem, StrictCertRole } from './strict';
 export { pythonVersionOf, parsePythonRequest, pinExample } from '../runtime/pythonVersion';
@@ -22,4 +22,4 @@ export type { FixResult } from './apply';
 export { undoFix } from './undo';
 export type { UndoOptions, UndoResult } from './undo';
 export { defaultBundleDir, undoDir, configPathOf, BUNDLE_FOLDER } from './paths';
-export { isTrackedByGit } from './git';
+export { isTrackedByGit } from '../config/git';

@@ -4,18 +4,18 @@ import * as path from 'node:path';
 import type { VerifyResult } from '../chain/options';
 import { DoctorError } from '../types';
 import { buildBundle, Bundle, BundleMode, caSetWarnings, caSetWarningText, checkCaCertificates, readCertificates } from './bundle';
-import { configProblemReason, configProblemText, configResolvesVariables, parseConfig, ParsedConfig } from './config';
-import { editServers, ServerChange, UndoStep } from './edit';
-import { isTrackedByGit } from './git';
-import { atomicSafeRead } from './read';
-import { findInsecure, InsecureSetting } from './insecure';
+import { configProblemReason, configProblemText, configResolvesVariables, parseConfig, ParsedConfig } from '../config/config';
+import { editServers, ServerChange, UndoStep } from '../config/edit';
+import { isTrackedByGit } from '../config/git';
+import { atomicSafeRead } from '../config/read';
+import { findInsecure, InsecureSetting } from '../config/insecure';
 import { configPathOf, defaultBundleDir, undoDir } from './paths';
 import { pinExample, pythonVersionOf } from '../runtime/pythonVersion';
 import { BUN_INSTALL_CA, CA_VARIABLES, RUNTIME_VARIABLES } from '../runtime/variables';
 import { CONTAINER_BUNDLE_PATH, dockerBundleMount, dockerMountValue } from '../runtime/docker';
 import { bunFetchesPackage, detectRuntime, launcherOf, OutOfReach, OutOfReachCode, ServerRuntime } from '../runtime/detect';
 import { strictCaProblems, StrictProblem } from './strict';
-import { transportOf } from './transport';
+import { transportOf } from '../model/transport';
 import { strictFixedWarning, strictMaybePythonWarning, strictSkipReason } from './strict-advice';
 
 export interface VerifyTarget {

@@ -6,16 +6,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DoctorError, DoctorErrorKind } from '../types';
 import { undoHostTrust, HostTrustUndoResult } from '../hostTrust/apply';
-import { readRegularFile, realTarget, writeFileAtomic } from './atomic';
-import { parseConfig, stripBom } from './config';
-import { UndoStep, undoSteps } from './edit';
-import { withLock } from './lock';
-import { hostTrustManifestPath, JournalEntry, JournalKind, listJournal, loadHostManifest, loadManifest, manifestPath, sha256, UndoManifest, writeManifest } from './manifest';
-import { checkOwned, removeEmptyFolders, trustedOwners } from './owner';
+import { readRegularFile, realTarget, writeFileAtomic } from '../files/atomic';
+import { parseConfig, stripBom } from '../config/config';
+import { UndoStep, undoSteps } from '../config/edit';
+import { withLock } from '../files/lock';
+import { hostTrustManifestPath, JournalEntry, JournalKind, listJournal, loadHostManifest, loadManifest, manifestPath, sha256, UndoManifest, writeManifest } from './journal';
+import { checkOwned, removeEmptyFolders, trustedOwners } from '../files/owner';
 import { CONTAINER_BUNDLE_PATH } from '../runtime/docker';
 import { RUNTIME_VARIABLES } from '../runtime/variables';
 import { defaultBundleDir, undoDir } from './paths';
-import { atomicSafeRead } from './read';
+import { atomicSafeRead } from '../config/read';
 
 export interface UndoOptions {
   configPath: string;

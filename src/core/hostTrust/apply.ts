@@ -5,12 +5,12 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DoctorError } from '../types';
-import { readFileChecked, realTarget, writeFileAtomic } from '../fix/atomic';
-import { withLock } from '../fix/lock';
-import { hostTrustManifestPath, loadHostManifest, readHostManifest, sha256, writeManifest } from '../fix/manifest';
-import { ensurePrivateDir, keepOwner, makeFolders, ownerToKeep, removeEmptyFolders, trustedOwners } from '../fix/owner';
-import { atomicSafeRead } from '../fix/read';
-import { parseJsonc, stripBom } from '../fix/config';
+import { readFileChecked, realTarget, writeFileAtomic } from '../files/atomic';
+import { withLock } from '../files/lock';
+import { hostTrustManifestPath, loadHostManifest, readHostManifest, sha256, writeManifest } from '../fix/journal';
+import { ensurePrivateDir, keepOwner, makeFolders, ownerToKeep, removeEmptyFolders, trustedOwners } from '../files/owner';
+import { atomicSafeRead } from '../config/read';
+import { parseJsonc, stripBom } from '../config/config';
 import { envOfNode, insecureInEnv } from './insecure';
 import { editSettings, nodeAtPath, SettingEdit, SettingsUndoStep, undoSettingsSteps } from './settingsFile';
 import type { ClaudeCodeEnvStep, EditorSettingStep, HostTrustPlan, HostTrustStep, OsStoreStep } from './types';
@@ -87,10 +87,10 @@ export interface HostTrustResult {
   stopped?: 'os-store-failed';
 }
 
-// ---- the undo journal: core/fix/manifest.ts (kind `host-trust`), the same checks as a config's ----
+// ---- the undo journal: core/fix/journal.ts (kind `host-trust`), the same checks as a config's ----
 
-export { HOST_TRUST_MANIFEST_PREFIX, hostTrustManifestPath } from '../fix/manifest';
-export type { HostTrustManifest, HostTrustRecord } from '../fix/manifest';
+export { HOST_TRUST_MANIFEST_PREFIX, hostTrustManifestPath } from '../fix/journal';
+export type { HostTrustManifest, HostTrustRecord } from '../fix/journal';
 
 // ---- file steps ----
 

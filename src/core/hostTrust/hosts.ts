@@ -1,5 +1,5 @@
 // Which host reaches a remote MCP server how: data, one row per host (adding a host is adding a row).
-import type { EditorId, HostId } from '../fix/locations';
+import type { EditorId, HostId } from '../hosts/locations';
 import type { HostTrustClass } from './types';
 
 export interface HostTrustRow {

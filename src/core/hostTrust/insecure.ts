@@ -1,9 +1,9 @@
 // Verification switched off in a host's own env (Claude Code's settings `env`): the same catalogue as
-// for server entries (core/fix/insecure.ts), since that env reaches every server the host starts.
+// for server entries (core/config/insecure.ts), since that env reaches every server the host starts.
 import type { Node } from 'jsonc-parser';
 import { getNodeValue } from 'jsonc-parser';
-import type { EnvValue } from '../fix/config';
-import { findInsecure } from '../fix/insecure';
+import type { EnvValue } from '../config/config';
+import { findInsecure } from '../config/insecure';
 
 const NO_NODE: Node = { type: 'object', offset: 0, length: 0 };
 

@@ -3,7 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import * as path from 'node:path';
 import { DoctorError } from '../types';
-import { appDataDir, HostId } from '../fix/locations';
+import { appDataDir, HostId } from '../hosts/locations';
 import { checkCaCertificates, readCertificates } from '../fix/bundle';
 import { BUNDLE_FOLDER, configPathOf } from '../fix/paths';
 import { HOST_TRUST } from './hosts';

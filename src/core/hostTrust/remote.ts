@@ -1,5 +1,5 @@
 // Remote MCP servers: whether the host trusts the root (the TLS endpoint of a url: ./url.ts).
-import type { HostId } from '../fix/locations';
+import type { HostId } from '../hosts/locations';
 import { HOST_TRUST } from './hosts';
 import { insecureInEnv } from './insecure';
 

@@ -1,11 +1,11 @@
 // Byte-exact edits of a host's own JSONC settings file (an editor's settings.json, Claude Code's
-// ~/.claude/settings.json): the same insertions and undo records as core/fix/edit.ts, on files that
+// ~/.claude/settings.json): the same insertions and undo records as core/config/edit.ts, on files that
 // hold no MCP servers (edit.ts's undo re-parses as an MCP config, so it cannot take these back).
 import type { Node } from 'jsonc-parser';
 import { DoctorError } from '../types';
-import { parseJsonc, stripBom } from '../fix/config';
-import type { JsonPath, UndoStep } from '../fix/edit';
-import { appendMember, applyTextEdits, detectStyle, findMember, memberValue, removeMember, replaceValue, TextStyle } from '../fix/jsonc-text';
+import { parseJsonc, stripBom } from '../config/config';
+import type { JsonPath, UndoStep } from '../config/edit';
+import { appendMember, applyTextEdits, detectStyle, findMember, memberValue, removeMember, replaceValue, TextStyle } from '../config/jsonc-text';
 
 /** The undo steps this module records: a subset of edit.ts's, so one vocabulary describes both. */
 export type SettingsUndoStep = Extract<UndoStep, { op: 'add-member' } | { op: 'replace-value' }>;

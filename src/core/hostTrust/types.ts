@@ -1,7 +1,7 @@
 // Host-level trust for remote MCP servers (DESIGN.md "Trust belongs to the host for remote servers"):
 // the MCP host connects itself, so the fix goes into the host (its settings, its environment, the OS
 // store), never into a server entry. Reason codes are strings; each front end words them.
-import type { HostId } from '../fix/locations';
+import type { HostId } from '../hosts/locations';
 
 /** The editor settings that make VS Code's patched `fetch` add OS certificates (measured: docs/remote-servers.md). */
 export const SYSTEM_CERTIFICATE_SETTINGS = [

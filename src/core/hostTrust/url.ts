@@ -1,4 +1,4 @@
-// The TLS endpoint of a remote MCP server's url: the one URL rule (core/doctor/targets.ts uses it
+// The TLS endpoint of a remote MCP server's url: the one URL rule (core/assess/targets.ts uses it
 // too). Light on purpose: the extension entry imports it.
 import { HostPort, parseHostPort } from '../chain/hostPort';
 

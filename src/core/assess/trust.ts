@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pemFingerprints } from '../pem';
 import { RUNTIME_VARIABLES } from '../runtime/variables';
 import { DoctorError } from '../types';
-import type { McpServer } from './types';
+import type { McpServer } from '../model/server';
 
 /** A CA bundle is a few hundred KB; anything far larger is not one (and /dev/zero never ends). */
 export const MAX_CA_FILE_BYTES = 8 * 1024 * 1024;

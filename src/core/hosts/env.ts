@@ -8,7 +8,7 @@
 // where the host passes its own environment on ('inherit'); under an allowlist or 'env-only' it must
 // be in the entry's `env`. Conversely, under 'inherit' an inherited CA variable pointing at a bundle
 // without the corporate CA is in force and may itself be the cause.
-import type { HostId } from '../fix/locations';
+import type { HostId } from './locations';
 
 export type EnvPassing = { kind: 'inherit' } | { kind: 'allowlist'; names: string[] } | { kind: 'env-only' };
 

@@ -2,12 +2,12 @@
 // the hosts they reach, and the analyser the front end provides (in-process for the CLI, the
 // worker thread for the editor).
 import type { AnalyzeOptions, VerifyResult } from '../chain/options';
-import type { EnvValue } from '../fix/config';
-import type { HostId, Scope } from '../fix/locations';
+import type { EnvValue } from '../config/config';
+import type { HostId, Scope } from '../hosts/locations';
 import type { ServerRuntime } from '../runtime/detect';
 import type { ChainReport } from '../types';
 
-import type { Transport } from '../fix/transport';
+import type { Transport } from './transport';
 
 export interface HostTarget {
   host: string;

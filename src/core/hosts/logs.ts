@@ -2,7 +2,7 @@
 // terminal, without a FILE) read.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { appDataDir } from '../fix/locations';
+import { appDataDir } from './locations';
 import type { DiscoveredLog } from '../logs/discover';
 import { discoverLogFiles } from '../logs/discover';
 import type { MachineScope } from './discover';

@@ -12,9 +12,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DoctorError } from '../types';
-import { readRegularFile, writeFileAtomic } from './atomic';
-import type { JsonPath, UndoStep } from './edit';
-import { checksOwnership, ensurePrivateDir } from './owner';
+import { readRegularFile, writeFileAtomic } from '../files/atomic';
+import type { JsonPath, UndoStep } from '../config/edit';
+import { checksOwnership, ensurePrivateDir } from '../files/owner';
 import { undoDir } from './paths';
 
 export type JournalKind = 'config' | 'host-trust';

@@ -1,10 +1,10 @@
 // Every MCP config of every supported host for a user (and the given workspace folders): what
 // `doctor` and the editor's server list start from.
 import * as path from 'node:path';
-import { discoverConfigs } from '../fix/discover';
-import { locationOfFile, type HostId } from '../fix/locations';
-import { claudeJsonConfigs } from './inventory';
-import type { ConfigRef } from './types';
+import { discoverConfigs } from '../config/discover';
+import { locationOfFile, type HostId } from './locations';
+import { claudeJsonConfigs } from '../config/inventory';
+import type { ConfigRef } from '../model/server';
 
 export interface MachineScope {
   workspaceFolders: string[];

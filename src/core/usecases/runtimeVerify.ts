@@ -2,9 +2,9 @@
 // environment the server will get after the change, makes one handshake to its target.
 import type { ChangedServer } from '../fix/plan';
 import { describeRuntimeCheck, runtimeCheck, type Route, type RuntimeCheckResult } from '../runtime/check';
-import { effectiveEnvOf } from './serverEnv';
-import { resolveConfigVariables, type VariableContext } from './trust';
-import type { HostTarget, McpServer } from './types';
+import { effectiveEnvOf } from '../assess/serverEnv';
+import { resolveConfigVariables, type VariableContext } from '../assess/trust';
+import type { HostTarget, McpServer } from '../model/server';
 
 export interface RuntimeVerification {
   by: string;

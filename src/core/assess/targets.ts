@@ -1,7 +1,7 @@
 // The host a server will reach first: the one to probe for it.
 import { parseHostPort } from '../chain/hostPort';
 import { remoteTarget } from '../hostTrust/url';
-import type { HostTarget, McpServer } from './types';
+import type { HostTarget, McpServer } from '../model/server';
 
 /** The hosts `uvx` and `npx` download from: where a server without a URL connects first. */
 export const DEFAULT_PROBE = { python: { host: 'pypi.org', port: 443 }, node: { host: 'registry.npmjs.org', port: 443 } } as const;

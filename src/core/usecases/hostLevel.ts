@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { buildBundle, readCertificates, writeBundle } from '../fix/bundle';
-import { trustedOwners } from '../fix/owner';
-import type { HostId } from '../fix/locations';
+import { trustedOwners } from '../files/owner';
+import type { HostId } from '../hosts/locations';
 import { defaultBundleDir } from '../fix/paths';
 import { HOST_TRUST } from '../hostTrust/hosts';
 import { planHostTrust } from '../hostTrust/plan';
@@ -16,8 +16,8 @@ import type { CommandRunner, HostTrustResult, StepOutcome } from '../hostTrust/a
 import type { EditorSettingStep, HostTrustPlan, HostTrustRoot, HostTrustStep, OsStoreStep } from '../hostTrust/types';
 import type { ChainReport } from '../types';
 import { DoctorError } from '../types';
-import { casForFix, checkGivenCa } from './policy';
-import type { AnalyzerOptions, HostTarget } from './types';
+import { casForFix, checkGivenCa } from '../assess/policy';
+import type { AnalyzerOptions, HostTarget } from '../model/server';
 
 export function isHostId(name: string): name is HostId {
   return Object.prototype.hasOwnProperty.call(HOST_TRUST, name);

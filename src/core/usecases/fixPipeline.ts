@@ -4,16 +4,16 @@ import type { FixResult } from '../fix/apply';
 import { applyFix, describePlan } from '../fix/apply';
 import { FixOptions, planFix } from '../fix/plan';
 import { writeBundle } from '../fix/bundle';
-import { trustedOwners } from '../fix/owner';
-import type { HostId } from '../fix/locations';
-import { readServers } from './inventory';
+import { trustedOwners } from '../files/owner';
+import type { HostId } from '../hosts/locations';
+import { readServers } from '../config/inventory';
 import { describeRuntimeCheck } from '../runtime/check';
 import { checkChangesInRuntime, RuntimeCheckOptions, verificationOf } from './runtimeVerify';
 import type { StrictProblem } from '../fix/strict';
 import { strictPathProblems } from '../fix/strict';
 import type { ChainReport } from '../types';
-import { casForFix } from './policy';
-import type { Analyzer, HostTarget, ServerTarget } from './types';
+import { casForFix } from '../assess/policy';
+import type { Analyzer, HostTarget, ServerTarget } from '../model/server';
 
 /** Where the CAs come from: given by hand, or a chain report (policy applies). */
 export type CaSource = { kind: 'given'; pems: (string | Buffer)[] } | { kind: 'report'; report: ChainReport; trustUnknown: boolean };

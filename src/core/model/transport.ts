@@ -1,5 +1,5 @@
 // The one rule for which servers run as a child process (docs/ARCHITECTURE.md, "stdio vs remote").
-import type { ServerEntry } from './config';
+import type { ServerEntry } from '../config/config';
 
 /** stdio: a child process whose env can be set; remote: the host connects itself; invalid: neither. */
 export type Transport = 'stdio' | 'remote' | 'invalid';

@@ -1,6 +1,6 @@
 // The in-process analyser (the CLI's); the editor provides one over its worker thread instead.
-import { probeEnvOf } from './serverEnv';
-import type { Analyzer, AnalyzerOptions, ServerTarget } from './types';
+import { probeEnvOf } from '../assess/serverEnv';
+import type { Analyzer, AnalyzerOptions, ServerTarget } from '../model/server';
 
 /** Host, port, and the environment whose proxy variables are the server's own when it has them. */
 function where(target: ServerTarget, env: NodeJS.ProcessEnv | undefined): { host: string; port: number; env?: NodeJS.ProcessEnv } {

@@ -3,26 +3,26 @@
 import type { FixResult } from '../fix/apply';
 import type { BundleMode } from '../fix/bundle';
 import { caSetWarnings, caSetWarningText, readCertificates } from '../fix/bundle';
-import { configProblemText } from '../fix/config';
+import { configProblemText } from '../config/config';
 import { chainTooLong } from '../chain/verdict';
-import type { HostId } from '../fix/locations';
+import type { HostId } from '../hosts/locations';
 import { RUNTIME_VARIABLES } from '../runtime/variables';
 import { outOfReachReason } from '../fix/plan';
 import { scanFile } from '../logs/scan';
 import type { ChainReport, Finding, Verdict } from '../types';
 import { describeError } from '../types';
-import { assess, groupForFix, hostSettingsEnvs, targetKeyOf, type Assessment, type ServerState, type StateReason } from './assess';
-import { discoverConfigRefs, MachineScope } from './discover';
+import { assess, groupForFix, hostSettingsEnvs, targetKeyOf, type Assessment, type ServerState, type StateReason } from '../assess/assess';
+import { discoverConfigRefs, MachineScope } from '../hosts/discover';
 import { CaSource, fixConfig } from './fixPipeline';
 import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, HostLevelPrepared, hostLevelRequestOf, hostPlanWouldChange, planHostLevel, runHostLevelFix } from './hostLevel';
-import { readInventory } from './inventory';
-import { discoverMachineLogs } from './machineLogs';
+import { readInventory } from '../config/inventory';
+import { discoverMachineLogs } from '../hosts/logs';
 import type { CommandRunner } from '../hostTrust/apply';
-import type { TargetSource } from './targets';
-import type { VariableContext } from './trust';
-import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from './types';
+import type { TargetSource } from '../assess/targets';
+import type { VariableContext } from '../assess/trust';
+import type { Analyzer, ConfigRef, HostTarget, McpServer, ServerTarget } from '../model/server';
 
-export type { ServerState, StateReason } from './assess';
+export type { ServerState, StateReason } from '../assess/assess';
 
 export interface ServerReport {
   hostApp: string;
@@ -130,7 +130,7 @@ async function logFailures(options: DoctorOptions): Promise<Map<string, Finding>
 
 export interface DoctorRun {
   result: DoctorResult;
-  /** Every server's assessment (the one rule: core/doctor/assess.ts). */
+  /** Every server's assessment (the one rule: core/assess/assess.ts). */
   assessments: Assessment[];
   /** How many servers a fix would change (`--check` fails when this is not 0). */
   pending: number;

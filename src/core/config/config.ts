@@ -2,7 +2,7 @@
 import { createScanner, Node, ParseError, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import { DoctorError } from '../types';
 import { findMember, lineColumn, memberValue } from './jsonc-text';
-import { HostId, locationOfFile, locationResolvesVariables } from './locations';
+import { HostId, locationOfFile, locationResolvesVariables } from '../hosts/locations';
 
 /** Where the servers live in the file. */
 export type ConfigFormat =

@@ -2,16 +2,16 @@
 // its runtime, and what a fix already put into it. The CLI's `fix` and `doctor`, the editor's
 // picker and preflight all read servers through here.
 import { promises as fs } from 'node:fs';
-import type { ConfigProblem, ServerEntry } from '../fix/config';
-import { parseConfig, parseJsonc } from '../fix/config';
-import { findMember, memberValue } from '../fix/jsonc-text';
+import type { ConfigProblem, ServerEntry } from './config';
+import { parseConfig, parseJsonc } from './config';
+import { findMember, memberValue } from './jsonc-text';
 import { CA_VARIABLES } from '../runtime/variables';
 import { detectRuntime } from '../runtime/detect';
 import { dockerMountSource } from '../runtime/docker';
-import { atomicSafeRead } from '../fix/read';
+import { atomicSafeRead } from './read';
 import { describeError } from '../types';
-import { transportOf } from '../fix/transport';
-import type { ConfigRef, McpServer } from './types';
+import { transportOf } from '../model/transport';
+import type { ConfigRef, McpServer } from '../model/server';
 
 export function serverOf(config: ConfigRef, entry: ServerEntry): McpServer {
   const transport = transportOf(entry);

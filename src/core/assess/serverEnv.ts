@@ -1,8 +1,8 @@
 // The environment a stdio server will get: what its MCP host passes on (the table in hostEnv.ts),
 // then the entry's `env` (null removes a variable).
 import * as path from 'node:path';
-import { effectiveServerEnv } from './hostEnv';
-import type { McpServer, ServerTarget } from './types';
+import { effectiveServerEnv } from '../hosts/env';
+import type { McpServer, ServerTarget } from '../model/server';
 
 export function effectiveEnvOf(
   server: Pick<McpServer, 'config' | 'env'>,
@@ -19,9 +19,9 @@ export function effectiveEnvOf(
  */
 export async function claudeCodeSettingsEnv(home: string): Promise<Record<string, string>> {
   try {
-    const { parseJsonc } = await import('../fix/config');
-    const { findMember, memberValue } = await import('../fix/jsonc-text');
-    const { readRegularFile } = await import('../fix/atomic');
+    const { parseJsonc } = await import('../config/config');
+    const { findMember, memberValue } = await import('../config/jsonc-text');
+    const { readRegularFile } = await import('../files/atomic');
     const file = path.join(home, '.claude', 'settings.json');
     const root = parseJsonc(file, (await readRegularFile(file)).toString('utf8').replace(/^\uFEFF/, ''));
     const env = memberValue(findMember(root, 'env').property);

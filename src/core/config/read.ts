@@ -1,6 +1,6 @@
 // Reads a config as bytes and text, with clear errors for a directory, a missing file, a bad encoding.
 import { DoctorError } from '../types';
-import { readFileChecked } from './atomic';
+import { readFileChecked } from '../files/atomic';
 
 export async function atomicSafeRead(file: string): Promise<{ bytes: Buffer; text: string }> {
   const bytes = await readFileChecked(file);

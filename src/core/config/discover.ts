@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from './config';
-import { appDataDir, EDITOR_HOST, EditorId, HostId, Scope, USER_LOCATIONS, WORKSPACE_LOCATIONS } from './locations';
+import { appDataDir, EDITOR_HOST, EditorId, HostId, Scope, USER_LOCATIONS, WORKSPACE_LOCATIONS } from '../hosts/locations';
 
 export interface ConfigLocation {
   path: string;

@@ -13,7 +13,7 @@ import { mapLimit } from './pool';
 import { claudeCodeSettingsEnv, effectiveEnvOf, proxyEnvOf } from './serverEnv';
 import { probeTargetOf, type TargetSource } from './targets';
 import { serverTrustsRoot, type TrustCheck, type VariableContext } from './trust';
-import type { HostTarget, McpServer, ServerTarget } from './types';
+import type { HostTarget, McpServer, ServerTarget } from '../model/server';
 
 export interface Root {
   subject: string;
