@@ -19,7 +19,7 @@ function stdinOf(io: CliIO): AsyncIterable<Uint8Array | string> {
   return io.stdinStream ? io.stdinStream() : once(io.readStdin);
 }
 
-/** The CLI contract's finding, exactly these keys in this order (DESIGN.md). */
+/** The CLI contract's finding, exactly these keys in this order (docs/design.md). */
 function contract(finding: Finding): Omit<Finding, 'server' | 'detail'> {
   const { file, line, kind, runtime, host, port, fixable, message } = finding;
   return { file, line, kind, runtime, host, port, fixable, message };

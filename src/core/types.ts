@@ -1,6 +1,6 @@
 // The problem's vocabulary, shared by the core, the worker, the CLI and the extension.
 
-/** What a TLS failure in a log means (DESIGN.md, CLI contract). */
+/** What a TLS failure in a log means (docs/design.md, CLI contract). */
 export type FindingKind =
   | 'untrusted-ca'
   | 'self-signed-leaf'
@@ -145,7 +145,6 @@ export interface Logger {
   debug(message: string): void;
 }
 
-export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** One line for a person: where (file:line:column) and what. */
 export function describeError(error: unknown): string {

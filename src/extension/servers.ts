@@ -17,7 +17,7 @@ export interface ServerEntry extends McpServer {
 /**
  * VS Code's id of a server defined in a file it reads: `.vscode/mcp.json` of folder N is
  * `mcp.config.wsN.<name>`, the user's `mcp.json` `mcp.config.usrlocal.<name>`, a root
- * `.mcp.json` `workspace-dot-mcp.N.<name>` (research/editors-and-mcp-hosts.md).
+ * `.mcp.json` `workspace-dot-mcp.N.<name>` (docs/research/editors-and-mcp-hosts.md).
  */
 export function definitionIdFor(configPath: string, name: string, folders: string[]): string | null {
   const normalized = path.resolve(configPath);

@@ -24,7 +24,7 @@ interface ServerCase {
   runtime: 'python' | 'node';
   command: string;
   script: string;
-  /** The variables `fix` must set for this runtime (DESIGN.md: runtime → what to set). */
+  /** The variables `fix` must set for this runtime (docs/design.md: runtime → what to set). */
   variables: string[];
   /** What the runtime prints when the chain ends at a CA it does not trust. */
   error: Record<TestProxy['name'], RegExp>;

@@ -1,6 +1,6 @@
 // The Linux OS-store step. Everywhere: the administrator's command is well-formed shell that names the
 // root file apply wrote. Only as root and with MCP_SSL_DOCTOR_REAL_OS_STORE=1: the real
-// update-ca-certificates flow (TESTBED.md "A real OS store"): the planned command is run (with a
+// update-ca-certificates flow (docs/testbed.md "A real OS store"): the planned command is run (with a
 // `sudo` shim, as root), the editor's Node loader then sees the root and a VS Code fetch-style client
 // trusts the interceptor with no CA variable at all; the planned undo takes it out again, and an
 // after-hook removes what is left even when an assertion failed. Nothing else in the store is touched.

@@ -93,7 +93,7 @@ describe('fix: runtime from command and args', () => {
     assert.equal(commandBaseName('/opt/bin/npx'), 'npx');
   });
 
-  it('variables per DESIGN.md', () => {
+  it('variables per docs/design.md', () => {
     assert.deepEqual(RUNTIME_VARIABLES.python, ['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE']);
     assert.deepEqual(RUNTIME_VARIABLES.node, ['NODE_EXTRA_CA_CERTS']);
     assert.deepEqual(RUNTIME_VARIABLES.deno, ['DENO_CERT']);

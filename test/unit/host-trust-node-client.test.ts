@@ -1,10 +1,10 @@
 // Real Node clients through the loopback interceptor (and mitmproxy when installed), started with a
-// clean environment (no inherited CA or proxy variable, TESTBED.md):
+// clean environment (no inherited CA or proxy variable, docs/testbed.md):
 // - with the `env` our fix wrote into ~/.claude/settings.json, passed as Claude Code passes it to the
 //   processes it starts, a Node client trusts the interception root; without it, it fails;
 // - the editor-process alternative, at the Node level: VS Code's patched fetch verifies with
 //   `[...tls.rootCertificates, ...tls.getCACertificates('system')]`; SSL_CERT_FILE feeds the second
-//   part, NODE_EXTRA_CA_CERTS does not (measured in code-server 4.139.1, TESTBED.md). Needs Node >= 22.15.
+//   part, NODE_EXTRA_CA_CERTS does not (measured in code-server 4.139.1, docs/testbed.md). Needs Node >= 22.15.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Every runtime × kind the catalogue knows, on real texts (issue trackers, research/tls-errors-and-peers.md).
+// Every runtime × kind the catalogue knows, on real texts (issue trackers, docs/research/tls-errors-and-peers.md).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FindingScanner, scanText } from '../../src/core/logs/scan';

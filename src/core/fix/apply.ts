@@ -9,7 +9,7 @@ import { ensurePrivateDir, trustedOwners } from '../files/owner';
 import { manifestPath, readManifest, sha256, writeManifest } from './journal';
 import { ChangedServer, FixPlan, FixWarning, planFix, SkippedServer } from './plan';
 
-/** The `fix --json` result (DESIGN.md contract plus extensions). */
+/** The `fix --json` result (docs/design.md contract plus extensions). */
 export interface FixResult {
   config: string;
   bundle: string;

@@ -1,4 +1,4 @@
-// Host-level trust for remote MCP servers (DESIGN.md "Trust belongs to the host for remote servers"):
+// Host-level trust for remote MCP servers (docs/design.md "Trust belongs to the host for remote servers"):
 // the MCP host connects itself, so the fix goes into the host (its settings, its environment, the OS
 // store), never into a server entry. Reason codes are strings; each front end words them.
 import type { HostId } from '../hosts/locations';

@@ -36,7 +36,3 @@ export function hostOfConfig(file: string): { hostApp: HostId; known: boolean } 
   const host = locationOfFile(file)?.host;
   return host ? { hostApp: host, known: true } : { hostApp: 'cline', known: false };
 }
-
-export function hostAppOfConfig(file: string): HostId {
-  return hostOfConfig(file).hostApp;
-}

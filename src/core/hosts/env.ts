@@ -1,6 +1,6 @@
 // What each MCP host passes to a stdio server it starts: the environment a CA variable must reach.
 // Data, not code: one row per host (and platform where they differ), each with where it comes from.
-// Tags as in research/editors-and-mcp-hosts.md: [SRC] read in the host's source, [DOC] its docs,
+// Tags as in docs/research/editors-and-mcp-hosts.md: [SRC] read in the host's source, [DOC] its docs,
 // [3P] issue threads / third-party evidence, [MEASURED] run here, [UNCONFIRMED] an assumption.
 // "not read here" marks a document known only through another's quote.
 //
@@ -43,7 +43,7 @@ const INHERIT = (): EnvPassing => ({ kind: 'inherit' });
 
 const VSCODE_SOURCE =
   '[SRC] microsoft/vscode src/vs/workbench/api/node/extHostMcpNode.ts: env = {...process.env}, then envFile, then env ' +
-  '(null removes; a PATH value is appended with the path delimiter); [MEASURED] code-server 4.139.1 (TESTBED.md): a machine-wide HTTPS_PROXY reaches the server';
+  '(null removes; a PATH value is appended with the path delimiter); [MEASURED] code-server 4.139.1 (docs/testbed.md): a machine-wide HTTPS_PROXY reaches the server';
 
 export const HOST_ENV: Record<HostId, HostRow[]> = {
   vscode: [{ passing: INHERIT, source: VSCODE_SOURCE, appendsPath: true }],
@@ -87,12 +87,12 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
       source:
         '[3P] anthropics/claude-code#90074 (Windows: stdio MCP servers get a ~16-variable sanitized allowlist; env values arrive), ' +
         'anthropics/claude-code#36565 (Windows native install: LOCALAPPDATA/APPDATA not inherited); plus ~/.claude/settings.json env ' +
-        '(DESIGN.md host table)',
+        '(docs/design.md host table)',
     },
     {
       passing: INHERIT,
       source:
-        'DESIGN.md host table: settings.json `env` is "passed to Claude Code and every server it starts" (docs ' +
+        'docs/design.md host table: settings.json `env` is "passed to Claude Code and every server it starts" (docs ' +
         'code.claude.com/docs/en/settings, not read here); [3P] anthropics/claude-code#67202 (settings.json env.SHELL reaches what Claude Code spawns); full inheritance ' +
         'on macOS/Linux [UNCONFIRMED] in source',
     },

@@ -1,7 +1,7 @@
-// Where MCP hosts keep their configs (research/editors-and-mcp-hosts.md). Data, not code: adding
+// Where MCP hosts keep their configs (docs/research/editors-and-mcp-hosts.md). Data, not code: adding
 // a host is adding a row. `resolvesVariables`: whether the host expands `${userHome}` in env
 // values, so a bundle path under home can be written `${userHome}/...` (paths.ts configPathOf):
-// - VS Code (mcp.json, settings.json): measured in code-server 4.139.1 (TESTBED.md).
+// - VS Code (mcp.json, settings.json): measured in code-server 4.139.1 (docs/testbed.md).
 // - Cursor (.cursor/mcp.json, ~/.cursor/mcp.json): documented, "Config interpolation" —
 //   `${env:NAME}`, `${userHome}`, `${workspaceFolder}`, `${workspaceFolderBasename}`, `${/}` in
 //   command, args, env, url and headers: https://cursor.com/docs/context/mcp#config-interpolation

@@ -1,4 +1,4 @@
-// Where MCP hosts write server logs, as data (research/editors-and-mcp-hosts.md).
+// Where MCP hosts write server logs, as data (docs/research/editors-and-mcp-hosts.md).
 // Adding a host or a layout is adding a row.
 
 export type LogHost = 'vscode' | 'cursor' | 'custom';
