@@ -37,9 +37,43 @@ export function serverRef(server: ServerReport, short: (file: string) => string)
   return `${server.server} (${short(server.config)}${server.project ? ` [${server.project}]` : ''})`;
 }
 
+/** One line for a person, from the server's reason code and its data: the log line, the probe error, the root. */
+export function messageOf(server: ServerReport): string {
+  const root = server.root?.subject;
+  switch (server.reason) {
+    case 'invalid-entry':
+      return 'neither a command nor a url: the host cannot start it';
+    case 'probe-failed':
+      return server.probeError ?? 'the probe failed';
+    case 'no-url':
+      return 'no https url to probe';
+    case 'public-root':
+      return server.failure ? `${server.failure} (but nothing intercepts ${server.target?.host ?? 'its host'}: another cause)` : 'verifies to a public root';
+    case 'not-fixable-verdict':
+      return server.chainTooLong ? 'certificate path too long to follow (no CA is missing; no bundle helps)' : `verdict ${server.verdict ?? 'unknown'}`;
+    case 'strict-python':
+      return 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12';
+    case 'trusts-root':
+      return `trusts ${root ?? 'the root'} through ${server.trustedVia ?? '?'}`;
+    case 'remote':
+    case 'unknown-root':
+      if (server.transport === 'remote') return `the host connects itself to a target re-signed by ${root ?? 'a root'}`;
+      return server.failure ?? `runtime does not trust ${root ?? 'the root'}`;
+    case 'out-of-reach':
+    case 'log-failure':
+    case 'root-not-trusted':
+      return server.failure ?? `runtime does not trust ${root ?? 'the root'}`;
+  }
+}
+
+/** doctor's JSON: the core's report with each server's line for a person (`message`). */
+export function doctorJson(result: DoctorResult): string {
+  return `${JSON.stringify({ ...result, servers: result.servers.map((server) => ({ ...server, message: messageOf(server) })) }, null, 2)}\n`;
+}
+
 /** Why a server's state is unknown, and what to do about it. */
 function unknownText(server: ServerReport): string {
-  if (server.reason === 'invalid-entry') return `unknown: ${server.message}`;
+  if (server.reason === 'invalid-entry') return `unknown: ${messageOf(server)}`;
   const where = targetText(server);
   switch (server.verdict) {
     case 'incomplete':
@@ -52,14 +86,14 @@ function unknownText(server: ServerReport): string {
     case 'hostname-mismatch':
       return `unknown: ${where} presents a certificate for another name: trusting a CA will not fix that (mcp-ssl-doctor chain ${where} shows it)`;
     case null:
-      return server.target ? `unknown: ${server.message}` : 'unknown: no host to probe for it: name one with --probe-host HOST[:PORT], or give the CA with --ca FILE';
+      return server.target ? `unknown: ${messageOf(server)}` : 'unknown: no host to probe for it: name one with --probe-host HOST[:PORT], or give the CA with --ca FILE';
     default:
       return `unknown: verdict ${server.verdict} (mcp-ssl-doctor chain ${where} shows the chain)`;
   }
 }
 
 function unreachableText(server: ServerReport): string {
-  const base = `unreachable: ${server.message}`;
+  const base = `unreachable: ${messageOf(server)}`;
   if (server.targetSource === 'runtime-default' && server.target) {
     const launcher = server.target.host === DEFAULT_PROBE.node.host ? 'npx' : 'uvx and pip';
     return `${base} — ${server.target.host} is where ${launcher} download packages (its entry names no https URL); if the server connects elsewhere, name that host with --probe-host HOST[:PORT], or give the CA with --ca FILE`;
@@ -76,15 +110,15 @@ export function stateText(server: ServerReport): string {
         ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`
         : `will fail: runtime does not trust ${server.root?.subject ?? 'the root'}`;
     case 'failing':
-      return `failing now: ${server.message}`;
+      return `failing now: ${messageOf(server)}`;
     case 'remote-host-trust':
       return `remote: trust belongs to ${server.hostApp}`;
     case 'strict-ca':
-      return `strict-ca: ${server.message}`;
+      return `strict-ca: ${messageOf(server)}`;
     case 'unreachable':
       return unreachableText(server);
     case 'ok':
-      return `ok (${server.message})`;
+      return `ok (${messageOf(server)})`;
     case 'unknown':
       return unknownText(server);
   }
