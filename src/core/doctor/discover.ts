@@ -32,5 +32,10 @@ export async function discoverConfigRefs(scope: MachineScope): Promise<ConfigRef
  */
 export function hostAppOfConfig(file: string): HostId {
   if (path.basename(file) === '.claude.json') return 'claude-code';
-  return locationOfFile(file)?.host ?? 'cline';
+  const located = locationOfFile(file)?.host;
+  if (located) return located;
+  // Only one host reads each of these formats: a moved CODEX_HOME's config.toml, Goose's config.yaml.
+  if (/\.toml$/i.test(file)) return 'codex';
+  if (/\.ya?ml$/i.test(file)) return 'goose';
+  return 'cline';
 }

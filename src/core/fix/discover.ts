@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from './config';
-import { appDataDir, EDITOR_HOST, EditorId, HostId, Scope, USER_LOCATIONS, WORKSPACE_LOCATIONS } from './locations';
+import { appDataDir, EDITOR_HOST, EditorId, HostId, Scope, USER_LOCATIONS, WORKSPACE_LOCATIONS, xdgConfigDir } from './locations';
 
 export interface ConfigLocation {
   path: string;
@@ -54,9 +54,9 @@ export async function discoverConfigs(options: DiscoverOptions): Promise<ConfigL
     options.userDataDirs ?? (Object.keys(EDITOR_HOST) as EditorId[]).map((editor) => ({ editor, dir: pathApi.join(appData, editor) }));
   const found: ConfigLocation[] = [];
   const seen = new Set<string>();
-  const add = async (file: string, host: HostId, scope: Scope, resolvesVariables: boolean): Promise<void> => {
+  const add = async (file: string, host: HostId, scope: Scope, resolvesVariables: boolean, onlyWithServers = false): Promise<void> => {
     if (seen.has(file) || !(await isFile(file))) return;
-    if (path.basename(file) === 'settings.json' && !(await holdsServers(file))) return;
+    if ((onlyWithServers || path.basename(file) === 'settings.json') && !(await holdsServers(file))) return;
     seen.add(file);
     found.push({ path: file, host, scope, resolvesVariables });
   };
@@ -64,6 +64,13 @@ export async function discoverConfigs(options: DiscoverOptions): Promise<ConfigL
     for (const row of WORKSPACE_LOCATIONS) await add(pathApi.join(folder, ...row.path), row.host, 'workspace', row.resolvesVariables);
   }
   for (const row of USER_LOCATIONS) {
+    if (row.platforms && !row.platforms.includes(options.platform)) continue;
+    const moved = row.override ? options.env[row.override.variable] : undefined;
+    if (row.override && moved) {
+      // CODEX_HOME, COPILOT_HOME, GEMINI_CLI_HOME: the host reads only the moved folder.
+      await add(pathApi.join(moved, ...row.override.path), row.host, 'user', row.resolvesVariables, row.onlyWithServers);
+      continue;
+    }
     if (row.base === 'userData') {
       for (const { editor, dir } of userDataDirs) {
         if (row.editors && !row.editors.includes(editor)) continue;
@@ -72,8 +79,8 @@ export async function discoverConfigs(options: DiscoverOptions): Promise<ConfigL
         for (const file of await expand(dir, row.path)) await add(file, host, 'user', row.resolvesVariables);
       }
     } else {
-      const base = row.base === 'home' ? options.home : appData;
-      for (const file of await expand(base, row.path)) await add(file, row.host, 'user', row.resolvesVariables);
+      const base = row.base === 'home' ? options.home : row.base === 'xdgConfig' ? xdgConfigDir(options.home, options.env, pathApi.join) : appData;
+      for (const file of await expand(base, row.path)) await add(file, row.host, 'user', row.resolvesVariables, row.onlyWithServers);
     }
   }
   return found;
