@@ -10,7 +10,7 @@ import { discoverConfigRefs, hostAppOfConfig } from '../../src/core/doctor/disco
 import { readInventory } from '../../src/core/doctor/inventory';
 import { applyFix } from '../../src/core/fix/apply';
 import { USER_LOCATIONS } from '../../src/core/fix/locations';
-import { parseConfig } from '../../src/core/fix/config';
+import { parseConfig, parseJsoncConfig } from '../../src/core/fix/config';
 import { planFix } from '../../src/core/fix/plan';
 import { undoFix } from '../../src/core/fix/undo';
 import { cleanup, tempDir, testCas } from '../fixtures/configs/harness';
@@ -182,7 +182,7 @@ describe('hosts of 2026: fix, fix again, undo', () => {
 
 /** JSONC → value (comments and trailing commas), through the project's own parser. */
 function parseJsonLoose(text: string): unknown {
-  const parsed = parseConfig('/x/opencode.jsonc', text);
+  const parsed = parseJsoncConfig('/x/opencode.jsonc', text);
   const toValue = (node: typeof parsed.root): unknown => {
     if (node.type === 'object') return Object.fromEntries((node.children ?? []).map((p) => [p.children?.[0]?.value as string, p.children?.[1] ? toValue(p.children[1]) : undefined]));
     if (node.type === 'array') return (node.children ?? []).map(toValue);

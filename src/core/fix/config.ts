@@ -3,6 +3,8 @@ import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { DoctorError } from '../types';
 import { findMember, lineColumn, memberValue } from './jsonc-text';
 import { locationResolvesVariables } from './locations';
+import { readTomlServers } from './toml-config';
+import { readYamlServers } from './yaml-config';
 
 /** Where the servers live in the file. */
 export type ConfigFormat =
@@ -47,7 +49,8 @@ export interface DuplicateKey {
   column: number;
 }
 
-export interface ParsedConfig {
+export interface JsoncParsedConfig {
+  dialect: 'jsonc';
   file: string;
   /** The text without a BOM. */
   text: string;
@@ -59,6 +62,27 @@ export interface ParsedConfig {
   root: Node;
   servers: ServerEntry[];
   duplicates: DuplicateKey[];
+}
+
+/** A TOML (Codex) or YAML (Goose) config: read through its parser, edited by text-edit.ts. */
+export interface TextParsedConfig {
+  dialect: 'toml' | 'yaml';
+  file: string;
+  text: string;
+  bom: boolean;
+  format: ConfigFormat;
+  serversPath: string[];
+  servers: ServerEntry[];
+  duplicates: DuplicateKey[];
+}
+
+export type ParsedConfig = JsoncParsedConfig | TextParsedConfig;
+
+/** The syntax of a config, by its name: `.toml` (Codex), `.yaml`/`.yml` (Goose), else JSON with comments. */
+export function dialectOf(file: string): ParsedConfig['dialect'] {
+  if (/\.toml$/i.test(file)) return 'toml';
+  if (/\.ya?ml$/i.test(file)) return 'yaml';
+  return 'jsonc';
 }
 
 const BOM = '\uFEFF';
@@ -207,6 +231,17 @@ function findDuplicates(text: string, node: Node, path: (string | number)[], out
  * the servers object in a file that holds several (~/.claude.json's projects); else by content.
  */
 export function parseConfig(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
+  const dialect = dialectOf(file);
+  if (dialect !== 'jsonc') {
+    const { text, bom } = stripBom(rawText);
+    const read = dialect === 'toml' ? readTomlServers(file, text) : readYamlServers(file, text);
+    return { dialect, file, text, bom, format: dialect === 'toml' ? 'codex' : 'goose', serversPath: read.serversPath, servers: read.servers, duplicates: [] };
+  }
+  return parseJsoncConfig(file, rawText, serversPath);
+}
+
+/** parseConfig for a JSON-with-comments file (its tree is what jsonc-text.ts edits). */
+export function parseJsoncConfig(file: string, rawText: string, serversPath?: string[]): JsoncParsedConfig {
   try {
     return parseConfigText(file, rawText, serversPath);
   } catch (error) {
@@ -220,7 +255,7 @@ export function nestedTooDeeply(file: string): DoctorError {
   return new DoctorError('malformed-config', 'nested too deeply to be an MCP config: nothing was changed', { file });
 }
 
-function parseConfigText(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
+function parseConfigText(file: string, rawText: string, serversPath?: string[]): JsoncParsedConfig {
   const { text, bom } = stripBom(rawText);
   const root = parseJsonc(file, text);
   const found = locate(root, file, serversPath);
@@ -245,7 +280,7 @@ function parseConfigText(file: string, rawText: string, serversPath?: string[]):
   }
   const duplicates: DuplicateKey[] = [];
   findDuplicates(text, root, [], duplicates);
-  return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, duplicates };
+  return { dialect: 'jsonc', file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, duplicates };
 }
 
 /**

@@ -61,7 +61,7 @@ export async function discoverConfigs(options: DiscoverOptions): Promise<ConfigL
     found.push({ path: file, host, scope, resolvesVariables });
   };
   for (const folder of options.workspaceFolders) {
-    for (const row of WORKSPACE_LOCATIONS) await add(pathApi.join(folder, ...row.path), row.host, 'workspace', row.resolvesVariables);
+    for (const row of WORKSPACE_LOCATIONS) await add(pathApi.join(folder, ...row.path), row.host, 'workspace', row.resolvesVariables, row.onlyWithServers);
   }
   for (const row of USER_LOCATIONS) {
     if (row.platforms && !row.platforms.includes(options.platform)) continue;

@@ -2,7 +2,10 @@
 // as an undo step that finds its target again by JSON path (so later user edits elsewhere stay).
 import { Node } from 'jsonc-parser';
 import { DoctorError } from '../types';
-import { parseConfig, ParsedConfig } from './config';
+import { JsoncParsedConfig, parseJsoncConfig as parseConfig, ParsedConfig, dialectOf } from './config';
+import { editTextServers, undoTextSteps } from './text-edit';
+import { TOML_DIALECT } from './toml-config';
+import { YAML_DIALECT } from './yaml-config';
 import { detectRuntime } from './runtimes';
 import {
   appendMember,
@@ -112,6 +115,11 @@ function layoutOf(parsed: ParsedConfig, server: string): { env: string[]; args: 
 }
 
 export function editServers(parsed: ParsedConfig, changes: ServerChange[]): EditResult {
+  if (parsed.dialect !== 'jsonc') return editTextServers(parsed, changes, parsed.dialect === 'toml' ? TOML_DIALECT : YAML_DIALECT);
+  return editJsoncServers(parsed, changes);
+}
+
+function editJsoncServers(parsed: JsoncParsedConfig, changes: ServerChange[]): EditResult {
   const style = detectStyle(parsed.text);
   let text = parsed.text;
   const steps: UndoStep[] = [];
@@ -235,6 +243,16 @@ export interface UndoOutcome {
 
 /** Takes steps back in reverse order, each against a fresh parse of the current text. */
 export function undoSteps(file: string, text: string, steps: UndoStep[]): UndoOutcome {
+  const dialect = dialectOf(file);
+  if (dialect !== 'jsonc') {
+    // Codex's and Goose's servers sit one level down (`mcp_servers`, `extensions`).
+    const outcome = undoTextSteps(file, text, steps, 1, dialect === 'toml' ? TOML_DIALECT : YAML_DIALECT);
+    return {
+      text: outcome.text,
+      undone: outcome.undone.sort((a, b) => b - a).map((index) => steps[index] as UndoStep),
+      kept: outcome.kept.map(({ index, reason }) => ({ step: steps[index] as UndoStep, reason })),
+    };
+  }
   let current = text;
   const undone: UndoStep[] = [];
   const kept: { step: UndoStep; reason: string }[] = [];

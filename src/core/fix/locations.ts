@@ -38,6 +38,8 @@ export interface WorkspaceRow {
   host: HostId;
   path: string[];
   resolvesVariables: boolean;
+  /** Listed only when it holds servers (a general settings file). */
+  onlyWithServers?: boolean;
 }
 
 /**
@@ -78,7 +80,7 @@ export const WORKSPACE_LOCATIONS: WorkspaceRow[] = [
   { host: 'kiro', path: ['.kiro', 'settings', 'mcp.json'], resolvesVariables: false },
   // Codex: project `.codex/config.toml` layers, read for trusted projects only —
   // developers.openai.com/codex/config-basic (precedence list); openai/codex#10389.
-  { host: 'codex', path: ['.codex', 'config.toml'], resolvesVariables: false },
+  { host: 'codex', path: ['.codex', 'config.toml'], resolvesVariables: false, onlyWithServers: true },
   // Gemini CLI: `<project>/.gemini/settings.json` — google-gemini/gemini-cli@5411f113 packages/core/src/config/storage.ts L293-294.
   { host: 'gemini-cli', path: ['.gemini', 'settings.json'], resolvesVariables: false },
   // Copilot CLI: `.github/mcp.json` (trusted folders) — github/docs@091100a4 add-mcp-servers.md. Its other
@@ -128,7 +130,7 @@ export const USER_LOCATIONS: UserRow[] = [
   { host: 'claude-desktop', base: 'appData', path: ['Claude', 'claude_desktop_config.json'], resolvesVariables: false },
   // Codex: `$CODEX_HOME/config.toml`, CODEX_HOME defaulting to ~/.codex (Windows %USERPROFILE%\.codex) —
   // openai/codex@0195ef05 docs/config.md; openai/codex#26983 (`codex doctor` on Windows).
-  { host: 'codex', base: 'home', path: ['.codex', 'config.toml'], resolvesVariables: false, override: { variable: 'CODEX_HOME', path: ['config.toml'] } },
+  { host: 'codex', base: 'home', path: ['.codex', 'config.toml'], resolvesVariables: false, override: { variable: 'CODEX_HOME', path: ['config.toml'] }, onlyWithServers: true },
   // Gemini CLI: `<GEMINI_CLI_HOME or home>/.gemini/settings.json` — gemini-cli@5411f113 packages/core/src/utils/paths.ts L22-28.
   {
     host: 'gemini-cli',
@@ -148,8 +150,8 @@ export const USER_LOCATIONS: UserRow[] = [
   { host: 'opencode', base: 'xdgConfig', path: ['opencode', 'opencode.json'], resolvesVariables: false },
   { host: 'opencode', base: 'xdgConfig', path: ['opencode', 'opencode.jsonc'], resolvesVariables: false },
   // Goose: ~/.config/goose/config.yaml, Windows %APPDATA%\Block\goose\config\config.yaml — block.github.io/goose/docs/guides/config-files.
-  { host: 'goose', base: 'xdgConfig', path: ['goose', 'config.yaml'], resolvesVariables: false, platforms: ['linux', 'darwin'] },
-  { host: 'goose', base: 'appData', path: ['Block', 'goose', 'config', 'config.yaml'], resolvesVariables: false, platforms: ['win32'] },
+  { host: 'goose', base: 'xdgConfig', path: ['goose', 'config.yaml'], resolvesVariables: false, platforms: ['linux', 'darwin'], onlyWithServers: true },
+  { host: 'goose', base: 'appData', path: ['Block', 'goose', 'config', 'config.yaml'], resolvesVariables: false, platforms: ['win32'], onlyWithServers: true },
   // Amazon Q: legacy global ~/.aws/amazonq/mcp.json; the IDE's agent ~/.aws/amazonq/agents/default.json —
   // aws/amazon-q-developer-cli@0765b94a docs/agent-format.md; docs.aws.amazon.com qdev-mcp. Windows [UNCONFIRMED] (same under %USERPROFILE%).
   { host: 'amazon-q', base: 'home', path: ['.aws', 'amazonq', 'mcp.json'], resolvesVariables: false },
