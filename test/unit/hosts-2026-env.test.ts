@@ -74,6 +74,11 @@ describe('hosts of 2026: environment passed to stdio servers', () => {
     }
   });
 
+  test('opencode expands {env:VAR} in environment values', () => {
+    const env = effectiveServerEnv({ host: 'opencode', platform: 'linux', hostProcessEnv: machine, entryEnv: { P: '{env:HTTPS_PROXY}', Q: '{env:NOPE}' } });
+    assert.deepEqual([env.P, env.Q], ['http://proxy:3128', '']);
+  });
+
   test('Amazon Q applies its own environment after the entry env: an inherited value wins; ${env:VAR} is expanded', () => {
     const env = effectiveServerEnv({
       host: 'amazon-q',

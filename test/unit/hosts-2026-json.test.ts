@@ -130,7 +130,7 @@ describe('hosts of 2026: reading', () => {
       'amazon-q:awslabs.aws-documentation-mcp-server:stdio:python',
       'amazon-q:strands-agents:stdio:python',
       'copilot-cli:serena:stdio:python',
-      'gemini-cli:expo:invalid:unknown',
+      'gemini-cli:expo:remote:unknown',
       'lm-studio:docs-mcp-server:stdio:node',
       'opencode:context7:remote:unknown',
       'opencode:grep_app:remote:unknown',

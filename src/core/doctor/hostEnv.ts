@@ -23,9 +23,10 @@ export type EnvPassing =
 /**
  * How the host expands variable references in an entry's env values before the spawn:
  * `dollar`: `$VAR`, `${VAR}` (missing: empty); `dollar-default`: also `${VAR:-default}`;
- * `env-colon`: `${env:VAR}` (missing: left as `${VAR}`, Amazon Q's rule). Absent: values are literal.
+ * `env-colon`: `${env:VAR}` (missing: left as `${VAR}`, Amazon Q's rule); `brace-env`: opencode's
+ * `{env:VAR}` (missing: empty). Absent: values are literal.
  */
-export type Interpolation = 'dollar' | 'dollar-default' | 'env-colon';
+export type Interpolation = 'dollar' | 'dollar-default' | 'env-colon' | 'brace-env';
 
 /**
  * `getDefaultEnvironment()` of the MCP TypeScript SDK (`DEFAULT_INHERITED_ENV_VARS`,
@@ -203,9 +204,10 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
   opencode: [
     {
       passing: INHERIT,
+      interpolation: 'brace-env',
       source:
         '[SRC] anomalyco/opencode@001133bc packages/opencode/src/mcp/index.ts (create: env {...process.env, ...mcp.environment}); ' +
-        '`{env:VAR}` config substitution per opencode.ai/docs/config [UNCONFIRMED] wording',
+        '`{env:VAR}` config substitution: [DOC] opencode.ai/docs/config ("Variables"; wording [UNCONFIRMED], seen in committed configs)',
     },
   ],
   goose: [
@@ -322,6 +324,7 @@ export function effectiveServerEnv(opts: {
 /** A value with the host's variable references expanded against its own environment (see Interpolation). */
 export function interpolate(value: string, syntax: Interpolation, env: NodeJS.ProcessEnv): string {
   if (syntax === 'env-colon') return value.replace(/\$\{env:([^}]+)\}/g, (_, name: string) => env[name] ?? `\${${name}}`);
+  if (syntax === 'brace-env') return value.replace(/\{env:([^}]+)\}/g, (_, name: string) => env[name] ?? '');
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, hasDefault?: string, fallback?: string, bare?: string) => {
     const name = braced ?? bare ?? '';
     const found = env[name];

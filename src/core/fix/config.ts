@@ -201,7 +201,8 @@ function readServer(name: string, node: Node, format: ConfigFormat = 'mcpServers
     cwd: stringValue(get('cwd')),
     // opencode's "local" is stdio (transport.ts knows remote types only).
     type: format === 'opencode' && type === 'local' ? undefined : type,
-    url: stringValue(get('url')) ?? stringValue(get('serverUrl')),
+    // Gemini CLI's `httpUrl` (Streamable HTTP, deprecated for `url`) is a remote server too.
+    url: stringValue(get('url')) ?? stringValue(get('serverUrl')) ?? stringValue(get('httpUrl')),
     node,
     ...(shape.envPath ? { envPath: shape.envPath } : {}),
     ...(shape.argsPath ? { argsPath: shape.argsPath } : {}),
