@@ -164,3 +164,63 @@ describe('Goose config.yaml', () => {
     assert.equal(readFileSync(file, 'utf8'), real('goose-shapes.yaml'));
   });
 });
+
+describe('docker servers in TOML and YAML: the mount and -e options go before the image', () => {
+  // The docker form of github/github-mcp-server's README, as Codex and Goose users copy it.
+  const codexDocker = `[mcp_servers.github]
+command = "docker"
+args = [
+  "run", "-i", "--rm",
+  "-e", "GITHUB_PERSONAL_ACCESS_TOKEN",
+  "ghcr.io/github/github-mcp-server",
+]
+env = { GITHUB_PERSONAL_ACCESS_TOKEN = "ghp_x" }
+`;
+  const gooseDocker = `extensions:
+  github:
+    cmd: docker
+    args:
+    - run
+    - -i
+    - --rm
+    - ghcr.io/github/github-mcp-server
+    envs: {}
+    type: stdio
+  single:
+    cmd: docker
+    args: [run, -i, ghcr.io/example/only-image]
+    type: stdio
+`;
+  for (const [name, content, at] of [
+    ['codex', codexDocker, ['.codex', 'config.toml']],
+    ['goose', gooseDocker, ['.config', 'goose', 'config.yaml']],
+  ] as const) {
+    it(`${name}: inserted before the image, fix again changes nothing, undo restores every byte`, async () => {
+      n += 1;
+      const file = path.join(dir, `d${n}`, ...at);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
+      const options = { configPath: file, caPems: [ca], home, publicPem, bundleDir: path.join(dir, 'bundles'), servers: ['github'] };
+      const result = await applyFix(await planFix(options));
+      assert.equal(result.changed.length, 1, JSON.stringify(result.skipped));
+      const after = readFileSync(file, 'utf8');
+      const server = parseConfig(file, after).servers.find((s) => s.name === 'github');
+      const image = server?.args.indexOf('ghcr.io/github/github-mcp-server') ?? -1;
+      assert.deepEqual(server?.args.slice(image - (result.changed[0]?.args?.length ?? 0), image), result.changed[0]?.args);
+      assert.equal((await applyFix(await planFix(options))).changed.length, 0);
+      assert.equal(readFileSync(file, 'utf8'), after);
+      assert.equal((await undoFix({ configPath: file, home })).identical, true);
+      assert.equal(readFileSync(file, 'utf8'), content);
+    });
+  }
+
+  it('goose: a flow sequence gets `, `-separated options before the image', async () => {
+    n += 1;
+    const file = path.join(dir, `d${n}`, '.config', 'goose', 'config.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, gooseDocker);
+    await applyFix(await planFix({ configPath: file, caPems: [ca], home, publicPem, bundleDir: path.join(dir, 'bundles'), servers: ['single'] }));
+    assert.match(readFileSync(file, 'utf8'), /args: \[run, -i, "--mount", "[^"]+"(, "-e", "[A-Z_]+=[^"]+")+, ghcr\.io\/example\/only-image\]/);
+    assert.equal((await undoFix({ configPath: file, home })).identical, true);
+  });
+});

@@ -7,6 +7,7 @@
 // undo are the ones every config gets.
 import { DoctorError } from '../types';
 import { applyTextEdits, detectStyle, type TextEdit } from './jsonc-text';
+import { detectRuntime } from './runtimes';
 
 /** One key/value as the dialect's parser placed it. */
 export interface TextMember {
@@ -34,8 +35,24 @@ export interface TextContainer {
   emptyAnchor: number;
 }
 
+/** An item of a sequence (a TOML array, a YAML sequence) as the parser placed it. */
+export interface TextItem {
+  start: number;
+  end: number;
+  value: unknown;
+}
+
+/** A server's `args`: its items, and the separator to use when there is only one (`, ` or a YAML `- ` line). */
+export interface TextArgs {
+  items: TextItem[];
+  loneSeparator: string;
+}
+
 /** What the dialect knows about one server in a parsed text. */
 export interface TextServerPlaces {
+  /** Its command and args as read (to check where docker options land). */
+  command?: string;
+  args?: TextArgs;
   /** Its env map, when it has one (Codex `env`, Goose `envs`). */
   env?: TextContainer;
   /** The map holding its keys, to add an env map to. */
@@ -75,6 +92,7 @@ export interface TextRecord {
 
 export type TextStep =
   | { op: 'add-member'; path: (string | number)[]; value: unknown; record: TextRecord }
+  | { op: 'insert-items'; path: (string | number)[]; index: number; values: string[] }
   | { op: 'replace-value'; path: (string | number)[]; value: unknown; priorRaw: string };
 
 /** A JSON string is a valid TOML basic string and a valid YAML double-quoted scalar. */
@@ -149,9 +167,27 @@ export function editTextServers(
   const steps: TextStep[] = [];
   // One server at a time, each against a fresh parse: servers may share a table (Codex `[mcp_servers]` with inline entries).
   for (const change of changes) {
-    if (change.insertArgs || change.removeArgs.length > 0) throw unsupported(parsed.file, change.server, 'changing its arguments (docker options, insecure flags)');
+    if (change.removeArgs.length > 0) throw unsupported(parsed.file, change.server, 'taking out an argument');
     if (change.removeEnv.length > 0) throw unsupported(parsed.file, change.server, 'taking out an env entry');
     const envPath = [...parsed.serversPath, change.server, dialect.envKey];
+    if (change.insertArgs && change.insertArgs.values.length > 0) {
+      const { index, values } = change.insertArgs;
+      const places = dialect.places(parsed.file, text, parsed.serversPath, change.server);
+      if (places.refusal) throw unsupported(parsed.file, change.server, places.refusal);
+      const items = places.args?.items ?? [];
+      const image = items[index];
+      if (!places.args || !image) {
+        throw new DoctorError('unknown-config', `server "${change.server}": could not find the docker image among the arguments; nothing was changed`, { file: parsed.file });
+      }
+      text = applyTextEdits(text, [{ offset: image.start, length: 0, content: values.map((value) => quoted(value) + separatorAt(text, places.args as TextArgs, index)).join('') }]);
+      // The options must come before the image, or they become the container's command.
+      const after = dialect.places(parsed.file, text, parsed.serversPath, change.server);
+      const args = (after.args?.items ?? []).map((item) => (typeof item.value === 'string' ? item.value : String(item.value)));
+      if (detectRuntime(after.command, args).dockerImageIndex !== index + values.length) {
+        throw new DoctorError('refused', `server "${change.server}": the docker options would not come before the image (they would go to the container's command); nothing was changed`, { file: parsed.file });
+      }
+      steps.push({ op: 'insert-items', path: [...parsed.serversPath, change.server, 'args'], index, values });
+    }
     for (const [name, value] of Object.entries(change.replace)) {
       const places = dialect.places(parsed.file, text, parsed.serversPath, change.server);
       const member = places.env?.members.find((m) => m.key === name);
@@ -178,6 +214,14 @@ export function editTextServers(
     }
   }
   return { text, steps };
+}
+
+/** The text between two items of the sequence, reused between inserted ones (commas, a YAML `- ` line); never a comment. */
+function separatorAt(text: string, args: TextArgs, index: number): string {
+  const { items } = args;
+  const [a, b] = index > 0 ? [items[index - 1], items[index]] : [items[0], items[1]];
+  const between = a && b ? text.slice(a.end, b.start) : '';
+  return between !== '' && /^[\s,-]*$/.test(between) ? between : args.loneSeparator;
 }
 
 /** The value part of a `KEY = value` / `KEY: value` member's text (everything after the first separator). */
@@ -219,6 +263,19 @@ export function undoTextSteps(
         continue;
       }
       current = applyTextEdits(current, [removeMember(current, container, member, step.record)]);
+      undone.push(index);
+    } else if (step.op === 'insert-items' && 'values' in step) {
+      const items = places.args?.items ?? [];
+      const matches = (at: number): boolean => step.values.every((value, i) => items[at + i]?.value === value) && items[at + step.values.length] !== undefined;
+      let at = matches(step.index) ? step.index : -1;
+      for (let i = 0; at === -1 && i + step.values.length < items.length; i += 1) if (matches(i)) at = i;
+      const first = items[at];
+      const next = items[at + step.values.length];
+      if (at === -1 || !first || !next) {
+        kept.push({ index, reason: 'changed since the fix' });
+        continue;
+      }
+      current = applyTextEdits(current, [{ offset: first.start, length: next.start - first.start, content: '' }]);
       undone.push(index);
     } else if (step.op === 'replace-value' && 'priorRaw' in step) {
       const member = places.env?.members.find((m) => m.key === rest[1]);

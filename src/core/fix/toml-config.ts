@@ -145,11 +145,42 @@ function bareKey(key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
+/** The value assigned at `path`, wherever the file writes it (a table's key, a dotted key, inside an inline table). */
+function valueAt(program: AST.TOMLProgram, path: string[]): AST.TOMLContentNode | undefined {
+  const top = program.body[0];
+  const walk = (resolved: (string | number)[], body: AST.TOMLKeyValue[]): AST.TOMLContentNode | undefined => {
+    for (const kv of body) {
+      const full = [...resolved, ...keyNames(kv.key)];
+      if (full.length === path.length && startsWith(full, path)) return kv.value;
+      if (kv.value.type === 'TOMLInlineTable' && full.length < path.length && startsWith(path, full.map(String))) {
+        const inner = walk(full, kv.value.body);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  };
+  for (const node of top.body) {
+    const found = node.type === 'TOMLKeyValue' ? walk([], [node]) : node.kind === 'standard' ? walk(node.resolvedKey, node.body) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export const TOML_DIALECT: TextDialect = {
   envKey: 'env',
   places(file: string, source: string, serversPath: string[], server: string): TextServerPlaces {
     const program = parse(file, source);
-    return { env: containerAt(program, source, [...serversPath, server, 'env']), server: containerAt(program, source, [...serversPath, server]) };
+    const args = valueAt(program, [...serversPath, server, 'args']);
+    const command = valueAt(program, [...serversPath, server, 'command']);
+    return {
+      env: containerAt(program, source, [...serversPath, server, 'env']),
+      server: containerAt(program, source, [...serversPath, server]),
+      command: command ? text(getStaticTOMLValue(command)) : undefined,
+      args:
+        args?.type === 'TOMLArray'
+          ? { items: args.elements.map((item) => ({ start: item.range[0], end: item.range[1], value: getStaticTOMLValue(item) })), loneSeparator: ', ' }
+          : undefined,
+    };
   },
   pair: (key, value) => `${bareKey(key)} = ${value}`,
   flowMap: (pairs) => `{ ${pairs.map(([k, v]) => `${bareKey(k)} = ${v}`).join(', ')} }`,

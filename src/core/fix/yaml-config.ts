@@ -4,7 +4,7 @@
 // are splices; anchors, aliases, comments and quoting elsewhere are never re-printed. A server that
 // is an alias, or whose map has a merge key (`<<`), is refused: writing into shared text would change
 // other servers, and an own `envs` would hide the merged one.
-import { isAlias, isMap, isScalar, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
 import { DoctorError } from '../types';
 import type { TextContainer, TextDialect, TextMember, TextServerPlaces } from './text-edit';
 import type { TextServer } from './toml-config';
@@ -101,7 +101,20 @@ export const YAML_DIALECT: TextDialect = {
     if (entry.items.some((pair) => isScalar(pair.key) && pair.key.value === '<<')) return { refusal: 'a merge key (<<) in its map' };
     const envs = entry.get('envs', true);
     if (envs !== undefined && !isMap(envs)) return { refusal: '"envs" that is not a map of its own (an alias or empty)' };
-    return { env: envs ? container(source, envs) : undefined, server: container(source, entry) };
+    const cmd = entry.get('cmd', true);
+    const args = entry.get('args', true);
+    const items = isSeq(args)
+      ? args.items.flatMap((item) => (isScalar(item) && item.range ? [{ start: item.range[0], end: item.range[1], value: item.value }] : []))
+      : [];
+    const first = items[0];
+    const eol = source.includes('\r\n') ? '\r\n' : '\n';
+    const loneSeparator = isSeq(args) && !args.flow && first ? `${eol}${source.slice(source.lastIndexOf('\n', first.start - 1) + 1, first.start)}` : ', ';
+    return {
+      env: envs ? container(source, envs) : undefined,
+      server: container(source, entry),
+      command: isScalar(cmd) ? text(cmd.value) : undefined,
+      args: isSeq(args) && items.length === args.items.length ? { items, loneSeparator } : undefined,
+    };
   },
   pair: (key, value) => `${/^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key)}: ${value}`,
   flowMap: (pairs) => `{${pairs.map(([k, v]) => `${/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k)}: ${v}`).join(', ')}}`,
