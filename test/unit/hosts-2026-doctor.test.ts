@@ -119,4 +119,19 @@ describe('doctor over the hosts of 2026', () => {
       assert.equal(readFileSync(file, 'utf8'), originals.get(file), `${file} is byte for byte what it was`);
     }
   });
+
+  it('an inherited NODE_EXTRA_CA_CERTS holding the root: ok under VS Code (inherits), not under Gemini CLI (redacts CERT names)', async () => {
+    const home = path.join(dir, 'home-redaction');
+    const ws = path.join(dir, 'ws-redaction');
+    mkdirSync(home, { recursive: true });
+    const url = `https://localhost:${origin.port}/`;
+    const server = `{ "command": "npx", "args": ["-y", "api-mcp", "${url}"], "env": { "HTTPS_PROXY": "${proxy.url}" } }`;
+    write(path.join(ws, '.vscode', 'mcp.json'), `{ "servers": { "api": ${server} } }`);
+    write(path.join(ws, '.gemini', 'settings.json'), `{ "mcpServers": { "api": ${server} } }`);
+    const env = { HOME: home, MCP_SSL_DOCTOR_SYSTEM_CA: systemFile, NODE_EXTRA_CA_CERTS: systemFile };
+    const report = await runCli(['doctor', '--workspace', ws, '--public-ca', publicFile, '--no-logs', '--no-runtime-check', '--timeout', '5000', '--json'], { env, cwd: ws });
+    assert.equal(report.code, 0, report.stderr);
+    const states = Object.fromEntries((JSON.parse(report.stdout) as Json).servers.map((s) => [s.hostApp, s.state]));
+    assert.deepEqual(states, { vscode: 'ok', 'gemini-cli': 'will-fail' });
+  });
 });
