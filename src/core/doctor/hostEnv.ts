@@ -214,8 +214,10 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
     {
       passing: INHERIT,
       source:
-        '[SRC] block/goose crates/goose/src/agents/extension_manager.rs (child_process_client: no env_clear; PATH replaced by Goose\'s ' +
-        'search path, then `envs`), crates/goose/src/agents/extension.rs (Envs::DISALLOWED_KEYS); commit not pinned [UNCONFIRMED]',
+        '[SRC] block/goose@2554e58d crates/goose/src/agents/extension_manager.rs (add_extension, Stdio: ' +
+        'Command::new(cmd).args(args).envs(envs + env_keys secrets), no env_clear; child_process_client then sets PATH to ' +
+        'Goose\'s search path); envs literal (substitute_env_vars applies to headers only); crates/goose/src/agents/extension.rs ' +
+        '(Envs::DISALLOWED_KEYS: PATH, NODE_OPTIONS, LD_*... are dropped from envs; no CA variable among them)',
     },
   ],
   'amazon-q': [
