@@ -53,6 +53,7 @@ describe('hosts of 2026: discovery', () => {
       [put(path.join(w, 'opencode.jsonc'), real('opencode-aidan.jsonc')), 'opencode', 'workspace'],
       [put(path.join(h, '.aws', 'amazonq', 'mcp.json'), real('amazonq-mcp.json')), 'amazon-q', 'user'],
       [put(path.join(w, '.amazonq', 'mcp.json'), real('amazonq-mcp.json')), 'amazon-q', 'workspace'],
+      [put(path.join(h, '.aws', 'amazonq', 'cli-agents', 'aws.json'), `{ "name": "aws", "mcpServers": ${JSON.stringify(JSON.parse(real('amazonq-mcp.json')).mcpServers)} }`), 'amazon-q', 'user'],
       [put(path.join(h, '.junie', 'mcp', 'mcp.json'), real('lmstudio-mcp.json')), 'junie', 'user'],
       [put(path.join(w, '.junie', 'mcp', 'mcp.json'), real('lmstudio-mcp.json')), 'junie', 'workspace'],
       [put(path.join(h, '.lmstudio', 'mcp.json'), real('lmstudio-mcp.json')), 'lm-studio', 'user'],
@@ -63,6 +64,8 @@ describe('hosts of 2026: discovery', () => {
     // Not found: ~/.codex is moved by CODEX_HOME; a Zed project settings file with no servers.
     put(path.join(h, '.codex', 'config.toml'), '[mcp_servers.z]\ncommand = "npx"\n');
     put(path.join(w, '.zed', 'settings.json'), real('zed-wcygan-settings.json'));
+    put(path.join(h, '.aws', 'amazonq', 'cli-agents', 'no-servers.json'), '{ "name": "plain", "tools": ["fs_read"] }');
+    put(path.join(h, '.aws', 'amazonq', 'cli-agents', 'notes.txt'), 'not an agent');
     const refs = await discoverConfigRefs({ workspaceFolders: [w], home: h, platform: 'linux', env: { CODEX_HOME: codexHome } });
     const sort = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
     assert.deepEqual(sort(refs.map((r) => [r.path, r.hostApp, r.scope])), sort(expected));

@@ -156,6 +156,8 @@ export const USER_LOCATIONS: UserRow[] = [
   // aws/amazon-q-developer-cli@0765b94a docs/agent-format.md; docs.aws.amazon.com qdev-mcp. Windows [UNCONFIRMED] (same under %USERPROFILE%).
   { host: 'amazon-q', base: 'home', path: ['.aws', 'amazonq', 'mcp.json'], resolvesVariables: false },
   { host: 'amazon-q', base: 'home', path: ['.aws', 'amazonq', 'agents', 'default.json'], resolvesVariables: false, onlyWithServers: true },
+  // Q CLI agents: ~/.aws/amazonq/cli-agents/<name>.json, each with its own mcpServers (docs/agent-format.md @0765b94a).
+  { host: 'amazon-q', base: 'home', path: ['.aws', 'amazonq', 'cli-agents', '*'], resolvesVariables: false, onlyWithServers: true },
   // Junie: ~/.junie/mcp/mcp.json (third party, see the workspace row; Windows [UNCONFIRMED]).
   { host: 'junie', base: 'home', path: ['.junie', 'mcp', 'mcp.json'], resolvesVariables: false },
   // LM Studio: ~/.lmstudio/mcp.json (Windows %USERPROFILE%\.lmstudio) — lmstudio-ai/lmstudio-bug-tracker#1371 quoting its docs.
