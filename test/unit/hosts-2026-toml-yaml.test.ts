@@ -224,3 +224,27 @@ env = { GITHUB_PERSONAL_ACCESS_TOKEN = "ghp_x" }
     assert.equal((await undoFix({ configPath: file, home })).identical, true);
   });
 });
+
+describe('--replace in TOML and YAML: an existing CA variable is pointed at the new bundle, undo puts the old text back', () => {
+  for (const [name, content, at, old] of [
+    ['codex', `[mcp_servers.py]\ncommand = "uvx"\nargs = ["mcp-x"]\n\n[mcp_servers.py.env]\nSSL_CERT_FILE = 'C:\\certs\\old.pem'  # IT's old bundle\n`, ['.codex', 'config.toml'], "'C:\\certs\\old.pem'"],
+    ['goose', `extensions:\n  py:\n    cmd: uvx\n    args: [mcp-x]\n    envs:\n      SSL_CERT_FILE: /etc/old.pem # IT's old bundle\n    type: stdio\n`, ['.config', 'goose', 'config.yaml'], '/etc/old.pem'],
+  ] as const) {
+    it(name, async () => {
+      n += 1;
+      const file = path.join(dir, `r${n}`, ...at);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
+      const options = { configPath: file, caPems: [ca], home, publicPem, bundleDir: path.join(dir, 'bundles'), servers: ['py'], replace: true };
+      const result = await applyFix(await planFix(options));
+      assert.equal(result.changed.length, 1, JSON.stringify(result.skipped));
+      const after = readFileSync(file, 'utf8');
+      assert.ok(!after.includes(old), 'the old value is replaced');
+      assert.ok(after.includes(`SSL_CERT_FILE${name === 'codex' ? ' = ' : ': '}"${result.bundleInConfig}"`));
+      assert.ok(after.includes("# IT's old bundle"), 'the comment stays');
+      assert.equal(parseConfig(file, after).servers[0]?.env.SSL_CERT_FILE, result.bundleInConfig);
+      assert.equal((await undoFix({ configPath: file, home })).identical, true);
+      assert.equal(readFileSync(file, 'utf8'), content);
+    });
+  }
+});
