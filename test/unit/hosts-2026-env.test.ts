@@ -60,6 +60,20 @@ describe('hosts of 2026: environment passed to stdio servers', () => {
     assert.equal(env.API, 'none');
   });
 
+  test('Gemini CLI on Windows also expands %VAR%, names in any case; names are redacted case-insensitively', () => {
+    const env = effectiveServerEnv({
+      host: 'gemini-cli',
+      platform: 'win32',
+      hostProcessEnv: { Path: 'C:\\W', UserProfile: 'C:\\Users\\u', Ssl_Cert_File: 'C:\\corp.pem' },
+      entryEnv: { NODE_EXTRA_CA_CERTS: '%USERPROFILE%\\.mcp-ssl-doctor\\b.pem', X: '%NOPE%' },
+    });
+    assert.equal(env.Ssl_Cert_File, undefined);
+    assert.equal(env.NODE_EXTRA_CA_CERTS, 'C:\\Users\\u\\.mcp-ssl-doctor\\b.pem');
+    assert.equal(env.X, '%NOPE%');
+    // Linux: %VAR% is text.
+    assert.equal(effectiveServerEnv({ host: 'gemini-cli', platform: 'linux', hostProcessEnv: { HOME: '/h' }, entryEnv: { X: '%HOME%' } }).X, '%HOME%');
+  });
+
   test('Copilot CLI passes only PATH; ${VAR:-default} in env', () => {
     const env = effectiveServerEnv({ host: 'copilot-cli', platform: 'darwin', hostProcessEnv: machine, entryEnv: { SSL_CERT_FILE: '${CA:-/b.pem}', HOME: '$HOME' } });
     assert.deepEqual(env, { PATH: '/usr/bin:/bin', SSL_CERT_FILE: '/b.pem', HOME: '/home/u' });

@@ -22,11 +22,12 @@ export type EnvPassing =
 
 /**
  * How the host expands variable references in an entry's env values before the spawn:
- * `dollar`: `$VAR`, `${VAR}` (missing: empty); `dollar-default`: also `${VAR:-default}`;
+ * `dollar`: `$VAR`, `${VAR}` (missing: empty); `dollar-default`: also `${VAR:-default}`; `dollar-percent`:
+ * also Windows' `%VAR%` (names compared case-insensitively);
  * `env-colon`: `${env:VAR}` (missing: left as `${VAR}`, Amazon Q's rule); `brace-env`: opencode's
  * `{env:VAR}` (missing: empty). Absent: values are literal.
  */
-export type Interpolation = 'dollar' | 'dollar-default' | 'env-colon' | 'brace-env';
+export type Interpolation = 'dollar' | 'dollar-default' | 'dollar-percent' | 'env-colon' | 'brace-env';
 
 /**
  * `getDefaultEnvironment()` of the MCP TypeScript SDK (`DEFAULT_INHERITED_ENV_VARS`,
@@ -174,6 +175,15 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
     },
   ],
   'gemini-cli': [
+    {
+      // On Windows the spawn-time expansion also reads %VAR% (envExpansion.ts L10-50).
+      platforms: ['win32'],
+      passing: (): EnvPassing => ({ kind: 'redacted', kept: GEMINI_KEPT, dropped: GEMINI_DROPPED, droppedNames: GEMINI_DROPPED_NAMES }),
+      interpolation: 'dollar-percent',
+      source:
+        '[SRC] google-gemini/gemini-cli@5411f113 packages/core/src/utils/envExpansion.ts L10-50 (%VAR% only on Windows), ' +
+        'packages/core/src/tools/mcp-client.ts L2341-2365, packages/core/src/services/environmentSanitization.ts L52-122',
+    },
     {
       passing: (): EnvPassing => ({ kind: 'redacted', kept: GEMINI_KEPT, dropped: GEMINI_DROPPED, droppedNames: GEMINI_DROPPED_NAMES }),
       interpolation: 'dollar-default',
@@ -327,6 +337,11 @@ export function effectiveServerEnv(opts: {
 export function interpolate(value: string, syntax: Interpolation, env: NodeJS.ProcessEnv): string {
   if (syntax === 'env-colon') return value.replace(/\$\{env:([^}]+)\}/g, (_, name: string) => env[name] ?? `\${${name}}`);
   if (syntax === 'brace-env') return value.replace(/\{env:([^}]+)\}/g, (_, name: string) => env[name] ?? '');
+  if (syntax === 'dollar-percent') {
+    const lookup = (name: string): string | undefined => Object.entries(env).find(([key]) => key.toUpperCase() === name.toUpperCase())?.[1];
+    const percent = value.replace(/%([A-Za-z_][A-Za-z0-9_()]*)%/g, (whole, name: string) => lookup(name) ?? whole);
+    return interpolate(percent, 'dollar-default', Object.fromEntries(Object.entries(env).map(([key, v]) => [key.toUpperCase(), v]).concat(Object.entries(env))));
+  }
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, hasDefault?: string, fallback?: string, bare?: string) => {
     const name = braced ?? bare ?? '';
     const found = env[name];
