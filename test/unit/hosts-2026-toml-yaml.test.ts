@@ -248,3 +248,24 @@ describe('--replace in TOML and YAML: an existing CA variable is pointed at the 
     });
   }
 });
+
+describe('YAML block scalars at the end of a map', () => {
+  it('a new line goes after a |/|- scalar, before the map when the last scalar keeps its trailing lines (>+); values unchanged; undo exact', async () => {
+    const content = `extensions:\n  x:\n    cmd: uvx\n    description: |\n      multi\n      line\n  y:\n    cmd: npx\n    note: >+\n      folded\n      text\n\n    # trailing comment\n  z:\n    cmd: node\n    envs:\n      A: |-\n        block\n`;
+    n += 1;
+    const file = path.join(dir, `b${n}`, '.config', 'goose', 'config.yaml');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    const before = parseYaml(content) as { extensions: Record<string, Record<string, unknown>> };
+    const result = await applyFix(await planFix({ configPath: file, caPems: [ca], home, publicPem, bundleDir: path.join(dir, 'bundles'), servers: ['x', 'y', 'z'] }));
+    assert.equal(result.changed.length, 3);
+    const after = parseYaml(readFileSync(file, 'utf8')) as { extensions: Record<string, Record<string, unknown>> };
+    for (const name of ['x', 'y', 'z']) {
+      const withoutEnvs = (entry: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'envs'));
+      assert.deepEqual(withoutEnvs(after.extensions[name]), withoutEnvs(before.extensions[name]), `${name}: every other value as it was (the >+ scalar keeps its trailing line)`);
+      assert.ok(Object.values((after.extensions[name]?.envs ?? {}) as Record<string, string>).includes(result.bundleInConfig), name);
+    }
+    assert.equal((await undoFix({ configPath: file, home })).identical, true);
+    assert.equal(readFileSync(file, 'utf8'), content);
+  });
+});

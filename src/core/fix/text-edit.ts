@@ -33,6 +33,11 @@ export interface TextContainer {
   linePrefix: string;
   /** block: where a first member goes when there is none yet (the end of a TOML table's header). */
   emptyAnchor: number;
+  /**
+   * block: insert new lines at this line start instead of after the last member (a YAML map whose
+   * last value is a block scalar keeping its trailing lines: a line after it would change that value).
+   */
+  insertAtLineStart?: number;
 }
 
 /** An item of a sequence (a TOML array, a YAML sequence) as the parser placed it. */
@@ -114,8 +119,13 @@ function lineStart(text: string, offset: number): number {
 /** Edits that add members to a container; one record per member (the first holds the comma or the empty inner text). */
 function addMembers(text: string, container: TextContainer, lines: string[], eol: string, dialect: TextDialect): { edits: TextEdit[]; records: TextRecord[] } {
   if (container.kind === 'block') {
+    if (container.insertAtLineStart !== undefined) {
+      const content = lines.map((line) => `${container.linePrefix}${line}${eol}`).join('');
+      return { edits: [{ offset: container.insertAtLineStart, length: 0, content }], records: lines.map(() => ({ addedComma: false })) };
+    }
     const last = container.members[container.members.length - 1];
-    const at = last ? lineEnd(text, last.end) : lineEnd(text, container.emptyAnchor);
+    // After the last value's last character: a YAML block scalar's range takes in the line break after it.
+    const at = last ? lineEnd(text, trimmedEnd(text, last.start, last.end)) : lineEnd(text, container.emptyAnchor);
     const content = lines.map((line) => `${eol}${container.linePrefix}${line}`).join('');
     return { edits: [{ offset: at, length: 0, content }], records: lines.map(() => ({ addedComma: false })) };
   }
@@ -132,12 +142,24 @@ function addMembers(text: string, container: TextContainer, lines: string[], eol
   return { edits: [{ offset: last.end, length: 0, content: lines.map((line) => `, ${line}`).join('') }], records: lines.map(() => ({ addedComma: true })) };
 }
 
+/** The end of a range without the whitespace and line breaks it closes with. */
+function trimmedEnd(text: string, start: number, end: number): number {
+  let at = end;
+  while (at > start && /\s/.test(text[at - 1] ?? '')) at -= 1;
+  return at;
+}
+
 /** Edits that take one member out again: the inverse of addMembers when nothing moved. */
 function removeMember(text: string, container: TextContainer, member: TextMember, record: TextRecord): TextEdit {
   const index = container.members.indexOf(member);
   if (container.kind === 'block') {
     const start = lineStart(text, member.start);
-    const end = lineEnd(text, member.end);
+    const end = lineEnd(text, trimmedEnd(text, member.start, member.end));
+    if (container.insertAtLineStart !== undefined && index === 0) {
+      // Inserted before the first member: the line and its own line break.
+      const eolLength = text.startsWith('\r\n', end) ? 2 : 1;
+      return { offset: start, length: end - start + eolLength, content: '' };
+    }
     const eolLength = start >= 2 && text[start - 2] === '\r' ? 2 : 1;
     if (start === 0) return { offset: 0, length: Math.min(text.length, end + eolLength), content: '' };
     return { offset: start - eolLength, length: end - start + eolLength, content: '' };

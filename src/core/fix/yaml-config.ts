@@ -86,7 +86,14 @@ function container(source: string, map: YAMLMap): TextContainer | undefined {
   }
   const first = members[0];
   if (!first) return undefined;
-  return { kind: 'block', members, open: -1, close: -1, linePrefix: indentOf(source, first.start), emptyAnchor: first.start };
+  const linePrefix = indentOf(source, first.start);
+  // A last value `|+` / `>+` keeps its trailing lines: a new line after it would end that value early.
+  const lastValue = (map.items[map.items.length - 1] as Pair | undefined)?.value;
+  const keeps = isScalar(lastValue) && (lastValue.type === 'BLOCK_LITERAL' || lastValue.type === 'BLOCK_FOLDED') && /^[|>][1-9]?\+/.test(source.slice(lastValue.range?.[0] ?? 0));
+  const lineStartOfFirst = source.lastIndexOf('\n', first.start - 1) + 1;
+  const insertAtLineStart = keeps && /^[ \t]*$/.test(source.slice(lineStartOfFirst, first.start)) ? lineStartOfFirst : undefined;
+  if (keeps && insertAtLineStart === undefined) return undefined;
+  return { kind: 'block', members, open: -1, close: -1, linePrefix, emptyAnchor: first.start, ...(insertAtLineStart !== undefined ? { insertAtLineStart } : {}) };
 }
 
 export const YAML_DIALECT: TextDialect = {
