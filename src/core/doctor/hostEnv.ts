@@ -195,12 +195,15 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
   ],
   'copilot-cli': [
     {
+      // Conservative: newer builds pass more, but which names is not known; the entry env is where a CA variable surely arrives.
       passing: (): EnvPassing => ({ kind: 'allowlist', names: ['PATH'] }),
       interpolation: 'dollar-default',
       source:
         '[DOC] github/docs@091100a4 content/copilot/how-tos/copilot-cli/customize-copilot/add-mcp-servers.md ("The PATH variable is ' +
         'automatically inherited ... All other environment variables must be configured here"); cli-command-reference.md (env: $VAR, ${VAR}, ' +
-        '${VAR:-default}); whether HOME/TEMP also pass [UNCONFIRMED] in its source (closed)',
+        '${VAR:-default}); [3P] github/copilot-cli#903 (maintainer, 2026-04: since v1.0.10 servers "inherit safe system environment ' +
+        'variables", a filter list whose names are [UNCONFIRMED]; github/copilot-cli#2107 speaks of that filter list), Azure/azure-rest-api-specs#40719 ' +
+        '(Windows: the sanitized env had PATHEXT=.CPL)',
     },
   ],
   zed: [
