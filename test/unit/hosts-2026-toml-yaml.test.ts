@@ -86,7 +86,7 @@ describe('Codex config.toml', () => {
     assert.throws(() => parseConfig('/h/.codex/config.toml', '[mcp_servers.x]\ncommand = \n'), (e: unknown) => e instanceof DoctorError && e.kind === 'malformed-config');
   });
 
-  it('inventory lists them with transport and runtime; env_vars reach the effective environment', async () => {
+  it('inventory lists them with transport and runtime', async () => {
     const file = place('codex-env-shapes.toml', ['.codex', 'config.toml']);
     const inventory = await readInventory([{ hostApp: 'codex', path: file, scope: 'user', resolvesVariables: false }]);
     assert.deepEqual(inventory.servers.map((s) => `${s.name}:${s.transport}:${s.runtime}`).sort(), ['dotted:stdio:node', 'github:stdio:node', 'inline:stdio:python', 'remote:remote:unknown', 'warpgate:stdio:node']);
