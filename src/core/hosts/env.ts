@@ -10,7 +10,24 @@
 // without the corporate CA is in force and may itself be the cause.
 import type { HostId } from './locations';
 
-export type EnvPassing = { kind: 'inherit' } | { kind: 'allowlist'; names: string[] } | { kind: 'env-only' };
+export type EnvPassing =
+  | { kind: 'inherit' }
+  | { kind: 'allowlist'; names: string[] }
+  | { kind: 'env-only' }
+  /**
+   * The host's environment minus what looks secret (Gemini CLI): names in `kept` always pass, names in
+   * `dropped` or matching `droppedNames` never do — so an inherited NODE_EXTRA_CA_CERTS is removed.
+   */
+  | { kind: 'redacted'; kept: string[]; dropped: string[]; droppedNames: RegExp };
+
+/**
+ * How the host expands variable references in an entry's env values before the spawn:
+ * `dollar`: `$VAR`, `${VAR}` (missing: empty); `dollar-default`: also `${VAR:-default}`; `dollar-percent`:
+ * also Windows' `%VAR%` (names compared case-insensitively);
+ * `env-colon`: `${env:VAR}` (missing: left as `${VAR}`, Amazon Q's rule); `brace-env`: opencode's
+ * `{env:VAR}` (missing: empty). Absent: values are literal.
+ */
+export type Interpolation = 'dollar' | 'dollar-default' | 'dollar-percent' | 'env-colon' | 'brace-env';
 
 /**
  * `getDefaultEnvironment()` of the MCP TypeScript SDK (`DEFAULT_INHERITED_ENV_VARS`,
@@ -37,9 +54,30 @@ interface HostRow {
   source: string;
   /** A PATH in the entry's env is appended to the inherited PATH (VS Code), not put in its place. */
   appendsPath?: boolean;
+  /** The host's own environment is applied after the entry's env, so an inherited value wins (Amazon Q). */
+  processWins?: boolean;
+  interpolation?: Interpolation;
 }
 
 const INHERIT = (): EnvPassing => ({ kind: 'inherit' });
+
+/** Codex's `DEFAULT_ENV_VARS` (codex-rs/rmcp-client/src/utils.rs @08e91659 unix, @45e887e7 windows). */
+export const CODEX_DEFAULT_POSIX = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'USER', '__CF_USER_TEXT_ENCODING', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'TZ'];
+export const CODEX_DEFAULT_WIN32 = [
+  'PATH', 'PATHEXT', 'COMSPEC', 'SYSTEMROOT', 'SYSTEMDRIVE', 'USERNAME', 'USERDOMAIN', 'USERPROFILE', 'HOMEDRIVE', 'HOMEPATH',
+  'PROGRAMFILES', 'PROGRAMFILES(X86)', 'PROGRAMW6432', 'PROGRAMDATA', 'LOCALAPPDATA', 'APPDATA', 'TEMP', 'TMP', 'POWERSHELL', 'PWSH',
+];
+
+/** Gemini CLI's redaction (packages/core/src/services/environmentSanitization.ts @5411f113 L52-122). */
+export const GEMINI_KEPT = [
+  'PATH', 'SYSTEMROOT', 'COMSPEC', 'PATHEXT', 'WINDIR', 'TEMP', 'TMP', 'USERPROFILE', 'SYSTEMDRIVE', 'HOME', 'LANG', 'SHELL', 'TMPDIR',
+  'USER', 'LOGNAME', 'TERM', 'COLORTERM',
+];
+const GEMINI_DROPPED = [
+  'CLIENT_ID', 'DB_URI', 'CONNECTION_STRING', 'AWS_DEFAULT_REGION', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'SLACK_WEBHOOK_URL',
+  'TWILIO_ACCOUNT_SID', 'DATABASE_URL', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_ACCOUNT', 'FIREBASE_PROJECT_ID',
+];
+const GEMINI_DROPPED_NAMES = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|AUTH|CREDENTIAL|CREDS|PRIVATE|CERT/i;
 
 const VSCODE_SOURCE =
   '[SRC] microsoft/vscode src/vs/workbench/api/node/extHostMcpNode.ts: env = {...process.env}, then envFile, then env ' +
@@ -127,6 +165,96 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
         'kirodotdev/Kiro#9334 (only system-level PATH reaches servers); the exact list [UNCONFIRMED], SDK allowlist assumed',
     },
   ],
+  codex: [
+    {
+      passing: (platform: NodeJS.Platform): EnvPassing => ({ kind: 'allowlist', names: platform === 'win32' ? CODEX_DEFAULT_WIN32 : CODEX_DEFAULT_POSIX }),
+      source:
+        '[SRC] openai/codex@0451186b codex-rs/rmcp-client/src/stdio_server_launcher.rs (Command::new(..).env_clear().envs(envs)); ' +
+        'openai/codex@08e91659 codex-rs/rmcp-client/src/utils.rs (create_env_for_mcp_server: DEFAULT_ENV_VARS present in its own env, ' +
+        'then the names in `env_vars`, then the literal `env` table; no interpolation); openai/codex#29124',
+    },
+  ],
+  'gemini-cli': [
+    {
+      // On Windows the spawn-time expansion also reads %VAR% (envExpansion.ts L10-50).
+      platforms: ['win32'],
+      passing: (): EnvPassing => ({ kind: 'redacted', kept: GEMINI_KEPT, dropped: GEMINI_DROPPED, droppedNames: GEMINI_DROPPED_NAMES }),
+      interpolation: 'dollar-percent',
+      source:
+        '[SRC] google-gemini/gemini-cli@5411f113 packages/core/src/utils/envExpansion.ts L10-50 (%VAR% only on Windows), ' +
+        'packages/core/src/tools/mcp-client.ts L2341-2365, packages/core/src/services/environmentSanitization.ts L52-122',
+    },
+    {
+      passing: (): EnvPassing => ({ kind: 'redacted', kept: GEMINI_KEPT, dropped: GEMINI_DROPPED, droppedNames: GEMINI_DROPPED_NAMES }),
+      interpolation: 'dollar-default',
+      source:
+        '[SRC] google-gemini/gemini-cli@5411f113 packages/core/src/tools/mcp-client.ts L2341-2365 (sanitizeEnvironment of its own env, ' +
+        'then the entry env expanded: $VAR, ${VAR}, %VAR% on Windows) and packages/core/src/services/environmentSanitization.ts L52-122 ' +
+        '(names matching TOKEN|SECRET|...|CERT dropped); [DOC] docs/tools/mcp-server.md L216-240 (explicit env is not redacted)',
+    },
+  ],
+  'copilot-cli': [
+    {
+      // Conservative: newer builds pass more, but which names is not known; the entry env is where a CA variable surely arrives.
+      passing: (): EnvPassing => ({ kind: 'allowlist', names: ['PATH'] }),
+      interpolation: 'dollar-default',
+      source:
+        '[DOC] github/docs@091100a4 content/copilot/how-tos/copilot-cli/customize-copilot/add-mcp-servers.md ("The PATH variable is ' +
+        'automatically inherited ... All other environment variables must be configured here"); cli-command-reference.md (env: $VAR, ${VAR}, ' +
+        '${VAR:-default}); [3P] github/copilot-cli#903 (maintainer, 2026-04: since v1.0.10 servers "inherit safe system environment ' +
+        'variables", a filter list whose names are [UNCONFIRMED]; github/copilot-cli#2107 speaks of that filter list), Azure/azure-rest-api-specs#40719 ' +
+        '(Windows: the sanitized env had PATHEXT=.CPL)',
+    },
+  ],
+  zed: [
+    {
+      passing: INHERIT,
+      source:
+        '[SRC] zed-industries/zed@204bad91 crates/context_server/src/transport/stdio_transport.rs (StdioTransport::new: ' +
+        'environment::inherited() extended by the entry env); no interpolation found [UNCONFIRMED]',
+    },
+  ],
+  opencode: [
+    {
+      passing: INHERIT,
+      interpolation: 'brace-env',
+      source:
+        '[SRC] anomalyco/opencode@001133bc packages/opencode/src/mcp/index.ts (create: env {...process.env, ...mcp.environment}); ' +
+        '`{env:VAR}` config substitution: [DOC] opencode.ai/docs/config ("Variables"; wording [UNCONFIRMED], seen in committed configs)',
+    },
+  ],
+  goose: [
+    {
+      passing: INHERIT,
+      source:
+        '[SRC] block/goose@2554e58d crates/goose/src/agents/extension_manager.rs (add_extension, Stdio: ' +
+        'Command::new(cmd).args(args).envs(envs + env_keys secrets), no env_clear; child_process_client then sets PATH to ' +
+        'Goose\'s search path); envs literal (substitute_env_vars applies to headers only); crates/goose/src/agents/extension.rs ' +
+        '(Envs::DISALLOWED_KEYS: PATH, NODE_OPTIONS, LD_*... are dropped from envs; no CA variable among them)',
+    },
+  ],
+  'amazon-q': [
+    {
+      passing: INHERIT,
+      processWins: true,
+      interpolation: 'env-colon',
+      source:
+        '[SRC] aws/amazon-q-developer-cli@b4155c3d crates/chat-cli/src/mcp_client/client.rs (McpClientService::into_service: ' +
+        'cmd.envs(env with ${env:VAR} substituted), then cmd.envs(get_all_env_vars()) — its own environment is applied last and wins)',
+    },
+  ],
+  junie: [
+    {
+      passing: sdkDefault,
+      source: '[UNCONFIRMED] no source or documentation read for what Junie passes; assumed the SDK allowlist, so the entry env is the only safe place',
+    },
+  ],
+  'lm-studio': [
+    {
+      passing: sdkDefault,
+      source: '[UNCONFIRMED] LM Studio follows "Cursor\'s mcp.json notation" (lmstudio-ai/docs 0_app/2_mcp/index.mdx); what it passes not found; SDK allowlist assumed',
+    },
+  ],
 };
 
 function rowFor(host: HostId, platform: NodeJS.Platform): HostRow {
@@ -166,6 +294,8 @@ export function effectiveServerEnv(opts: {
   hostProcessEnv: NodeJS.ProcessEnv;
   entryEnv: Record<string, string | number | null>;
   hostSettingsEnv?: Record<string, string>;
+  /** Names the entry asks the host to pass on from its own environment (Codex `env_vars`). */
+  passNames?: string[];
 }): Record<string, string> {
   const row = rowFor(opts.host, opts.platform);
   const passing = row.passing(opts.platform);
@@ -175,8 +305,15 @@ export function effectiveServerEnv(opts: {
   const entryNames = Object.keys(opts.entryEnv);
   if (passing.kind === 'inherit' || (passing.kind === 'env-only' && entryNames.length === 0)) {
     for (const [name, value] of processEntries) env[name] = value;
+  } else if (passing.kind === 'redacted') {
+    const fold = (n: string): string => (win32 ? n.toUpperCase() : n);
+    const kept = new Set(passing.kept.map(fold));
+    const dropped = new Set(passing.dropped.map(fold));
+    for (const [name, value] of processEntries) {
+      if (kept.has(fold(name)) || (!dropped.has(fold(name)) && !passing.droppedNames.test(name))) env[name] = value;
+    }
   } else if (passing.kind === 'allowlist') {
-    const wanted = new Set(passing.names.map((n) => (win32 ? n.toLowerCase() : n)));
+    const wanted = new Set([...passing.names, ...(opts.passNames ?? [])].map((n) => (win32 ? n.toLowerCase() : n)));
     for (const [name, value] of processEntries) {
       // The SDK skips exported shell functions.
       if (wanted.has(win32 ? name.toLowerCase() : name) && !value.startsWith('()')) env[name] = value;
@@ -190,7 +327,28 @@ export function effectiveServerEnv(opts: {
       env[name] = inherited ? `${inherited}${delimiter}${String(value)}` : String(value);
       continue;
     }
-    assign(env, name, value === null ? null : String(value), win32);
+    const text = value === null ? null : row.interpolation ? interpolate(String(value), row.interpolation, opts.hostProcessEnv) : String(value);
+    assign(env, name, text, win32);
+  }
+  if (row.processWins) {
+    for (const [name, value] of processEntries) if (Object.prototype.hasOwnProperty.call(opts.entryEnv, name)) assign(env, name, value, win32);
   }
   return env;
+}
+
+/** A value with the host's variable references expanded against its own environment (see Interpolation). */
+export function interpolate(value: string, syntax: Interpolation, env: NodeJS.ProcessEnv): string {
+  if (syntax === 'env-colon') return value.replace(/\$\{env:([^}]+)\}/g, (_, name: string) => env[name] ?? `\${${name}}`);
+  if (syntax === 'brace-env') return value.replace(/\{env:([^}]+)\}/g, (_, name: string) => env[name] ?? '');
+  if (syntax === 'dollar-percent') {
+    const lookup = (name: string): string | undefined => Object.entries(env).find(([key]) => key.toUpperCase() === name.toUpperCase())?.[1];
+    const percent = value.replace(/%([A-Za-z_][A-Za-z0-9_()]*)%/g, (whole, name: string) => lookup(name) ?? whole);
+    return interpolate(percent, 'dollar-default', Object.fromEntries(Object.entries(env).map(([key, v]) => [key.toUpperCase(), v]).concat(Object.entries(env))));
+  }
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, hasDefault?: string, fallback?: string, bare?: string) => {
+    const name = braced ?? bare ?? '';
+    const found = env[name];
+    if (hasDefault !== undefined) return syntax === 'dollar-default' ? (found === undefined || found === '' ? (fallback ?? '') : found) : whole;
+    return found ?? '';
+  });
 }

@@ -45,7 +45,7 @@ export async function checkChangesInRuntime(servers: McpServer[], changed: Chang
     changed.map(async (change) => {
       const server = servers.find((candidate) => candidate.name === change.server);
       if (!server) return;
-      const env = effectiveEnvOf({ config: server.config, env: { ...server.env, ...change.env } }, options.hostEnv, process.platform, options.hostSettingsEnv);
+      const env = effectiveEnvOf({ config: server.config, env: { ...server.env, ...change.env }, passEnv: server.passEnv }, options.hostEnv, process.platform, options.hostSettingsEnv);
       for (const variable of Object.keys(change.env)) if (env[variable]) env[variable] = resolveConfigVariables(env[variable] as string, options.context);
       if (options.defaultProxy && !env.HTTPS_PROXY && !env.https_proxy) env.HTTPS_PROXY = options.defaultProxy;
       results.set(
