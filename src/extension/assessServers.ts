@@ -9,6 +9,9 @@ import type { ServerEntry } from './servers';
 import type { Settings } from './settings';
 import type { VerdictCache } from './verdictCache';
 
+/** The probe error of a target that has no kept verdict when only kept verdicts may be read. */
+export const NOT_KEPT = 'no kept verdict';
+
 /**
  * The editor's servers through the one assessment (core/doctor/assess.ts), as doctor assesses them:
  * each stdio server's target through its own route (an untrusted workspace's config names neither
@@ -27,9 +30,11 @@ export async function assessServers(
     report?: ChainReport;
     progress?: (done: number, total: number, target: ServerTarget) => void;
     signal?: AbortSignal;
+    /** Kept verdicts only (the config file's diagnostics): a target without one is not probed (probeError NOT_KEPT). */
+    keptOnly?: boolean;
   } = {},
 ): Promise<Assessment<ServerEntry>[]> {
-  const { cache, at, report, progress, signal } = options;
+  const { cache, at, report, progress, signal, keptOnly } = options;
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
   const trusted = vscode.workspace.isTrusted;
   const assessments = await useCases().assess(servers, {
@@ -47,6 +52,7 @@ export async function assessServers(
         return kept.verdict;
       }
       if (kept) throw new Error(`${kept.error} (failed a moment ago; not probed again yet)`);
+      if (keptOnly) throw new Error(NOT_KEPT);
       try {
         // The report reaches the cache through ChainAnalysis.onDidReport.
         return await analysis.analyzeTarget(target, abort);
