@@ -149,6 +149,10 @@ function findingMessage(finding: EntryFinding<ServerEntry>): string {
   }
 }
 
+function serversText(count: number): string {
+  return count === 1 ? vscode.l10n.t('1 server') : vscode.l10n.t('{0} servers', count);
+}
+
 const SEVERITY: Record<EntryFinding['kind'], vscode.DiagnosticSeverity> = {
   'fails-now': vscode.DiagnosticSeverity.Error,
   'will-fail': vscode.DiagnosticSeverity.Error,
@@ -233,7 +237,7 @@ export class EditorDoctor implements vscode.Disposable {
         const problems = assessments.filter((entry) => entry.state === 'will-fail' || entry.state === 'failing' || entry.state === 'strict-ca').length;
         item.id = `host:${at.group.hostApp}`;
         item.iconPath = new vscode.ThemeIcon('server-environment');
-        item.description = problems > 0 ? vscode.l10n.t('{0} servers, {1} with a TLS problem', assessments.length, problems) : vscode.l10n.t('{0} servers', assessments.length);
+        item.description = problems > 0 ? vscode.l10n.t('{0}, {1} with a TLS problem', serversText(assessments.length), problems) : serversText(assessments.length);
         item.accessibilityInformation = { label: `${HOST_NAMES[at.group.hostApp]}: ${item.description}` };
         item.contextValue = 'host';
         return item;
@@ -341,7 +345,7 @@ export class EditorDoctor implements vscode.Disposable {
     }
     const problems = assessments.filter((entry) => entry.state === 'will-fail' || entry.state === 'failing' || entry.state === 'strict-ca').length;
     this.view.message = notes.length > 0 ? notes.join(' ') : undefined;
-    this.view.description = vscode.l10n.t('{0} servers', assessments.length);
+    this.view.description = serversText(assessments.length);
     this.view.badge = problems > 0 ? { value: problems, tooltip: vscode.l10n.t('{0} MCP servers with a TLS problem', problems) } : undefined;
   }
 

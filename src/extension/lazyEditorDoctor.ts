@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { CONFIG_NAME } from './configNames';
 import type { EditorDoctor, EditorDoctorDeps } from './editorDoctor';
 
 const COMMANDS = ['checkMachine', 'refreshView', 'fixServer', 'showChainOf', 'openConfig', 'undoConfig', 'removeInsecure'];
-/** A file name some MCP host keeps servers in; the lazy bundle decides by the file's place and content. */
-const CONFIG_NAME = /(?:^|[\\/])(?:\.?mcp|mcp_config|mcp_settings|cline_mcp_settings|claude_desktop_config|\.claude|settings)\.json$|\.code-workspace$/i;
 
 /**
  * The servers view, "Check This Machine" and the config files' diagnostics, with their code in

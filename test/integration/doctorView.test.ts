@@ -132,8 +132,15 @@ describe('the editor as the doctor (code-server)', () => {
       const line = [...log.matchAll(/diagnostics: .*\.vscode\/mcp\.json: (.*)/g)].pop()?.[1] ?? '';
       assert.deepEqual(line.split(', ').sort(), ['docs will-fail', 'lax insecure', 'lax will-fail', 'remote-docs remote-host-trust'], `one finding per failing server, none on "trusting" (${shownAfter} ms after opening)`);
 
-      // The lightbulb on "docs": Trust <CA> for docs (preferred), Show chain.
+      // The diagnostic's words, in a hover; then the lightbulb on "docs": Trust <CA> for docs (preferred), Show chain.
       await goTo(editor, lineOf(text, '"docs"'), 6);
+      await editor.page.keyboard.press('Control+K');
+      await editor.page.keyboard.press('Control+I');
+      const hover = editor.page.locator('.monaco-hover .hover-row.status-bar, .monaco-hover .marker');
+      await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match(await editor.page.locator('.monaco-hover').first().innerText(), /docs will fail: TLS to localhost is re-signed by "Test Corporate Inspection Root", which this server's runtime does not trust/);
+      await editor.screenshot('doctor-2a-diagnostic-hover');
+      await editor.page.keyboard.press('Escape');
       const docsFixes = await quickFixes(editor);
       await editor.screenshot('doctor-2-diagnostic-lightbulb');
       assert.ok(docsFixes.some((label) => label.includes(`Trust "${ROOT}" for docs`)), `the fix is offered: ${JSON.stringify(docsFixes)}`);
@@ -159,6 +166,28 @@ describe('the editor as the doctor (code-server)', () => {
       assert.match(written, /"SSL_CERT_FILE": "\$\{userHome\}\/\.mcp-ssl-doctor\/[^"]+\.pem"/, 'the config was written');
       await editor.waitForExtensionLog(/diagnostics: .*\.vscode\/mcp\.json: lax will-fail, lax insecure, remote-docs remote-host-trust\n/, 20_000);
       await waitFor('one error squiggle left (lax)', async () => ((await editor.page.locator('.view-overlays .squiggly-error').count()) === 1 ? true : undefined), 10_000);
+
+      // lax: trusted first, then its insecure setting goes (verified by a handshake trusting only the bundle).
+      await goTo(editor, lineOf(written, '"lax"'), 6);
+      await quickFixes(editor);
+      await editor.page.locator('.action-widget .monaco-list-row', { hasText: `Trust "${ROOT}" for lax` }).first().click();
+      await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+      await dialog.getByRole('button', { name: 'Trust and Fix' }).click();
+      await waitForMessage(editor, /Fixed: lax now trust/, 90_000);
+      await editor.waitForExtensionLog(/diagnostics: .*\.vscode\/mcp\.json: lax insecure, remote-docs remote-host-trust\n/, 20_000);
+      const trusted = await readFile(config, 'utf8');
+      const insecureLine = trusted.split('\n')[lineOf(trusted, 'NODE_TLS_REJECT_UNAUTHORIZED') - 1] as string;
+      await goTo(editor, lineOf(trusted, 'NODE_TLS_REJECT_UNAUTHORIZED'), insecureLine.indexOf('NODE_TLS') + 2);
+      await quickFixes(editor);
+      await editor.page.locator('.action-widget .monaco-list-row', { hasText: 'Remove NODE_TLS_REJECT_UNAUTHORIZED=0 once the fix is verified' }).first().click();
+      await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match(await dialog.innerText(), /Remove NODE_TLS_REJECT_UNAUTHORIZED=0 from lax/);
+      await dialog.getByRole('button', { name: 'Verify and Remove' }).click();
+      await waitForMessage(editor, /Removed NODE_TLS_REJECT_UNAUTHORIZED=0 from lax: a handshake with localhost:\d+ trusting only the CA bundle succeeded/, 60_000);
+      const cleaned = await readFile(config, 'utf8');
+      assert.ok(!cleaned.includes('NODE_TLS_REJECT_UNAUTHORIZED'), cleaned);
+      assert.match(cleaned, /"NODE_EXTRA_CA_CERTS": "\$\{userHome\}\/\.mcp-ssl-doctor\/[^"]+\.pem"/, 'the CA setting stays');
+      await editor.waitForExtensionLog(/diagnostics: .*\.vscode\/mcp\.json: remote-docs remote-host-trust\n/, 20_000);
 
       // The view: every server of a home with VS Code, Cursor and Claude Desktop configs.
       await mkdir(join(editor.home, '.cursor'), { recursive: true });
@@ -192,7 +221,14 @@ describe('the editor as the doctor (code-server)', () => {
       assert.equal(expected.get('cursor-docs'), 'will fail');
       assert.equal(expected.get('claude-docs'), 'works');
 
-      // A picture of the view with a server's details open.
+      // A picture of the view, the sidebar widened, a server's details open (by keyboard).
+      const sash = await editor.page.locator('.part.sidebar').boundingBox();
+      if (sash) {
+        await editor.page.mouse.move(sash.x + sash.width + 1, sash.y + 300);
+        await editor.page.mouse.down();
+        await editor.page.mouse.move(sash.x + sash.width + 380, sash.y + 300, { steps: 5 });
+        await editor.page.mouse.up();
+      }
       await editor.page.locator('.pane-body .monaco-list-row[aria-label^="MCP server cursor-docs"]').first().click();
       await editor.page.keyboard.press('ArrowRight');
       await editor.page.waitForTimeout(500);
