@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as os from 'node:os';
 import type { Assessment, TargetVerdict } from '../core/doctor/assess';
 import type { ServerTarget } from '../core/doctor/types';
-import type { ChainReport, Logger } from '../core/types';
+import type { ChainReport, Finding, Logger } from '../core/types';
 import type { ChainAnalysis } from './analysis';
 import { useCases } from './lazyUseCases';
 import type { ServerEntry } from './servers';
@@ -32,9 +32,11 @@ export async function assessServers(
     signal?: AbortSignal;
     /** Kept verdicts only (the config file's diagnostics): a target without one is not probed (probeError NOT_KEPT). */
     keptOnly?: boolean;
+    /** The latest TLS failure each server's own log shows, by name (doctor's `failures`): such a server fails now. */
+    failures?: ReadonlyMap<string, Finding>;
   } = {},
 ): Promise<Assessment<ServerEntry>[]> {
-  const { cache, at, report, progress, signal, keptOnly } = options;
+  const { cache, at, report, progress, signal, keptOnly, failures } = options;
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
   const trusted = vscode.workspace.isTrusted;
   const assessments = await useCases().assess(servers, {
@@ -62,6 +64,7 @@ export async function assessServers(
       }
     },
     onProgress: progress,
+    failures,
     signal,
   });
   for (const assessment of assessments) {

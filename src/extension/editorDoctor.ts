@@ -11,7 +11,7 @@ import { serverOf } from '../core/doctor/inventory';
 import type { ConfigRef } from '../core/doctor/types';
 import { parseConfig } from '../core/fix/config';
 import { locationOfFile } from '../core/fix/locations';
-import { describeError, type Logger } from '../core/types';
+import { describeError, type Finding, type Logger } from '../core/types';
 import type { ChainAnalysis } from './analysis';
 import { assessServers, NOT_KEPT } from './assessServers';
 import { entryFindings, groupForView, HOST_NAMES, removalReady, routeOf, summaryOf, type ConfigGroup, type EntryFinding, type HostGroup } from './doctorModel';
@@ -30,6 +30,8 @@ export interface EditorDoctorDeps {
   cache: VerdictCache;
   fixFlow: FixFlow;
   undoStore: UndoStore;
+  /** The latest TLS failure each server's log shows, by name. */
+  failures: ReadonlyMap<string, Finding>;
 }
 
 export const VIEW_ID = 'mcpSslDoctor.servers';
@@ -181,6 +183,8 @@ export class EditorDoctor implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private refs: { at: number; refs: Promise<ConfigRef[]> } | undefined;
   private reportTimer: NodeJS.Timeout | undefined;
+  private running: Promise<Check> | undefined;
+  private shown: HostGroup<ServerEntry>[] = [];
 
   constructor(
     private readonly deps: EditorDoctorDeps,
@@ -196,6 +200,10 @@ export class EditorDoctor implements vscode.Disposable {
         this.reportTimer = setTimeout(() => this.rediagnose(), 300);
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.rediagnose()),
+      // A saved config file may hold other servers: the view reads it again (kept verdicts; a new host is probed).
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (this.check.status !== 'idle' && this.findings.has(document.uri.toString())) void this.runCheck('kept');
+      }),
     );
   }
 
@@ -205,7 +213,8 @@ export class EditorDoctor implements vscode.Disposable {
     const at = node as Node | undefined;
     if (!at) {
       if (this.check.status === 'idle') void this.runCheck('kept');
-      return this.check.status === 'done' ? this.check.groups.map((group) => ({ kind: 'host', group })) : [];
+      // During a check the last result stays (the view's progress bar says a check runs).
+      return this.shown.map((group) => ({ kind: 'host', group }));
     }
     switch (at.kind) {
       case 'host':
@@ -302,7 +311,21 @@ export class EditorDoctor implements vscode.Disposable {
 
   /** Assess every server of every config this window can read; `fresh` probes every target again. */
   async runCheck(mode: 'kept' | 'fresh'): Promise<Check> {
-    if (this.check.status === 'loading') return this.check;
+    // One check at a time: a request during one waits for it, then checks again (its files may have changed).
+    const previous = this.running;
+    const next = (async (): Promise<Check> => {
+      await previous?.catch(() => undefined);
+      return this.checkNow(mode);
+    })();
+    this.running = next;
+    try {
+      return await next;
+    } finally {
+      if (this.running === next) this.running = undefined;
+    }
+  }
+
+  private async checkNow(mode: 'kept' | 'fresh'): Promise<Check> {
     this.check = { status: 'loading' };
     this.view.message = vscode.l10n.t('Reading the MCP configs of this machine and checking the hosts their servers reach…');
     this.changed.fire(undefined);
@@ -316,10 +339,12 @@ export class EditorDoctor implements vscode.Disposable {
         const servers: ServerEntry[] = inventory.servers.map((server) => ({ ...server, definitionId: definitionIdFor(server.config.path, server.name, folders) }));
         const assessments = await assessServers(servers, this.deps, {
           cache: mode === 'kept' ? this.deps.cache : undefined,
+          failures: this.deps.failures,
           progress: (done, total, target) => (this.view.message = vscode.l10n.t('Checking {0} ({1} of {2})…', `${target.host}:${target.port}`, done, total)),
         });
         for (const assessment of assessments) this.deps.logger.info(`view: ${assessment.server.config.hostApp} ${assessment.server.config.path} ${assessment.server.name}: ${assessment.state} (${assessment.reason})`);
         this.check = { status: 'done', groups: groupForView(assessments, inventory.unreadable), assessments, configs: refs.length };
+        this.shown = this.check.groups;
       } catch (error) {
         this.deps.logger.warn(`view: ${describeError(error)}`);
         this.check = { status: 'failed', message: describeError(error) };
@@ -347,6 +372,11 @@ export class EditorDoctor implements vscode.Disposable {
     this.view.message = notes.length > 0 ? notes.join(' ') : undefined;
     this.view.description = serversText(assessments.length);
     this.view.badge = problems > 0 ? { value: problems, tooltip: vscode.l10n.t('{0} MCP servers with a TLS problem', problems) } : undefined;
+  }
+
+  /** A server's log showed a TLS failure: open config files say so (the view on its next check). */
+  failureSeen(): void {
+    this.rediagnose();
   }
 
   // ------------------------------------------------------------------ commands
@@ -616,7 +646,7 @@ export class EditorDoctor implements vscode.Disposable {
         continue;
       }
       const servers: ServerEntry[] = parsed.servers.map((entry) => ({ ...serverOf(ref, entry), definitionId: definitionIdFor(document.uri.fsPath, entry.name, folders) }));
-      const assessments = (await assessServers(servers, this.deps, { cache: this.deps.cache, keptOnly: true })).filter((entry) => entry.probeError !== NOT_KEPT);
+      const assessments = (await assessServers(servers, this.deps, { cache: this.deps.cache, keptOnly: true, failures: this.deps.failures })).filter((entry) => entry.probeError !== NOT_KEPT);
       findings.push(...entryFindings(parsed, assessments));
     }
     if (document.version !== version || document.isClosed) return;

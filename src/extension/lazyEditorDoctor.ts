@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import type { Finding } from '../core/types';
 import { CONFIG_NAME } from './configNames';
 import type { EditorDoctor, EditorDoctorDeps } from './editorDoctor';
 
@@ -9,8 +10,10 @@ const COMMANDS = ['checkMachine', 'refreshView', 'fixServer', 'showChainOf', 'op
  * The servers view, "Check This Machine" and the config files' diagnostics, with their code in
  * dist/editorDoctor.js: required when the view is first shown, a command runs, or an MCP config opens.
  */
-export function registerEditorDoctor(deps: EditorDoctorDeps): vscode.Disposable[] {
+export function registerEditorDoctor(deps: Omit<EditorDoctorDeps, 'failures'>, logs: { onDidFind: vscode.Event<Finding> }): vscode.Disposable[] {
   let doctor: EditorDoctor | undefined;
+  // Kept from activation on: a server whose log shows a TLS failure fails now (doctor reads the same logs).
+  const failures = new Map<string, Finding>();
   const changed = new vscode.EventEmitter<undefined>();
   const view = vscode.window.createTreeView<unknown>('mcpSslDoctor.servers', {
     treeDataProvider: { onDidChangeTreeData: changed.event, getChildren: (node) => load().getChildren(node), getTreeItem: (node) => load().getTreeItem(node) },
@@ -18,7 +21,7 @@ export function registerEditorDoctor(deps: EditorDoctorDeps): vscode.Disposable[
   });
   const load = (): EditorDoctor =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (doctor ??= (require(path.join(__dirname, 'editorDoctor.js')) as typeof import('./editorDoctor')).createEditorDoctor(deps, view, changed));
+    (doctor ??= (require(path.join(__dirname, 'editorDoctor.js')) as typeof import('./editorDoctor')).createEditorDoctor({ ...deps, failures }, view, changed));
   const opened = (document: vscode.TextDocument): void => {
     if (CONFIG_NAME.test(document.fileName)) load().opened(document);
   };
@@ -32,6 +35,11 @@ export function registerEditorDoctor(deps: EditorDoctorDeps): vscode.Disposable[
       if (CONFIG_NAME.test(document.fileName)) load().edited(document);
     }),
     vscode.workspace.onDidCloseTextDocument((document) => doctor?.closed(document)),
+    logs.onDidFind((finding) => {
+      if (!finding.server || (finding.kind !== 'untrusted-ca' && finding.kind !== 'strict-ca')) return;
+      failures.set(finding.server, finding);
+      doctor?.failureSeen();
+    }),
     { dispose: () => doctor?.dispose() },
   ];
 }

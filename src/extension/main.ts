@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
     presence.onDidChange((config) => status.setConfig(config)),
     preflight,
     ...registerCommands({ fixFlow, channel }),
-    ...registerEditorDoctor({ analysis, settings, logger, cache: preflight.cache, fixFlow, undoStore: undo }),
+    ...registerEditorDoctor({ analysis, settings, logger, cache: preflight.cache, fixFlow, undoStore: undo }, watcher),
     settings.onDidChange(() => {
       if (settings.autoDetect) {
         watcher.refresh();

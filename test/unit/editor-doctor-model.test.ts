@@ -12,6 +12,7 @@ import { serverOf } from '../../src/core/doctor/inventory';
 import type { ConfigRef, McpServer } from '../../src/core/doctor/types';
 import { parseConfig } from '../../src/core/fix/config';
 import { pemFingerprints } from '../../src/core/pem';
+import type { Finding } from '../../src/core/types';
 import { entryFindings, groupForView, removalReady, routeOf, summaryOf } from '../../src/extension/doctorModel';
 import { createCa } from '../fixtures/pki';
 
@@ -87,6 +88,25 @@ describe('config diagnostics: findings on the entries of a real config text', ()
     });
     assert.deepEqual(entryFindings(parsed, again).filter((finding) => finding.server === 'docs'), []);
     assert.equal(removalReady(again.find((entry) => entry.server.name === 'docs')), true);
+  });
+
+  it('a server whose log shows the failure fails now; once it trusts the root, the failure in its log no longer counts', async () => {
+    const { parsed, servers, dir, assessments } = await setUp();
+    const failure: Finding = {
+      file: '/logs/mcpServer.mcp.config.ws0.docs.log',
+      line: 3,
+      kind: 'untrusted-ca',
+      runtime: 'python',
+      host: 'docs.example',
+      port: 8443,
+      fixable: true,
+      message: '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1006)',
+      server: 'docs',
+    };
+    const failures = new Map([['docs', failure], ['trusting', failure]]);
+    const failing = await assess(servers, { hostEnv: {}, contextOf: () => ({ home: dir, env: {} }), analyze: async () => assessments[0]?.found as TargetVerdict, failures });
+    const findings = entryFindings(parsed, failing).filter((finding) => finding.kind !== 'insecure');
+    assert.deepEqual(findings.map((finding) => [finding.server, finding.kind]), [['docs', 'fails-now'], ['remote', 'remote-host-trust']]);
   });
 
   it('a root no store knows is its own finding (the user decides)', async () => {
