@@ -50,7 +50,8 @@ export async function assessServers(
       const key = analysis.cacheKeyOf(target);
       const kept = cache?.get(key);
       if (kept && 'verdict' in kept) {
-        logger.info(`preflight: ${target.host}:${target.port}: ${kept.verdict.verdict} (kept verdict${kept.verdict.root ? `, root "${kept.verdict.root.subject}"` : ''}; no probe)`);
+        // Diagnostics ask on every pause in typing: only the other callers' kept verdicts are logged.
+        if (!keptOnly) logger.info(`preflight: ${target.host}:${target.port}: ${kept.verdict.verdict} (kept verdict${kept.verdict.root ? `, root "${kept.verdict.root.subject}"` : ''}; no probe)`);
         return kept.verdict;
       }
       if (kept) throw new Error(`${kept.error} (failed a moment ago; not probed again yet)`);
@@ -69,7 +70,7 @@ export async function assessServers(
   });
   for (const assessment of assessments) {
     for (const bad of assessment.unreadableCa) logger.warn(`${assessment.server.name} sets ${bad.variable}=${bad.value}, which cannot be read (${bad.message})`);
-    if (assessment.reason === 'trusts-root') logger.info(`${assessment.server.name} already trusts ${assessment.root?.subject ?? '?'} through ${assessment.trustedVia ?? '?'}`);
+    if (assessment.reason === 'trusts-root' && !keptOnly) logger.info(`${assessment.server.name} already trusts ${assessment.root?.subject ?? '?'} through ${assessment.trustedVia ?? '?'}`);
   }
   return assessments;
 }

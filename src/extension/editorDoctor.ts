@@ -178,7 +178,7 @@ function homeRelative(file: string): string {
 export class EditorDoctor implements vscode.Disposable {
   private check: Check = { status: 'idle' };
   private readonly collection = vscode.languages.createDiagnosticCollection('mcpSslDoctor');
-  private readonly findings = new Map<string, { version: number; findings: EntryFinding<ServerEntry>[] }>();
+  private readonly findings = new Map<string, { version: number; findings: EntryFinding<ServerEntry>[]; said: string }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   private refs: { at: number; refs: Promise<ConfigRef[]> } | undefined;
@@ -650,7 +650,9 @@ export class EditorDoctor implements vscode.Disposable {
       findings.push(...entryFindings(parsed, assessments));
     }
     if (document.version !== version || document.isClosed) return;
-    this.findings.set(key, { version, findings });
+    const said = findings.map((finding) => `${finding.server} ${finding.kind}`).join(', ') || 'none';
+    const before = this.findings.get(key);
+    this.findings.set(key, { version, findings, said });
     this.collection.set(
       document.uri,
       findings.map((finding) => {
@@ -660,7 +662,7 @@ export class EditorDoctor implements vscode.Disposable {
         return diagnostic;
       }),
     );
-    this.deps.logger.info(`diagnostics: ${document.uri.fsPath}: ${findings.map((finding) => `${finding.server} ${finding.kind}`).join(', ') || 'none'}`);
+    if (before?.said !== said) this.deps.logger.info(`diagnostics: ${document.uri.fsPath}: ${said}`);
   }
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {

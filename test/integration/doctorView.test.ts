@@ -75,7 +75,7 @@ function lineOf(text: string, needle: string): number {
 }
 
 describe('the editor as the doctor (code-server)', () => {
-  test('diagnostics and quick fixes in mcp.json; the servers view agrees with doctor --json', async () => {
+  test('diagnostics and quick fixes in mcp.json; the servers view agrees with doctor --json', async (t) => {
     const proxy = network.interceptor;
     const folder = join(scratch, 'workspace');
     await mkdir(join(folder, '.vscode'), { recursive: true });
@@ -128,6 +128,7 @@ describe('the editor as the doctor (code-server)', () => {
       const opened = Date.now();
       await waitFor('error squiggles on the failing servers', async () => ((await editor.page.locator('.view-overlays .squiggly-error').count()) >= 2 ? true : undefined), 2_000, 50);
       const shownAfter = Date.now() - opened;
+      t.diagnostic(`diagnostics shown ${shownAfter} ms after the file opened`);
       const log = await editor.waitForExtensionLog(/diagnostics: .*mcp\.json: .*lax insecure/, 10_000);
       const line = [...log.matchAll(/diagnostics: .*\.vscode\/mcp\.json: (.*)/g)].pop()?.[1] ?? '';
       assert.deepEqual(line.split(', ').sort(), ['docs will-fail', 'lax insecure', 'lax will-fail', 'remote-docs remote-host-trust'], `one finding per failing server, none on "trusting" (${shownAfter} ms after opening)`);
@@ -233,6 +234,17 @@ describe('the editor as the doctor (code-server)', () => {
       await editor.page.keyboard.press('ArrowRight');
       await editor.page.waitForTimeout(500);
       await editor.screenshot('doctor-1-servers-view');
+
+      // Undo from the view: the config's newest fix (the removal) is taken back, and its warning with it.
+      const configRow = editor.page.locator(`.pane-body .monaco-list-row[aria-label^="Config ${config},"]`).first();
+      await configRow.hover();
+      await configRow.locator('.action-label[aria-label="Undo"]').click();
+      await waitForMessage(editor, /Removed the CA settings of lax from/, 30_000);
+      assert.ok((await readFile(config, 'utf8')).includes('"NODE_TLS_REJECT_UNAUTHORIZED": "0"'), 'the insecure setting is back');
+      await waitFor('the warning back on lax', async () => {
+        const lines = (await editor.extensionLog()).match(/diagnostics: .*\.vscode\/mcp\.json: lax insecure, remote-docs remote-host-trust\n/g) ?? [];
+        return lines.length >= 2 ? true : undefined;
+      }, 20_000);
     } catch (error) {
       await editor.screenshot('doctor-failure');
       process.stderr.write(`${(await editor.extensionLog()).split('\n').slice(-40).join('\n')}\n`);
