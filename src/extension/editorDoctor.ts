@@ -606,6 +606,8 @@ export class EditorDoctor implements vscode.Disposable {
 
   closed(document: vscode.TextDocument): void {
     const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
     this.findings.delete(key);
     this.collection.delete(document.uri);
   }
