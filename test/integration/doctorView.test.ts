@@ -62,12 +62,20 @@ async function goTo(editor: Editor, line: number, column: number): Promise<void>
   await input.press('Enter');
 }
 
-/** Opens the quick-fix menu at the cursor; returns its entries' labels. */
-async function quickFixes(editor: Editor): Promise<string[]> {
-  await editor.page.keyboard.press('Control+.');
+/**
+ * Opens the quick-fix menu at the cursor; returns its entries' labels. Asked again while the file
+ * was just rewritten (a fix) and its diagnostics are being read again: then there is none yet.
+ */
+async function quickFixes(editor: Editor, expected: string): Promise<string[]> {
   const rows = editor.page.locator('.action-widget .monaco-list-row');
-  await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
-  return (await rows.allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+  return waitFor(`a quick fix "${expected}"`, async () => {
+    await editor.page.keyboard.press('Control+.');
+    const shown = await rows.first().waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    const labels = shown ? (await rows.allInnerTexts()).map((text) => text.trim()).filter(Boolean) : [];
+    if (labels.some((label) => label.includes(expected))) return labels;
+    await editor.page.keyboard.press('Escape');
+    return undefined;
+  }, 30_000, 500);
 }
 
 function lineOf(text: string, needle: string): number {
@@ -142,7 +150,7 @@ describe('the editor as the doctor (code-server)', () => {
       assert.match(await editor.page.locator('.monaco-hover').first().innerText(), /docs will fail: TLS to localhost is re-signed by "Test Corporate Inspection Root", which this server's runtime does not trust/);
       await editor.screenshot('doctor-2a-diagnostic-hover');
       await editor.page.keyboard.press('Escape');
-      const docsFixes = await quickFixes(editor);
+      const docsFixes = await quickFixes(editor, `Trust "${ROOT}" for docs`);
       await editor.screenshot('doctor-2-diagnostic-lightbulb');
       assert.ok(docsFixes.some((label) => label.includes(`Trust "${ROOT}" for docs`)), `the fix is offered: ${JSON.stringify(docsFixes)}`);
       assert.ok(docsFixes.some((label) => /Show the chain of localhost:\d+/.test(label)));
@@ -150,13 +158,13 @@ describe('the editor as the doctor (code-server)', () => {
       // The insecure setting: a warning and its removal action.
       await editor.page.keyboard.press('Escape');
       await goTo(editor, lineOf(text, 'NODE_TLS_REJECT_UNAUTHORIZED'), 18);
-      const laxFixes = await quickFixes(editor);
+      const laxFixes = await quickFixes(editor, 'Remove NODE_TLS_REJECT_UNAUTHORIZED=0');
       assert.ok(laxFixes.some((label) => label.includes('Remove NODE_TLS_REJECT_UNAUTHORIZED=0 once the fix is verified')), `the removal is offered: ${JSON.stringify(laxFixes)}`);
       await editor.page.keyboard.press('Escape');
 
       // The fix from the lightbulb: the same confirmation (subject, SHA-256), verification, undo record.
       await goTo(editor, lineOf(text, '"docs"'), 6);
-      await quickFixes(editor);
+      await quickFixes(editor, `Trust "${ROOT}" for docs`);
       await editor.page.locator('.action-widget .monaco-list-row', { hasText: `Trust "${ROOT}" for docs` }).first().click();
       const dialog = editor.page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 60_000 });
@@ -170,7 +178,7 @@ describe('the editor as the doctor (code-server)', () => {
 
       // lax: trusted first, then its insecure setting goes (verified by a handshake trusting only the bundle).
       await goTo(editor, lineOf(written, '"lax"'), 6);
-      await quickFixes(editor);
+      await quickFixes(editor, `Trust "${ROOT}" for lax`);
       await editor.page.locator('.action-widget .monaco-list-row', { hasText: `Trust "${ROOT}" for lax` }).first().click();
       await dialog.waitFor({ state: 'visible', timeout: 60_000 });
       await dialog.getByRole('button', { name: 'Trust and Fix' }).click();
@@ -179,7 +187,7 @@ describe('the editor as the doctor (code-server)', () => {
       const trusted = await readFile(config, 'utf8');
       const insecureLine = trusted.split('\n')[lineOf(trusted, 'NODE_TLS_REJECT_UNAUTHORIZED') - 1] as string;
       await goTo(editor, lineOf(trusted, 'NODE_TLS_REJECT_UNAUTHORIZED'), insecureLine.indexOf('NODE_TLS') + 2);
-      await quickFixes(editor);
+      await quickFixes(editor, 'Remove NODE_TLS_REJECT_UNAUTHORIZED=0 once the fix is verified');
       await editor.page.locator('.action-widget .monaco-list-row', { hasText: 'Remove NODE_TLS_REJECT_UNAUTHORIZED=0 once the fix is verified' }).first().click();
       await dialog.waitFor({ state: 'visible', timeout: 60_000 });
       assert.match(await dialog.innerText(), /Remove NODE_TLS_REJECT_UNAUTHORIZED=0 from lax/);
