@@ -164,6 +164,9 @@ const SEVERITY: Record<EntryFinding['kind'], vscode.DiagnosticSeverity> = {
   'remote-host-trust': vscode.DiagnosticSeverity.Information,
 };
 
+/** A tree id per server: ~/.claude.json holds several servers objects, each may name a server alike. */
+const serverIdOf = (server: ServerEntry): string => `server:${JSON.stringify([server.config.path, server.config.serversPath ?? null, server.name])}`;
+
 const refOf = (server: ServerEntry): ServerRef => ({ name: server.name, configPath: server.config.path });
 
 function homeRelative(file: string): string {
@@ -229,7 +232,7 @@ export class EditorDoctor implements vscode.Disposable {
   }
 
   private details(assessment: Assessment<ServerEntry>): Node[] {
-    const id = `${assessment.server.config.path}#${assessment.server.name}`;
+    const id = serverIdOf(assessment.server);
     const rows: Node[] = [{ kind: 'detail', label: vscode.l10n.t('State'), value: `${stateLabel(assessment.state)} — ${reasonText(assessment)}`, icon: STATE_ICON[assessment.state][0], id: `${id}#state` }];
     if (assessment.target) rows.push({ kind: 'detail', label: vscode.l10n.t('Target'), value: where(assessment), icon: 'target', id: `${id}#target` });
     rows.push({ kind: 'detail', label: vscode.l10n.t('Route'), value: routeText(assessment), icon: 'arrow-swap', id: `${id}#route` });
@@ -267,12 +270,13 @@ export class EditorDoctor implements vscode.Disposable {
         const { assessment } = at;
         const server = assessment.server;
         const item = new vscode.TreeItem(server.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `server:${server.config.path}#${JSON.stringify(server.config.serversPath ?? null)}#${server.name}`;
+        item.id = serverIdOf(server);
         const [icon, colour] = STATE_ICON[assessment.state];
         item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(colour));
         item.description = [stateLabel(assessment.state), where(assessment), assessment.target ? routeText(assessment) : ''].filter(Boolean).join(' · ');
         const tooltip = new vscode.MarkdownString();
-        tooltip.appendMarkdown(`**${server.name}** — `).appendText(`${stateLabel(assessment.state)}: ${reasonText(assessment)}`);
+        // A config's words are text, never markdown (a server name could carry a link or an image).
+        tooltip.appendMarkdown('**').appendText(server.name).appendMarkdown('** — ').appendText(`${stateLabel(assessment.state)}: ${reasonText(assessment)}`);
         tooltip.appendMarkdown('\n\n').appendText(`${vscode.l10n.t('Target')}: ${where(assessment) || '—'} · ${vscode.l10n.t('Route')}: ${routeText(assessment)}`);
         if (assessment.root) tooltip.appendMarkdown('\n\n').appendText(`${vscode.l10n.t('Root')}: ${assessment.root.subject}\nSHA-256: ${assessment.root.sha256}`);
         item.tooltip = tooltip;
