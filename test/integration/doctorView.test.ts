@@ -261,4 +261,44 @@ describe('the editor as the doctor (code-server)', () => {
       await editor.close();
     }
   });
+
+  test('an untrusted workspace: diagnostics from kept verdicts, no host its config names is probed, the view says what it cannot read', async () => {
+    const proxy = network.interceptor;
+    const folder = join(scratch, 'untrusted');
+    await mkdir(join(folder, '.vscode'), { recursive: true });
+    const config = join(folder, '.vscode', 'mcp.json');
+    const named = 'only-in-this-workspace.test';
+    await writeFile(config, JSON.stringify({ servers: { docs: { command: '/usr/bin/python3', args: [PY_SERVER, `https://${named}:8443/`], env: { HTTPS_PROXY: 'http://127.0.0.1:9' } } } }, null, 2));
+    const editor = await startEditor({
+      workspace: folder,
+      name: 'doctor-untrusted',
+      restricted: true,
+      env: { HTTPS_PROXY: proxy.url },
+      // An untrusted workspace's config names no host: the user's probe host stands in (the origin here).
+      settings: { 'mcpSslDoctor.systemCaFile': proxy.caFile, 'mcpSslDoctor.probeHost': network.origin.hostPort },
+    });
+    try {
+      await editor.waitForExtensionLog(/chain localhost:\d+: intercepted/, 60_000);
+      await editor.page.keyboard.press('Control+P');
+      const quickOpen = editor.page.locator('.quick-input-widget .quick-input-box input');
+      await quickOpen.waitFor({ state: 'visible', timeout: 10_000 });
+      await quickOpen.fill('.vscode/mcp.json');
+      await editor.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
+      await quickOpen.press('Enter');
+      await editor.waitForExtensionLog(/diagnostics: .*\.vscode\/mcp\.json: docs will-fail\n/, 20_000);
+
+      await editor.runCommand('MCP SSL: Check This Machine');
+      await waitForMessage(editor, /Checked 1 MCP servers in 1 configs: 1 will fail/, 90_000);
+      await editor.page.locator('.pane-body', { hasText: 'Workspace not trusted: the hosts, proxies and CA files its configs name are not read.' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await editor.screenshot('doctor-4-untrusted');
+      const log = await editor.extensionLog();
+      assert.ok(!log.includes(named) && !log.includes('127.0.0.1:9'), 'neither the host nor the proxy the workspace names was used');
+    } catch (error) {
+      await editor.screenshot('doctor-failure-untrusted');
+      process.stderr.write(`${(await editor.extensionLog()).split('\n').slice(-40).join('\n')}\n`);
+      throw error;
+    } finally {
+      await editor.close();
+    }
+  });
 });
