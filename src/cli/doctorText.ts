@@ -45,6 +45,8 @@ export function messageOf(server: ServerReport): string {
       return 'neither a command nor a url: the host cannot start it';
     case 'probe-failed':
       return server.probeError ?? 'the probe failed';
+    case 'config-not-read':
+      return 'its config is not trusted: the host it names was not probed';
     case 'no-url':
       return 'no https url to probe';
     case 'public-root':

@@ -106,6 +106,8 @@ function reasonText(assessment: Assessment<ServerEntry>): string {
       return vscode.l10n.t('its Python rejects "{0}" under strict X.509 rules (3.13+): trusting it will not help', root);
     case 'remote':
       return vscode.l10n.t('the host connects itself: TLS to {0} is re-signed by "{1}", so trusting it is {2}\'s setting, not this entry\'s', host, root, HOST_NAMES[assessment.server.config.hostApp]);
+    case 'config-not-read':
+      return vscode.l10n.t('this workspace is not trusted: the host its config names was not probed');
     case 'no-url':
       return vscode.l10n.t('no https url to check');
     case 'out-of-reach':

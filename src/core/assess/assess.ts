@@ -32,6 +32,7 @@ export type StateReason =
   | 'strict-python' // Python 3.13+ rejects this CA whatever is trusted
   | 'remote' // the host connects itself: trust is the host's
   | 'no-url' // a remote server without an https url: nothing to probe
+  | 'config-not-read' // an untrusted workspace's config: the hosts it names are not probed
   | 'probe-failed'
   | 'not-fixable-verdict' // expired, hostname-mismatch, incomplete
   | 'out-of-reach' // the entry's env never reaches its process (docker exec, the Docker MCP gateway, a container in a shell string)
@@ -231,7 +232,7 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       continue;
     }
     if (server.transport === 'remote') {
-      if (!target) say('ok', 'no-url', null);
+      if (!target) say(fromConfig(server) ? 'ok' : 'unknown', fromConfig(server) ? 'no-url' : 'config-not-read', null);
       else if (!found || found.verdict === 'trusted') say('ok', 'public-root', null);
       else if (found.root && found.action !== 'refuse') {
         const allowed = found.action === 'fix' || options.trustUnknown === true;
