@@ -7,10 +7,7 @@ import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Assessment, StateReason } from '../core/assess/assess';
-import { serverOf } from '../core/config/inventory';
 import type { ConfigRef } from '../core/model/server';
-import { parseConfig } from '../core/config/config';
-import { locationOfFile } from '../core/hosts/locations';
 import { describeError, type Finding, type Logger } from '../core/types';
 import type { ChainAnalysis } from './analysis';
 import { assessServers, NOT_KEPT } from './assessServers';
@@ -479,7 +476,7 @@ export class EditorDoctor implements vscode.Disposable {
     if (node?.kind !== 'server') return;
     // Put the cursor on the server's entry.
     try {
-      const parsed = parseConfig(file, editor.document.getText(), node.assessment.server.config.serversPath);
+      const parsed = useCases().parseConfig(file, editor.document.getText(), node.assessment.server.config.serversPath);
       const entry = parsed.servers.find((candidate) => candidate.name === node.assessment.server.name);
       const key = entry?.node?.parent?.children?.[0] ?? entry?.node;
       if (key) {
@@ -579,7 +576,7 @@ export class EditorDoctor implements vscode.Disposable {
     const resolved = path.resolve(file);
     const found = (await this.refs.refs).filter((ref) => path.resolve(ref.path) === resolved);
     if (found.length > 0) return found;
-    const location = locationOfFile(resolved);
+    const location = useCases().locationOfFile(resolved);
     if (!location) return [];
     const inWorkspace = (vscode.workspace.workspaceFolders ?? []).some((folder) => resolved.startsWith(folder.uri.fsPath + path.sep));
     return [{ hostApp: location.host, path: resolved, scope: inWorkspace ? 'workspace' : 'user', resolvesVariables: location.resolvesVariables }];
@@ -590,8 +587,8 @@ export class EditorDoctor implements vscode.Disposable {
     const servers: ServerEntry[] = [];
     for (const ref of await this.refsOf(file)) {
       const content = await readFile(file, 'utf8');
-      const parsed = parseConfig(file, content, ref.serversPath);
-      servers.push(...parsed.servers.map((entry) => ({ ...serverOf(ref, entry), definitionId: definitionIdFor(file, entry.name, folders) })));
+      const parsed = useCases().parseConfig(file, content, ref.serversPath);
+      servers.push(...parsed.servers.map((entry) => ({ ...useCases().serverOf(ref, entry), definitionId: definitionIdFor(file, entry.name, folders) })));
     }
     return servers;
   }
@@ -643,12 +640,12 @@ export class EditorDoctor implements vscode.Disposable {
     for (const ref of refs) {
       let parsed;
       try {
-        parsed = parseConfig(document.uri.fsPath, text, ref.serversPath);
+        parsed = useCases().parseConfig(document.uri.fsPath, text, ref.serversPath);
       } catch {
         // Mid-edit JSON, or no servers object (yet): JSON's own diagnostics speak.
         continue;
       }
-      const servers: ServerEntry[] = parsed.servers.map((entry) => ({ ...serverOf(ref, entry), definitionId: definitionIdFor(document.uri.fsPath, entry.name, folders) }));
+      const servers: ServerEntry[] = parsed.servers.map((entry) => ({ ...useCases().serverOf(ref, entry), definitionId: definitionIdFor(document.uri.fsPath, entry.name, folders) }));
       const assessments = (await assessServers(servers, this.deps, { cache: this.deps.cache, keptOnly: true, failures: this.deps.failures })).filter((entry) => entry.probeError !== NOT_KEPT);
       findings.push(...entryFindings(parsed, assessments));
     }
