@@ -170,6 +170,9 @@ const serverIdOf = (server: ServerEntry): string => `server:${JSON.stringify([se
 
 const refOf = (server: ServerEntry): ServerRef => ({ name: server.name, configPath: server.config.path });
 
+/** The hosts whose remote servers this editor's own trust settings serve (RemoteTrust's host-level fix). */
+const EDITOR_HOSTS: ReadonlySet<string> = new Set(['vscode', 'vscode-insiders', 'vscodium', 'cursor', 'windsurf', 'kiro']);
+
 function homeRelative(file: string): string {
   const home = os.homedir();
   const inWorkspace = vscode.workspace.asRelativePath(file, true);
@@ -203,6 +206,8 @@ export class EditorDoctor implements vscode.Disposable {
         if (this.reportTimer) clearTimeout(this.reportTimer);
         this.reportTimer = setTimeout(() => this.rediagnose(), 300);
       }),
+      // A fix or an undo anywhere (a toast, the palette, the view): the view and the diagnostics read again.
+      deps.fixFlow.onDidWrite(() => void this.afterWrite()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.rediagnose()),
       // A saved config file may hold other servers: the view reads it again (kept verdicts; a new host is probed).
       vscode.workspace.onDidSaveTextDocument((document) => {
@@ -283,7 +288,7 @@ export class EditorDoctor implements vscode.Disposable {
         item.tooltip = tooltip;
         item.accessibilityInformation = { label: vscode.l10n.t('MCP server {0}: {1}. {2}. Route: {3}.', server.name, stateLabel(assessment.state), reasonText(assessment), routeText(assessment)) };
         const flags = ['server', `state-${assessment.state}`];
-        if (assessment.fix === 'env' || (assessment.reason === 'unknown-root' && server.transport === 'stdio')) flags.push('fixable');
+        if (assessment.fix === 'env' || assessment.fix === 'host-level' || (assessment.reason === 'unknown-root' && server.transport === 'stdio')) flags.push('fixable');
         if (assessment.target) flags.push('chain');
         if (this.hasUndo(server.config.path)) flags.push('undo');
         item.contextValue = flags.join(' ');
@@ -398,8 +403,11 @@ export class EditorDoctor implements vscode.Disposable {
         case 'refreshView':
           await this.runCheck('fresh');
           return;
-        case 'fixServer':
+        case 'fixServer': {
+          const node = args[0] as Node | undefined;
+          if (node && typeof node === 'object' && 'kind' in node && node.kind === 'server' && node.assessment.server.transport === 'remote') return await this.fixRemote(node.assessment);
           return await this.fix(this.serverRefs(args[0]));
+        }
         case 'showChainOf':
           return await this.showChain(args);
         case 'openConfig':
@@ -452,8 +460,28 @@ export class EditorDoctor implements vscode.Disposable {
 
   private async fix(servers: ServerRef[]): Promise<void> {
     if (servers.length === 0) return;
+    // FixFlow's onDidWrite refreshes the view and the diagnostics.
     await this.deps.fixFlow.run({ servers });
-    await this.afterWrite();
+  }
+
+  /**
+   * A remote server: its host connects, so the trust is the host's. This editor's own: the host-level
+   * fix (confirmation with subject and SHA-256, then the settings). Another host's: its CLI command.
+   */
+  private async fixRemote(assessment: Assessment<ServerEntry>): Promise<void> {
+    const { server, target } = assessment;
+    if (!target) return;
+    if (EDITOR_HOSTS.has(server.config.hostApp)) {
+      await vscode.commands.executeCommand('mcpSslDoctor.fixRemoteServer', target.host, target.port, server.name);
+      return;
+    }
+    const command = `mcp-ssl-doctor fix --host-level ${server.config.hostApp} --host ${target.host}:${target.port}`;
+    const copy = vscode.l10n.t('Copy command');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('{0} connects to {1} itself: the trust belongs to {2}, not to this editor. Run in a terminal: {3}', server.name, `${target.host}:${target.port}`, HOST_NAMES[server.config.hostApp], command),
+      copy,
+    );
+    if (choice === copy) await vscode.env.clipboard.writeText(command);
   }
 
   private async afterWrite(): Promise<void> {

@@ -37,9 +37,12 @@ export interface FixTarget {
 }
 
 /** The fix, as the user meets it: analyse, confirm, write, verify, restart, undo. */
-export class FixFlow {
+export class FixFlow implements vscode.Disposable {
   private view: ChainView | undefined;
   private logs: ServerLogEvents | undefined;
+  private readonly wrote = new vscode.EventEmitter<string[]>();
+  /** Fires with the configs a fix or an undo wrote. */
+  readonly onDidWrite = this.wrote.event;
 
   constructor(
     private readonly analysis: ChainAnalysis,
@@ -62,6 +65,10 @@ export class FixFlow {
       hostSettingsEnv: await useCases().hostSettingsEnvs()(server, os.homedir()),
       context: { home: os.homedir(), workspaceFolder: folders[0], env: process.env },
     };
+  }
+
+  dispose(): void {
+    this.wrote.dispose();
   }
 
   attachLogs(logs: ServerLogEvents): void {
@@ -238,6 +245,8 @@ export class FixFlow {
         return perRoot;
       },
     );
+    const written = fixed.flatMap((group) => group.outcomes.filter((outcome) => outcome.changed.length > 0).map((outcome) => outcome.config));
+    if (written.length > 0) this.wrote.fire(written);
     const reread = configReread();
     // One report per CA, side by side (each waits for its own buttons).
     await Promise.all(fixed.map((group) => this.reportResults(group.outcomes, group.servers, markdownSafe(commonName(group.root.subject)), reread)));
@@ -424,6 +433,7 @@ export class FixFlow {
         const servers = [...new Set(result.removed.map((entry) => entry.server))];
         this.logger.info(`undo ${configPath}: removed ${result.removed.map((entry) => `${entry.server} ${entry.what}`).join(', ')}${result.identical ? ' (file restored byte for byte)' : ''}`);
         for (const kept of result.kept) this.logger.warn(`undo kept ${kept.server} ${kept.what}: ${kept.reason}`);
+        this.wrote.fire([configPath]);
         void vscode.window.showInformationMessage(vscode.l10n.t('Removed the CA settings of {0} from {1}. Restart the server for it to take effect.', servers.join(', '), vscode.workspace.asRelativePath(configPath)));
       } catch (error) {
         const message = describeError(error);

@@ -55,6 +55,12 @@ export function activate(context: vscode.ExtensionContext): void {
       if (signal.reason === 'fetch-failed') void remote().onSignal(signal);
     }),
     vscode.commands.registerCommand('mcpSslDoctor.undoRemoteTrust', () => remote().undo()),
+    // The servers view's Fix on a remote server of this editor: analyse its url, then the host-level fix.
+    vscode.commands.registerCommand('mcpSslDoctor.fixRemoteServer', async (host: string, port: number, server?: string) => {
+      const report = await fixFlow.analyze(host, port);
+      if (report) await remote().fix(report, server);
+    }),
+    fixFlow,
     // A failure in a log outdates what preflight kept about its host: probe it again.
     watcher.onDidFind((finding) => {
       if (finding.host) preflight.refresh(finding.host, finding.port ?? undefined);
