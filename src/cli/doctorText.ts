@@ -57,6 +57,9 @@ export function messageOf(server: ServerReport): string {
       return 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12';
     case 'trusts-root':
       return `trusts ${root ?? 'the root'} through ${server.trustedVia ?? '?'}`;
+    case 'bundle-stale':
+      if (server.failure) return server.failure;
+      return server.bundle?.stale === 'public-roots' ? "its bundle's public roots are older than this runtime's" : `its bundle lacks ${root ?? 'the root'}, which its target presents now`;
     case 'remote':
     case 'unknown-root':
       if (server.transport === 'remote') return `the host connects itself to a target re-signed by ${root ?? 'a root'}`;
@@ -104,7 +107,20 @@ function unreachableText(server: ServerReport): string {
   return base;
 }
 
-export function stateText(server: ServerReport): string {
+/** A bundle this tool wrote that needs renewing: which one, and why. */
+function staleText(server: ServerReport, short: (file: string) => string): string {
+  const bundle = server.bundle;
+  if (!bundle) return '';
+  return bundle.stale === 'public-roots'
+    ? `its bundle ${short(bundle.path)} (written by mcp-ssl-doctor, ${bundle.via}) has public roots older than this runtime's`
+    : `its bundle ${short(bundle.path)} (written by mcp-ssl-doctor, ${bundle.via}) lacks the root its target presents now: ${server.root?.subject ?? 'a renewed root'} (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`;
+}
+
+export function stateText(server: ServerReport, short: (file: string) => string = (file) => file): string {
+  if (server.reason === 'bundle-stale' && server.bundle) {
+    const why = staleText(server, short);
+    return server.state === 'ok' ? `ok, but ${why}` : server.state === 'failing' ? `failing now: ${why}` : `will fail: ${why}`;
+  }
   switch (server.state) {
     case 'will-fail':
       if (server.reason === 'out-of-reach') return `will fail: it meets ${server.root?.subject ?? 'a root'} where no entry edit reaches (see the next step)`;
@@ -127,6 +143,7 @@ export function stateText(server: ServerReport): string {
 }
 
 function fixText(server: ServerReport): string {
+  if (server.fix.kind === 'env' && server.bundle) return '\n    fix (env): renew that bundle (the tool\'s own: no --replace needed)';
   if (server.fix.kind === 'none') return server.fix.detail ? `\n    fix: none (${server.fix.detail})` : '';
   if (server.fix.kind === 'host-level' && server.fix.inPlace) return `\n    fix (host-level): already in place (nothing to do): ${server.fix.detail}`;
   return `\n    fix (${server.fix.kind}): ${server.fix.detail}`;
@@ -148,7 +165,7 @@ export function reportText(result: DoctorResult, home: string, mode: DoctorMode)
   if (result.configs.length === 0) lines.push('No MCP config found.');
   for (const server of result.servers) {
     const where = `${short(server.config)}${server.project ? ` [${server.project}]` : ''}`;
-    lines.push(`${server.hostApp}  ${where}  ${server.server}  ${server.transport === 'remote' ? 'remote' : server.runtime}  ${targetText(server)}  ${stateText(server)}${fixText(server)}`);
+    lines.push(`${server.hostApp}  ${where}  ${server.server}  ${server.transport === 'remote' ? 'remote' : server.runtime}  ${targetText(server)}  ${stateText(server, short)}${fixText(server)}`);
   }
   for (const bad of result.unreadable) lines.push(unreadableText(bad, short, mode));
   for (const warning of result.warnings) lines.push(`warning: ${warning.config ? `${short(warning.config)}: ` : ''}${warning.message}`);
@@ -193,6 +210,8 @@ export function outcomeText(result: DoctorResult, home: string, mode: DoctorMode
     if (change.kind === 'host-level') {
       const what = [...Object.keys(change.env).map((name) => `env.${name}`), ...Object.keys(change.settings ?? {})].join(', ');
       lines.push(`changed ${short(change.config)} (host-level, for remote ${change.server}): ${what}${Object.keys(change.env).length > 0 ? ` → ${change.bundle}` : ''}`);
+    } else if (change.renewed !== undefined) {
+      lines.push(`renewed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}${change.renewed.endsWith(change.bundle.split(/[\\/]/).pop() ?? '\0') ? ' (the same file, new content)' : ` (was ${change.renewed})`}`);
     } else lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
     if (change.verified) lines.push(`    ${change.verified.message}`);
   }

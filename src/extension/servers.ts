@@ -75,6 +75,12 @@ export function pickerNotes(assessments: readonly Assessment<ServerEntry>[]): Ma
       case 'trusts-root':
         note = vscode.l10n.t('already trusts "{0}"', root);
         break;
+      case 'bundle-stale':
+        note =
+          assessment.staleBundle?.stale === 'public-roots'
+            ? vscode.l10n.t('its bundle from mcp-ssl-doctor has older public roots: Fix renews it')
+            : vscode.l10n.t('will fail: its bundle from mcp-ssl-doctor lacks the renewed "{0}": Fix renews it', root);
+        break;
       case 'root-not-trusted':
       case 'log-failure':
         note = vscode.l10n.t('will fail: does not trust "{0}"', root);

@@ -90,7 +90,11 @@ describe('fix: plan and apply on files', () => {
     assert.equal(readFileSync(file, 'utf8'), content);
     const rotated = await planFix(options(file, { bundleDir, caPems: [strictBad] }));
     assert.notEqual(rotated.bundlePath, first.bundle);
-    assert.match(rotated.skipped[0]?.reason ?? '', /already sets NODE_EXTRA_CA_CERTS=.*--replace/);
+    // The variable names a bundle this tool wrote (its journal says so): renewed without --replace.
+    assert.deepEqual(rotated.skipped, []);
+    assert.equal(rotated.changed[0]?.renewed, first.bundleInConfig);
+    const userOwn = await planFix(options(file, { bundleDir, caPems: [strictBad], ownBundles: new Set() }));
+    assert.match(userOwn.skipped[0]?.reason ?? '', /already sets NODE_EXTRA_CA_CERTS=.*--replace/, 'a file the journal does not name is the user\'s');
   });
 
   it('mcpServers files get absolute paths; Claude Desktop cmd /c and .cmd shims; Windsurf serverUrl skipped; deno', async () => {

@@ -8,6 +8,8 @@ import { describeError } from '../types';
 import { detectRuntime, launcherOf, type OutOfReach } from '../runtime/detect';
 import { pythonVersionOf } from '../runtime/pythonVersion';
 import { strictCaProblems, strictPathProblems } from '../fix/strict';
+import { ownBundlesOf } from '../fix/renewal';
+import { staleOwnBundle, type StaleBundle } from './ownBundle';
 import { decideFix, interceptionRoot, type FixDecision } from './policy';
 import { mapLimit } from './pool';
 import { claudeCodeSettingsEnv, effectiveEnvOf, proxyEnvOf } from './serverEnv';
@@ -26,6 +28,7 @@ export type ServerState = 'ok' | 'will-fail' | 'failing' | 'remote-host-trust' |
 export type StateReason =
   | 'public-root' // nothing intercepts its target
   | 'trusts-root' // its environment already trusts the intercepting root
+  | 'bundle-stale' // its trust goes through a bundle this tool wrote that lacks the root its target presents now, or whose public roots are older than this runtime's (`staleBundle` says which)
   | 'root-not-trusted' // it will meet a root its runtime does not trust
   | 'unknown-root' // the root is in no store: fixed only when the user says so
   | 'log-failure' // its log shows the failure now
@@ -76,6 +79,8 @@ export interface Assessment<S extends McpServer = McpServer> {
   trustedVia?: string;
   /** CA files its environment names that could not be read. */
   unreadableCa: TrustCheck['unreadable'];
+  /** Reason `bundle-stale`: the bundle of ours it names, and why it needs renewing. */
+  staleBundle?: StaleBundle;
   /** Its log's latest TLS failure. */
   failure?: Finding;
   /** Why no entry edit can fix it, and where it runs (core/runtime/detect.ts): the concrete next step is the front end's to say. */
@@ -102,6 +107,10 @@ export interface AssessOptions<S extends McpServer> {
   /** The latest TLS failure each server's own log shows, by server name. */
   failures?: ReadonlyMap<string, Finding>;
   concurrency?: number;
+  /** The public roots bundles are combined with (default: this Node's); a bundle of ours with older ones is stale. */
+  publicPem?: string;
+  /** The bundle files this tool wrote for a home (default: those its journal names). */
+  ownBundles?: (home: string) => Promise<ReadonlySet<string>>;
   onProgress?: (done: number, total: number, target: ServerTarget) => void;
   signal?: AbortSignal;
 }
@@ -204,6 +213,18 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     options.onProgress?.(done, distinct.length, target);
   });
 
+  const ownByHome = new Map<string, Promise<ReadonlySet<string>>>();
+  const ownOf = (home: string): Promise<ReadonlySet<string>> => {
+    let own = ownByHome.get(home);
+    if (!own) {
+      own = (options.ownBundles ?? ((h: string) => ownBundlesOf(h, options.platform)))(home).catch(() => new Set<string>());
+      ownByHome.set(home, own);
+    }
+    return own;
+  };
+  const staleOf = async (server: S, env: Record<string, string>, context: VariableContext, rootSha256: string): Promise<StaleBundle | null> =>
+    fromConfig(server) ? staleOwnBundle(server, env, context, rootSha256, await ownOf(context.home), { publicPem: options.publicPem, platform: options.platform }) : null;
+
   const assessments: Assessment<S>[] = [];
   for (const { server, context, env, route } of prepared) {
     const target = route?.target ?? null;
@@ -254,7 +275,10 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     // A config that may not be read names no CA file to read: its servers count as not trusting.
     const trust = fromConfig(server) ? await serverTrustsRoot(server, root.sha256, env, context) : { trusted: false, unreadable: [] };
     if (trust.trusted) {
-      say('ok', 'trusts-root', root, 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
+      // It works, but through a bundle of ours whose public roots are older than this runtime's: --fix renews it.
+      const stale = await staleOf(server, env, context, root.sha256);
+      if (stale) say('ok', 'bundle-stale', root, 'env', { trustedVia: trust.via, unreadableCa: trust.unreadable, staleBundle: stale });
+      else say('ok', 'trusts-root', root, 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
       continue;
     }
     const outOfReach = detectRuntime(server.command, server.args).outOfReach;
@@ -263,7 +287,11 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       continue;
     }
     const unknownRoot = !given && found?.action === 'confirm' && options.trustUnknown !== true;
-    say(failure ? 'failing' : 'will-fail', unknownRoot ? 'unknown-root' : failure ? 'log-failure' : 'root-not-trusted', root, unknownRoot ? 'none' : 'env', { unreadableCa: trust.unreadable });
+    const stale = unknownRoot ? null : await staleOf(server, env, context, root.sha256);
+    say(failure ? 'failing' : 'will-fail', unknownRoot ? 'unknown-root' : stale ? 'bundle-stale' : failure ? 'log-failure' : 'root-not-trusted', root, unknownRoot ? 'none' : 'env', {
+      unreadableCa: trust.unreadable,
+      ...(stale ? { staleBundle: stale } : {}),
+    });
   }
   return assessments;
 }

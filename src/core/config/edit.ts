@@ -40,6 +40,8 @@ export interface ServerChange {
   replace: Record<string, string>;
   /** docker: args inserted before the image. */
   insertArgs?: { index: number; values: string[] };
+  /** docker: an argument whose value is replaced (a renewed bundle's `--mount`), found by its value. */
+  replaceArgs?: { from: string; to: string }[];
   /** Insecure settings to take out. */
   removeEnv: string[];
   removeArgs: number[];
@@ -175,6 +177,14 @@ function editJsoncServers(parsed: JsoncParsedConfig, changes: ServerChange[]): E
       }
       edits.push(...insertBefore(text, args, index, change.insertArgs.values.map(json)));
       steps.push({ op: 'insert-items', path: [...base, ...layout.args], index, values: change.insertArgs.values });
+    }
+    for (const swap of change.replaceArgs ?? []) {
+      const items = nodeAt(root, [...base, ...layout.args]).value?.children ?? [];
+      const index = items.findIndex((item) => sameValue(item, swap.from, text));
+      const item = items[index];
+      if (!item) continue;
+      edits.push(replaceValue(item, json(swap.to)));
+      steps.push({ op: 'replace-value', path: [...base, ...layout.args, index], value: swap.to, priorRaw: text.slice(item.offset, item.offset + item.length) });
     }
     const envPath: JsonPath = [...base, ...layout.env];
     const envKey = layout.env[layout.env.length - 1] ?? 'env';

@@ -101,7 +101,16 @@ export function checkCaCertificates(cas: BundleCert[], now = new Date()): void {
   }
 }
 
-function publicRoots(publicPem: string | undefined): BundleCert[] {
+/** Where the public roots of a bundle come from: this Node's own (`node vX.Y.Z`) or a given file (`given <digest>`). */
+export function publicRootsSource(publicPem?: string): string {
+  if (publicPem === undefined) return `node v${process.versions.node}`;
+  return `given ${createHash('sha256').update(publicPem).digest('hex').slice(0, 12)}`;
+}
+
+/** The line between a bundle's corporate CAs and its public roots; the tool reads its own bundles back by it. */
+export const PUBLIC_ROOTS_MARKER = '# public roots: ';
+
+export function publicRoots(publicPem: string | undefined): BundleCert[] {
   if (publicPem !== undefined) return readCertificates(publicPem, 'public roots');
   return rootCertificates.flatMap(pemToDers).map((der) => ({ subject: '', sha256: sha256Hex(der), pem: derToPem(der) }));
 }
@@ -146,7 +155,10 @@ export function buildBundle(cas: BundleCert[], mode: BundleMode, publicPem?: str
   };
   // The corporate CA first: a reader sees at the top what this file is for.
   cas.forEach(add);
-  if (mode === 'combined') publicRoots(publicPem).forEach(add);
+  if (mode === 'combined') {
+    parts.push(`${PUBLIC_ROOTS_MARKER}${publicRootsSource(publicPem)}`, '');
+    publicRoots(publicPem).forEach(add);
+  }
   return { mode, fileName: bundleFileName(cas, mode), pem: parts.join('\n'), cas, count };
 }
 

@@ -12,8 +12,10 @@ import { findInsecure, InsecureSetting } from '../config/insecure';
 import { configPathOf, defaultBundleDir, undoDir } from './paths';
 import { pinExample, pythonVersionOf } from '../runtime/pythonVersion';
 import { BUN_INSTALL_CA, CA_VARIABLES, RUNTIME_VARIABLES } from '../runtime/variables';
-import { CONTAINER_BUNDLE_PATH, dockerBundleMount, dockerMountValue } from '../runtime/docker';
+import { CONTAINER_BUNDLE_PATH, dockerBundleMount, dockerMountSource, dockerMountValue } from '../runtime/docker';
 import { bunFetchesPackage, detectRuntime, launcherOf, OutOfReach, OutOfReachCode, ServerRuntime } from '../runtime/detect';
+import { readRegularFile } from '../files/atomic';
+import { bundleFileOf, OwnBundle, ownBundlesOf, readOwnBundle, renewedCas } from './renewal';
 import { strictCaProblems, StrictProblem } from './strict';
 import { transportOf } from '../model/transport';
 import { strictFixedWarning, strictMaybePythonWarning, strictSkipReason } from './strict-advice';
@@ -44,6 +46,11 @@ export interface FixOptions {
   publicPem?: string;
   /** Point an existing, different CA variable at the new bundle. */
   replace?: boolean;
+  /**
+   * The bundle files this tool wrote (its journal names them; default: read from the journal of
+   * `home`). A CA variable or docker mount naming one is the tool's to renew, without `replace`.
+   */
+  ownBundles?: ReadonlySet<string>;
   /** Take out insecure settings (only with a verified fix). */
   removeInsecure?: boolean;
   /** Whether the host expands `${userHome}`; default from the format (VS Code's yes). */
@@ -72,6 +79,8 @@ export interface ChangedServer {
   args?: string[];
   /** The server's own runtime, run with the new environment (null: no runtime could be run). */
   verified?: { by: string; ok: boolean; message: string; route?: string | null } | null;
+  /** A renewal of a bundle this tool wrote: the bundle it named before (as the config spelled it; the same path when renewed in place). */
+  renewed?: string;
 }
 
 /** Why a server is skipped, for front ends to word (`reason` keeps the English of the CLI contract). */
@@ -147,12 +156,35 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
   const cas = options.caPems.flatMap((pem, i) => readCertificates(pem, `CA #${i + 1}`));
   if (cas.length === 0) throw new DoctorError('usage', 'no CA certificate given');
   checkCaCertificates(cas);
-  const bundle = buildBundle(cas, mode, options.publicPem);
-  const bundlePath = (platform === 'win32' ? path.win32 : path.posix).join(bundleDir, bundle.fileName);
 
   const tracked = isTrackedByGit(options.configPath);
   const { bytes: original, text: rawText } = await atomicSafeRead(options.configPath);
   const parsed = parseConfig(options.configPath, rawText, options.serversPath);
+  const wanted = options.servers && options.servers.length > 0 ? options.servers : undefined;
+
+  // The tool's own bundles these servers name are renewed: their CAs carried over (a superseded one out).
+  const own = options.ownBundles ?? (await ownBundlesOf(home, platform));
+  const ownFileOf = (value: string): string | undefined => {
+    const file = bundleFileOf(value, home, platform);
+    return file !== undefined && own.has(file) ? file : undefined;
+  };
+  const previous = new Map<string, OwnBundle & { text: string }>();
+  for (const server of parsed.servers) {
+    if ((wanted && !wanted.includes(server.name)) || transportOf(server) !== 'stdio') continue;
+    const values = [...CA_VARIABLES.map((variable) => server.env[variable]), dockerMountSource(server.args)];
+    for (const value of values) {
+      const file = typeof value === 'string' ? ownFileOf(value) : undefined;
+      if (!file || previous.has(file)) continue;
+      const text = await readRegularFile(file, { noFollow: true }).then((bytes) => bytes.toString('utf8'), () => undefined);
+      if (text !== undefined) previous.set(file, { ...readOwnBundle(text, file), text });
+    }
+  }
+  const renewal = renewedCas(cas, [...previous.values()].flatMap((entry) => entry.cas));
+  const bundle = buildBundle(renewal.cas, mode, options.publicPem);
+  const bundlePath = (platform === 'win32' ? path.win32 : path.posix).join(bundleDir, bundle.fileName);
+  const onDisk = previous.get((platform === 'win32' ? path.win32 : path.posix).normalize(bundlePath))?.text;
+  /** The bundle this fix writes replaces an older content of ours at the same path (new public roots). */
+  const renewsInPlace = onDisk !== undefined && onDisk !== bundle.pem;
   const resolvesVariables = options.resolvesVariables ?? configResolvesVariables(parsed.file, parsed.format);
   const bundleConfigPath = configPathOf(bundlePath, home, resolvesVariables, platform);
   const warnings: FixWarning[] = [];
@@ -173,7 +205,6 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
     warnings.push({ code: 'ca-only', message: 'CA-only bundle: SSL_CERT_FILE / REQUESTS_CA_BUNDLE then trust nothing else, so hosts the proxy does not intercept will fail' });
   }
 
-  const wanted = options.servers && options.servers.length > 0 ? options.servers : undefined;
   for (const problem of parsed.problems) {
     // Entries the file holds but no host can start: left alone, said (with the file's other servers fixed).
     if (problem.code === 'ignored-servers-key') warnings.push({ code: problem.code, message: configProblemText(problem) });
@@ -255,26 +286,40 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
       }
       const mount = dockerMountValue(bundleConfigPath);
       const existing = dockerBundleMount(server.args);
+      const source = dockerMountSource(server.args);
+      const ownMount = source !== undefined && ownFileOf(source) !== undefined;
+      const containerEnv = Object.fromEntries(variables.map((v) => [v, CONTAINER_BUNDLE_PATH]));
       if (existing === mount) {
-        skipped.push({ server: server.name, reason: 'already mounts this bundle: nothing to change' });
+        if (ownMount && renewsInPlace) changed.push({ server: server.name, runtime: guess.runtime, env: containerEnv, renewed: source });
+        else skipped.push({ server: server.name, reason: 'already mounts this bundle: nothing to change' });
         continue;
       }
-      if (existing && !options.replace) {
+      if (existing && ownMount) {
+        change.replaceArgs = [{ from: existing, to: mount }];
+        changed.push({ server: server.name, runtime: guess.runtime, env: containerEnv, args: ['--mount', mount], renewed: source });
+      } else if (existing && !options.replace) {
         skipped.push({ server: server.name, reason: `already mounts another bundle (${existing}); pass --replace to point it at the new one` });
         continue;
+      } else {
+        const values = ['--mount', mount, ...variables.flatMap((variable) => ['-e', `${variable}=${CONTAINER_BUNDLE_PATH}`])];
+        change.insertArgs = { index: guess.dockerImageIndex, values };
+        changed.push({ server: server.name, runtime: guess.runtime, env: containerEnv, args: values });
+        if (existing) warnings.push({ code: 'docker-existing-mount', server: server.name, message: `an older mount (${existing}) stays in args; remove it by hand` });
       }
-      const values = ['--mount', mount, ...variables.flatMap((variable) => ['-e', `${variable}=${CONTAINER_BUNDLE_PATH}`])];
-      change.insertArgs = { index: guess.dockerImageIndex, values };
-      changed.push({ server: server.name, runtime: guess.runtime, env: Object.fromEntries(variables.map((v) => [v, CONTAINER_BUNDLE_PATH])), args: values });
-      if (existing) warnings.push({ code: 'docker-existing-mount', server: server.name, message: `an older mount (${existing}) stays in args; remove it by hand` });
     } else {
+      let renewed: string | undefined;
+      const inPlace: Record<string, string> = {};
       for (const variable of variables) {
         const current = server.env[variable];
         if (current === undefined || current === null) change.add[variable] = bundleConfigPath;
         else if (String(current) !== bundleConfigPath) {
-          if (options.replace) change.replace[variable] = bundleConfigPath;
+          // A bundle of ours is renewed; a file of the user's own is theirs (--replace takes it over).
+          if (ownFileOf(String(current))) {
+            change.replace[variable] = bundleConfigPath;
+            renewed = renewed ?? String(current);
+          } else if (options.replace) change.replace[variable] = bundleConfigPath;
           else conflict = conflict ?? `${variable}=${String(current)}`;
-        }
+        } else if (renewsInPlace && ownFileOf(bundleConfigPath)) inPlace[variable] = bundleConfigPath;
       }
       for (const variable of CA_VARIABLES) {
         const current = server.env[variable];
@@ -290,10 +335,13 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         continue;
       }
       const env = { ...change.add, ...change.replace };
-      if (Object.keys(env).length === 0) {
-        skipped.push({ server: server.name, reason: `already points at ${bundleConfigPath}: nothing to change` });
+      if (Object.keys(env).length > 0) {
+        changed.push({ server: server.name, runtime: guess.runtime, env: { ...inPlace, ...env }, ...(renewed ? { renewed } : {}) });
+      } else if (Object.keys(inPlace).length > 0) {
+        // The same file, its content renewed (new public roots): no config edit.
+        changed.push({ server: server.name, runtime: guess.runtime, env: inPlace, renewed: bundleConfigPath });
       } else {
-        changed.push({ server: server.name, runtime: guess.runtime, env });
+        skipped.push({ server: server.name, reason: `already points at ${bundleConfigPath}: nothing to change` });
       }
     }
     if (canRemoveInsecure) {
@@ -307,7 +355,8 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
     }
     const touches =
       Object.keys(change.add).length + Object.keys(change.replace).length + change.removeEnv.length + change.removeArgs.length > 0 ||
-      change.insertArgs !== undefined;
+      change.insertArgs !== undefined ||
+      (change.replaceArgs ?? []).length > 0;
     if (touches) changes.push(change);
   }
   if (insecure.length > 0 && !canRemoveInsecure) {

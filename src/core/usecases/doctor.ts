@@ -53,6 +53,8 @@ export interface ServerReport {
   trustedVia?: string;
   /** An incomplete verdict that is a path too long to follow (no CA is missing). */
   chainTooLong?: boolean;
+  /** Reason `bundle-stale`: the bundle this tool wrote that it names, and why it needs renewing (`missing-root`, `public-roots`). */
+  bundle?: { path: string; via: string; stale: 'missing-root' | 'public-roots' };
 }
 
 export interface DoctorOptions {
@@ -94,6 +96,8 @@ export interface DoctorChange {
   kind?: 'host-level';
   /** Editor settings a host-level change set (`http.systemCertificates`...). */
   settings?: Record<string, boolean>;
+  /** A renewal of a bundle this tool wrote: the bundle the server named before (the same path when renewed in place). */
+  renewed?: string;
 }
 
 /** One host app's host-level plan for the remote servers of one home that meet one root. */
@@ -180,6 +184,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     probeHost: options.probeHost,
     givenRoot: givenLast && options.givenCa ? { subject: givenLast.subject, sha256: givenLast.sha256, pems: options.givenCa } : undefined,
     trustUnknown: options.trustUnknown,
+    publicPem: options.publicPem,
     failures: await logFailures(options),
     concurrency: options.concurrency,
     signal: options.signal,
@@ -241,6 +246,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       ...(assessment.probeError ? { probeError: assessment.probeError } : {}),
       ...(assessment.trustedVia ? { trustedVia: assessment.trustedVia } : {}),
       ...(assessment.report && chainTooLong(assessment.report) ? { chainTooLong: true } : {}),
+      ...(assessment.staleBundle ? { bundle: { path: assessment.staleBundle.file, via: assessment.staleBundle.via, stale: assessment.staleBundle.stale } } : {}),
     });
   }
 
@@ -317,7 +323,7 @@ async function applyFixes(
       continue;
     }
     for (const change of outcome.changed) {
-      result.changed.push({ config, server: change.server, env: change.env, bundle: outcome.bundle, verified: change.verified ?? null });
+      result.changed.push({ config, server: change.server, env: change.env, bundle: outcome.bundle, verified: change.verified ?? null, ...(change.renewed ? { renewed: change.renewed } : {}) });
       const report = result.servers.find((entry) => entry.config === config && entry.server === change.server);
       if (report) report.verified = change.verified ?? null;
     }

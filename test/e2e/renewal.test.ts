@@ -1,0 +1,203 @@
+// Trust that lasts: IT renews the interception root (a new CA, the SAME subject name, pushed to the
+// OS store) under a home that `doctor --fix --yes` fixed before. The built CLI, fake homes, a loopback
+// interceptor that sends only its leaf (as mitmproxy and many appliances do), the servers' own
+// runtimes (python3, node): --check 1 → --fix --yes 0 (no --replace) → every server works through
+// the new root → --check 0 → a third run changes no byte; a user's own CA variable stays untouched.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startInterceptor, type Interceptor } from '../fixtures/interceptor';
+import { startNetwork, type TestNetwork } from '../fixtures/network';
+import { createCa, type TestCert } from '../fixtures/pki';
+import { ensureBuiltCli, runBuiltCli } from '../support/builtCli';
+
+let net: TestNetwork;
+let renewable: Interceptor;
+let oldRoot: TestCert;
+let systemStore: string;
+
+const SUBJECT = 'Renewed Inspection Root';
+
+interface Json {
+  servers: { hostApp: string; server: string; state: string; reason: string; root: { subject: string; sha256: string } | null; bundle?: { path: string; via: string; stale: string }; fix: { kind: string } }[];
+  changed: { config: string; server: string; env: Record<string, string>; bundle: string; renewed?: string; verified: { by: string; ok: boolean; message: string } | null }[];
+  skipped: { config: string; server: string; reason: string }[];
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(full, readFileSync(full, 'latin1'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function doctor(home: string, args: string[]): ReturnType<typeof runBuiltCli> {
+  return runBuiltCli(['doctor', '--public-ca', net.publicRootFile, '--no-logs', ...args], net.cleanEnv({ HOME: home, MCP_SSL_DOCTOR_SYSTEM_CA: systemStore }), home);
+}
+
+function json(run: { stdout: string }): Json {
+  return JSON.parse(run.stdout) as Json;
+}
+
+/** A request as the server's runtime makes it, with the server's env: through its proxy, trusting what its CA variable names. */
+function probe(runtime: 'python' | 'node', env: Record<string, string>): Promise<string> {
+  const url = net.origin.url;
+  const [command, args] =
+    runtime === 'python'
+      ? ['python3', ['-c', 'import sys, urllib.request\ntry:\n  urllib.request.urlopen(sys.argv[1], timeout=10).read(); print("ok")\nexcept Exception as e: print(e)', url]]
+      : [
+          process.execPath,
+          [
+            '-e',
+            `const u=new URL(process.env.HTTPS_PROXY);const r=require('http').request({host:u.hostname,port:u.port,method:'CONNECT',path:'localhost:${net.origin.port}'});` +
+              `r.on('connect',(_res,s)=>{const t=require('tls').connect({socket:s,servername:'localhost'},()=>{console.log('ok');process.exit(0)});t.on('error',(e)=>{console.log(e.code);process.exit(0)})});r.end()`,
+          ],
+        ];
+  return new Promise((resolve) => execFile(command as string, args as string[], { env: net.cleanEnv(env), timeout: 20_000 }, (_error, stdout, stderr) => resolve(`${stdout}${stderr}`.trim())));
+}
+
+/** The IT side: the renewed root goes into the OS store in place of the old one, and the proxy re-signs with it. */
+async function renewRoot(): Promise<TestCert> {
+  const renewed = await createCa(SUBJECT);
+  renewable.renew(renewed, []);
+  writeFileSync(systemStore, [renewed.pem, net.corporateRoot.pem].join(''));
+  return renewed;
+}
+
+before(async () => {
+  ensureBuiltCli();
+  net = await startNetwork({ mitmproxy: false });
+  oldRoot = await createCa(SUBJECT);
+  // Leaf only: the bundle is all the runtime has to build the path with.
+  renewable = await startInterceptor({ issuer: oldRoot, sendChain: [], upstreamCa: net.publicRoot.pem });
+  systemStore = join(net.dir, 'os-store.pem');
+  writeFileSync(systemStore, [oldRoot.pem, net.corporateRoot.pem].join(''));
+});
+after(async () => {
+  await renewable?.close();
+  await net?.close();
+});
+
+describe('renewal: the tool keeps its own bundles current', () => {
+  it('a renewed root of the same name: --check 1 → --fix --yes 0 → works through the new root → --check 0 → no byte changed; the user\'s own variable untouched', async () => {
+    const home = join(net.dir, 'home-renewal');
+    const origin = net.origin.url;
+    const proxy = { HTTPS_PROXY: renewable.url };
+    const desktop = join(home, '.config', 'Claude', 'claude_desktop_config.json');
+    const cursor = join(home, '.cursor', 'mcp.json');
+    const vscode = join(home, '.config', 'Code', 'User', 'mcp.json');
+    const ownFile = join(home, 'my-corp-bundle.pem');
+    write(desktop, JSON.stringify({ mcpServers: { 'py-docs': { command: 'python3', args: ['server.py', origin], env: proxy } } }, null, 2));
+    write(cursor, JSON.stringify({ mcpServers: { 'node-api': { command: 'npx', args: ['-y', 'api-mcp', origin], env: proxy }, dock: { command: 'docker', args: ['run', '-i', '--rm', '-e', 'HTTPS_PROXY', 'ghcr.io/example/fetch-mcp', origin], env: proxy } } }, null, 2));
+    // The user's own CA variable, through the (not renewed) corporate interceptor: it must stay as it is.
+    write(ownFile, net.corporateRoot.pem + net.publicRoot.pem);
+    write(vscode, `{\n  // fixed by hand\n  "servers": {\n    "own-py": { "command": "python3", "args": ["s.py", "${origin}"], "env": { "HTTPS_PROXY": "${net.interceptor.url}", "SSL_CERT_FILE": "${ownFile}" } }\n  }\n}\n`);
+    const ownBefore = { config: readFileSync(vscode, 'utf8'), file: readFileSync(ownFile, 'utf8') };
+
+    const first = await doctor(home, ['--fix', '--yes', '--json']);
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    assert.deepEqual(json(first).changed.map((change) => change.server).sort(), ['dock', 'node-api', 'py-docs']);
+    const oldBundle = json(first).changed.find((change) => change.server === 'py-docs')?.bundle ?? '';
+    assert.ok(readFileSync(oldBundle, 'utf8').includes(oldRoot.pem.trim()));
+    assert.equal((await doctor(home, ['--check'])).code, 0, 'fixed before the renewal');
+
+    const renewed = await renewRoot();
+    assert.match(await probe('python', { ...proxy, SSL_CERT_FILE: oldBundle }), /CERTIFICATE_VERIFY_FAILED/, 'the old bundle no longer works');
+
+    const check = await doctor(home, ['--check', '--json']);
+    assert.equal(check.code, 1, 'detection exits 1 the day the new root arrives');
+    const stale = Object.fromEntries(json(check).servers.map((server) => [server.server, server]));
+    for (const name of ['py-docs', 'node-api', 'dock']) {
+      assert.equal(stale[name]?.state, 'will-fail', name);
+      assert.equal(stale[name]?.reason, 'bundle-stale', name);
+      assert.equal(stale[name]?.bundle?.stale, 'missing-root', name);
+      assert.equal(stale[name]?.bundle?.path, oldBundle, name);
+      assert.equal(stale[name]?.fix.kind, 'env', name);
+    }
+    assert.equal(stale['own-py']?.state, 'ok');
+    assert.equal(stale['own-py']?.reason, 'trusts-root');
+    const human = await doctor(home, ['--check']);
+    assert.match(human.stdout, /py-docs {2}python {2}localhost:\d+ {2}will fail: its bundle ~\/\.mcp-ssl-doctor\/ca-bundle-[0-9a-f]{12}\.pem \(written by mcp-ssl-doctor, SSL_CERT_FILE\) lacks the root its target presents now: CN=Renewed Inspection Root/);
+    assert.match(human.stdout, /fix \(env\): renew that bundle/);
+
+    const fixed = await doctor(home, ['--fix', '--yes', '--json']);
+    assert.equal(fixed.code, 0, fixed.stderr + fixed.stdout);
+    const changes = Object.fromEntries(json(fixed).changed.map((change) => [change.server, change]));
+    assert.deepEqual(Object.keys(changes).sort(), ['dock', 'node-api', 'py-docs'], fixed.stdout);
+    assert.deepEqual(json(fixed).skipped, []);
+    const newBundle = changes['py-docs']?.bundle ?? '';
+    assert.notEqual(newBundle, oldBundle);
+    for (const name of ['py-docs', 'node-api', 'dock']) assert.equal(changes[name]?.bundle, newBundle, name);
+    assert.equal(changes['py-docs']?.renewed, oldBundle, 'Claude Desktop: absolute path');
+    assert.match(changes['py-docs']?.verified?.by ?? '', /^python \d/);
+    assert.equal(changes['py-docs']?.verified?.ok, true);
+    assert.match(changes['node-api']?.verified?.by ?? '', /^node v\d/);
+    assert.equal(changes['node-api']?.verified?.ok, true);
+    const pem = readFileSync(newBundle, 'utf8');
+    assert.ok(pem.includes(renewed.pem.trim()), 'the new root is in');
+    assert.ok(!pem.includes(oldRoot.pem.trim()), 'the superseded root of the same name is out');
+    assert.ok(existsSync(oldBundle), 'the previous bundle stays while an undo record names it');
+    assert.match(readFileSync(desktop, 'utf8'), new RegExp(`"SSL_CERT_FILE": "${newBundle}"`));
+    assert.ok(readFileSync(cursor, 'utf8').includes(`source=\${userHome}/.mcp-ssl-doctor/${basename(newBundle)},`), 'the docker mount names the new bundle');
+    assert.equal((readFileSync(cursor, 'utf8').match(/--mount/g) ?? []).length, 1, 'the mount is renewed in place, not added');
+
+    // Every server works through the new root, started as its host starts it (its env, its runtime).
+    const desktopEnv = (JSON.parse(readFileSync(desktop, 'utf8')) as { mcpServers: Record<string, { env: Record<string, string> }> }).mcpServers['py-docs']?.env ?? {};
+    assert.equal(await probe('python', desktopEnv), 'ok');
+    const nodeEnv = (JSON.parse(readFileSync(cursor, 'utf8')) as { mcpServers: Record<string, { env: Record<string, string> }> }).mcpServers['node-api']?.env ?? {};
+    assert.equal(await probe('node', { ...nodeEnv, NODE_EXTRA_CA_CERTS: (nodeEnv.NODE_EXTRA_CA_CERTS ?? '').replace('${userHome}', home) }), 'ok');
+
+    assert.equal(readFileSync(vscode, 'utf8'), ownBefore.config, "the user's own variable: config untouched");
+    assert.equal(readFileSync(ownFile, 'utf8'), ownBefore.file, "the user's own file untouched");
+
+    const after = await doctor(home, ['--check', '--json']);
+    assert.equal(after.code, 0, after.stdout);
+    assert.ok(json(after).servers.every((server) => server.state === 'ok' && server.reason === 'trusts-root'), after.stdout);
+
+    const before = snapshot(home);
+    const third = await doctor(home, ['--fix', '--yes']);
+    assert.equal(third.code, 0, third.stderr + third.stdout);
+    assert.deepEqual(snapshot(home), before, 'a third run changes no byte');
+
+    // Undo of the renewal gives back the previous bundle: the config names it again, and it is as it was.
+    const undo = await runBuiltCli(['undo', '--config', desktop], net.cleanEnv({ HOME: home }), home);
+    assert.equal(undo.code, 0, undo.stderr);
+    assert.match(readFileSync(desktop, 'utf8'), new RegExp(`"SSL_CERT_FILE": "${oldBundle}"`));
+    assert.ok(readFileSync(oldBundle, 'utf8').includes(oldRoot.pem.trim()));
+  });
+
+  it("a user's own file under the renewed proxy is reported, left alone (--replace takes it over)", async () => {
+    const home = join(net.dir, 'home-own');
+    const ownFile = join(home, 'corp.pem');
+    write(ownFile, renewedFreeBundle());
+    const desktop = join(home, '.config', 'Claude', 'claude_desktop_config.json');
+    write(desktop, JSON.stringify({ mcpServers: { mine: { command: 'python3', args: ['s.py', net.origin.url], env: { HTTPS_PROXY: renewable.url, SSL_CERT_FILE: ownFile } } } }, null, 2));
+    const before = snapshot(home);
+    const check = await doctor(home, ['--check', '--json']);
+    assert.equal(check.code, 1);
+    assert.equal(json(check).servers[0]?.reason, 'root-not-trusted', 'not ours: no bundle-stale');
+    const fixed = await doctor(home, ['--fix', '--yes', '--json']);
+    assert.equal(fixed.code, 1, 'not fixed: the user decides');
+    assert.match(json(fixed).skipped[0]?.reason ?? '', new RegExp(`already sets SSL_CERT_FILE=${ownFile}; left alone \\(pass --replace`));
+    const after = snapshot(home);
+    for (const [file, bytes] of before) assert.equal(after.get(file), bytes, `${file} untouched`);
+  });
+});
+
+/** A CA file of the user's own that holds only the public root (not the renewed interception root). */
+function renewedFreeBundle(): string {
+  return net.publicRoot.pem;
+}
