@@ -2,13 +2,13 @@
 // drops, how a bundle of ours is read back, when it is stale, and that a file is ours only when the
 // journal names it.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyFix } from '../../src/core/fix/apply';
 import { buildBundle, PUBLIC_ROOTS_MARKER, readCertificates } from '../../src/core/fix/bundle';
 import { FixOptions, planFix } from '../../src/core/fix/plan';
-import { bundleStaleness, ownBundlesOf, readOwnBundle, renewedCas } from '../../src/core/fix/renewal';
+import { bundleStaleness, ownBundlesOf, readOwnBundle, removeUnusedBundles, renewedCas } from '../../src/core/fix/renewal';
 import { undoFix } from '../../src/core/fix/undo';
 import { staleOwnBundle } from '../../src/core/assess/ownBundle';
 import { createCa, type TestCert } from '../fixtures/pki';
@@ -148,5 +148,28 @@ describe('renewal: the plan renews what the journal says is ours', () => {
       via: 'NODE_EXTRA_CA_CERTS',
       stale: 'missing-root',
     });
+  });
+});
+
+describe('renewal: bundles nothing needs any more', () => {
+  it('removed unless an undo record or a config names it, or it was written moments ago', async () => {
+    const folder = home();
+    const file = config(folder, { node: { command: 'npx', args: ['-y', 'x-mcp'] } });
+    const first = await applyFix(await planFix(options(folder, file)));
+    await applyFix(await planFix(options(folder, file, { caPems: [renewed.pem] })));
+    const bundles = path.join(folder, '.mcp-ssl-doctor');
+    const orphan = path.join(bundles, 'ca-bundle-aaaaaaaaaaaa.pem');
+    const teammates = path.join(bundles, 'ca-bundle-bbbbbbbbbbbb.pem');
+    const fresh = path.join(bundles, 'ca-bundle-cccccccccccc.pem');
+    const usersOwn = path.join(bundles, 'corp.pem');
+    for (const extra of [orphan, teammates, fresh, usersOwn]) writeFileSync(extra, oldRoot.pem);
+    const old = new Date(Date.now() - 3_600_000);
+    for (const extra of [orphan, teammates, usersOwn, first.bundle]) utimesSync(extra, old, old);
+    const workspace = path.join(folder, 'repo-mcp.json');
+    writeFileSync(workspace, JSON.stringify({ servers: { x: { command: 'npx', env: { NODE_EXTRA_CA_CERTS: '${userHome}/.mcp-ssl-doctor/ca-bundle-bbbbbbbbbbbb.pem' } } } }));
+    const removed = await removeUnusedBundles(folder, { alsoNamedIn: [workspace] });
+    assert.deepEqual(removed, [orphan]);
+    assert.ok(existsSync(first.bundle), 'the renewed-from bundle stays: its undo record names it');
+    assert.ok(existsSync(teammates) && existsSync(fresh) && existsSync(usersOwn));
   });
 });

@@ -5,11 +5,12 @@
 // same subject out (with both, Node and OpenSSL may pick the old one: CERT_SIGNATURE_FAILURE), the
 // others kept.
 import { X509Certificate } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { BundleCert, BundleMode, bundleFileName, PUBLIC_ROOTS_MARKER, publicRoots, readCertificates } from './bundle';
 import { listJournal } from './journal';
-import { trustedOwners } from '../files/owner';
-import { undoDir } from './paths';
+import { checkOwned, trustedOwners } from '../files/owner';
+import { defaultBundleDir, undoDir } from './paths';
 
 function api(platform: NodeJS.Platform): typeof path.posix {
   return platform === 'win32' ? path.win32 : path.posix;
@@ -138,4 +139,48 @@ export function renewedCas(fresh: BundleCert[], previous: BundleCert[], now = ne
     else if (usable(cert, now)) cas.push(cert);
   }
   return { cas, superseded };
+}
+
+const BUNDLE_NAME = /^(ca-bundle|ca-only)-[0-9a-f]{12}\.pem$/;
+
+export interface UnusedBundleOptions {
+  platform?: NodeJS.Platform;
+  /** Files that may name a bundle besides those the journal records (every MCP config found for the home). */
+  alsoNamedIn?: string[];
+  /** A bundle younger than this stays (another run may have written it and not yet its config). Default 10 minutes. */
+  minAgeMs?: number;
+  now?: number;
+}
+
+/**
+ * Removes the bundles of a home's bundle folder that nothing needs any more: named by no journal
+ * record (an undo may give one back), by no file the journal records and by none of `alsoNamedIn`
+ * (a teammate's committed config names a bundle without any record here), older than `minAgeMs`,
+ * owned by a trusted user. Nothing is removed while the journal holds a record it cannot read.
+ */
+export async function removeUnusedBundles(home: string, options: UnusedBundleOptions = {}): Promise<string[]> {
+  const platform = options.platform ?? process.platform;
+  const owners = await trustedOwners(home);
+  const listing = await listJournal([undoDir(home, platform)], owners);
+  if (listing.problems.length > 0) return [];
+  const named = new Set(listing.entries.flatMap((entry) => entry.bundles).map((file) => path.basename(file.replace(/\\/g, '/'))));
+  const files = [...new Set([...listing.entries.map((entry) => entry.target), ...(options.alsoNamedIn ?? [])])];
+  const texts = await Promise.all(files.map((file) => fs.readFile(file, 'utf8').catch(() => '')));
+  const dir = defaultBundleDir(home, platform);
+  const now = options.now ?? Date.now();
+  const removed: string[] = [];
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (!BUNDLE_NAME.test(name) || named.has(name) || texts.some((text) => text.includes(name))) continue;
+    const file = path.join(dir, name);
+    const stat = await fs.lstat(file).catch(() => undefined);
+    if (!stat?.isFile() || now - stat.mtimeMs < (options.minAgeMs ?? 10 * 60_000)) continue;
+    try {
+      checkOwned(stat, file, owners, 'the bundle');
+      await fs.unlink(file);
+      removed.push(file);
+    } catch {
+      // not ours: it stays
+    }
+  }
+  return removed;
 }

@@ -7,6 +7,7 @@ import { configProblemText } from '../config/config';
 import { chainTooLong } from '../chain/verdict';
 import type { HostId } from '../hosts/locations';
 import { RUNTIME_VARIABLES } from '../runtime/variables';
+import { removeUnusedBundles } from '../fix/renewal';
 import { outOfReachReason } from '../fix/plan';
 import { scanFile } from '../logs/scan';
 import type { ChainReport, Finding, Verdict } from '../types';
@@ -119,6 +120,8 @@ export interface DoctorResult {
   servers: ServerReport[];
   changed: DoctorChange[];
   skipped: { config: string; server: string; reason: string }[];
+  /** Bundles of the tool's own that nothing names any more (no config found, no undo record), removed by `--fix`. */
+  removedBundles?: string[];
 }
 
 /** The latest failure each server's own log shows (by server name). */
@@ -269,6 +272,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     applyFixes: async () => {
       await applyFixes(fixable, reports, options, contextOf, result);
       await applyHostFixes([...hostItems.values()], options, result);
+      // A renewal leaves the previous bundle to its undo record; what nothing names any more goes (the default bundle folder only).
+      if (!options.bundleDir) {
+        const configs = [...result.configs.map((config) => config.path), ...result.unreadable.map((bad) => bad.config)];
+        for (const scope of options.scopes) {
+          const removed = await removeUnusedBundles(scope.home, { platform: scope.platform, alsoNamedIn: configs }).catch(() => []);
+          if (removed.length > 0) result.removedBundles = [...(result.removedBundles ?? []), ...removed];
+        }
+      }
     },
   };
 }
