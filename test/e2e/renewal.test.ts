@@ -4,14 +4,14 @@
 // runtimes (python3, node): --check 1 → --fix --yes 0 (no --replace) → every server works through
 // the new root → --check 0 → a third run changes no byte; a user's own CA variable stays untouched.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startInterceptor, type Interceptor } from '../fixtures/interceptor';
 import { startNetwork, type TestNetwork } from '../fixtures/network';
 import { createCa, type TestCert } from '../fixtures/pki';
-import { ensureBuiltCli, runBuiltCli } from '../support/builtCli';
+import { CLI, ensureBuiltCli, REPO, runBuiltCli } from '../support/builtCli';
 
 let net: TestNetwork;
 let renewable: Interceptor;
@@ -194,6 +194,60 @@ describe('renewal: the tool keeps its own bundles current', () => {
     assert.match(json(fixed).skipped[0]?.reason ?? '', new RegExp(`already sets SSL_CERT_FILE=${ownFile}; left alone \\(pass --replace`));
     const after = snapshot(home);
     for (const [file, bytes] of before) assert.equal(after.get(file), bytes, `${file} untouched`);
+  });
+});
+
+describe('docs/fleet.md: a renewal seen from the MDM, with the documented scripts as written', () => {
+  it('detection exits 1 the day the new root arrives, remediation fixes it (no --replace), detection 0, remediation again changes no byte', async () => {
+    const blocks = [...readFileSync(join(REPO, 'docs', 'fleet.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    const [detection, remediation] = blocks as [string, string];
+    const root = join(net.dir, 'fleet-renewal');
+    const bin = join(root, 'bin');
+    write(join(bin, 'mcp-ssl-doctor'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(join(bin, 'mcp-ssl-doctor'), 0o755);
+    const caFile = join(root, 'corp-root.pem');
+    const first = await createCa('Fleet Inspection Root');
+    write(caFile, first.pem);
+    const proxy = await startInterceptor({ issuer: first, sendChain: [], upstreamCa: net.publicRoot.pem });
+    try {
+      const home = join(root, 'home');
+      const env = { HTTPS_PROXY: proxy.url };
+      write(join(home, '.config', 'Claude', 'claude_desktop_config.json'), JSON.stringify({ mcpServers: { 'py-docs': { command: 'python3', args: ['server.py', net.origin.url], env } } }, null, 2));
+      write(join(home, '.claude.json'), JSON.stringify({ projects: { '/work/api': { mcpServers: { 'node-api': { command: 'npx', args: ['-y', 'api-mcp', net.origin.url], env } } } } }, null, 2));
+      const run = (text: string) =>
+        new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+          // IT keeps the root in the OS store (MCP_SSL_DOCTOR_SYSTEM_CA stands in for it) and in the file --ca names.
+          const child = spawn('sh', ['-c', text.replaceAll('/Library/Company/corp-root.pem', caFile)], {
+            cwd: home,
+            env: { ...net.cleanEnv({ HOME: home, MCP_SSL_DOCTOR_SYSTEM_CA: caFile }), PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+          });
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.on('error', reject);
+          child.on('close', (code) => resolve({ code, out }));
+        });
+      assert.equal((await run(remediation)).code, 0, 'the first rollout');
+      assert.equal((await run(detection)).code, 0, 'compliant before the renewal');
+
+      const renewedRoot = await createCa('Fleet Inspection Root');
+      proxy.renew(renewedRoot, []);
+      writeFileSync(caFile, renewedRoot.pem);
+      const detected = await run(detection);
+      assert.equal(detected.code, 1, `detection exits 1 the day the new root arrives\n${detected.out}`);
+      assert.match(detected.out, /py-docs .*will fail: its bundle .* lacks the root its target presents now: CN=Fleet Inspection Root/);
+      const remediated = await run(remediation);
+      assert.equal(remediated.code, 0, remediated.out);
+      assert.match(remediated.out, /renewed ~\/\.config\/Claude\/claude_desktop_config\.json py-docs: SSL_CERT_FILE, REQUESTS_CA_BUNDLE → .*\(was /);
+      assert.match(remediated.out, /renewed ~\/\.claude\.json node-api: NODE_EXTRA_CA_CERTS → /);
+      const after = await run(detection);
+      assert.equal(after.code, 0, `compliant again\n${after.out}`);
+      const before = snapshot(home);
+      assert.equal((await run(remediation)).code, 0);
+      assert.deepEqual(snapshot(home), before, 'remediation again changes no byte');
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
