@@ -91,6 +91,10 @@ function reasonText(assessment: Assessment<ServerEntry>): string {
       return vscode.l10n.t('nothing intercepts {0}', where(assessment));
     case 'trusts-root':
       return vscode.l10n.t('already trusts "{0}" through {1}', root, assessment.trustedVia ?? '?');
+    case 'bundle-stale':
+      return assessment.staleBundle?.stale === 'public-roots'
+        ? vscode.l10n.t('works, but the bundle mcp-ssl-doctor wrote for it ({0}) has public roots older than this runtime\'s: Fix renews it', assessment.staleBundle.via)
+        : vscode.l10n.t('TLS to {0} is re-signed by "{1}" (renewed), which the bundle mcp-ssl-doctor wrote for it lacks: Fix renews that bundle', host, root);
     case 'root-not-trusted':
       return vscode.l10n.t('TLS to {0} is re-signed by "{1}", which this server\'s runtime does not trust', host, root);
     case 'log-failure':

@@ -45,7 +45,8 @@ function snapshot(dir: string): Map<string, string> {
 }
 
 function doctor(home: string, args: string[]): ReturnType<typeof runBuiltCli> {
-  return runBuiltCli(['doctor', '--public-ca', net.publicRootFile, '--no-logs', ...args], net.cleanEnv({ HOME: home, MCP_SSL_DOCTOR_SYSTEM_CA: systemStore }), home);
+  // A remote server is reached by its host itself: through the renewable interceptor, the host's proxy.
+  return runBuiltCli(['doctor', '--public-ca', net.publicRootFile, '--no-logs', ...args], net.cleanEnv({ HOME: home, MCP_SSL_DOCTOR_SYSTEM_CA: systemStore, HTTPS_PROXY: renewable.url }), home);
 }
 
 function json(run: { stdout: string }): Json {
@@ -100,6 +101,8 @@ describe('renewal: the tool keeps its own bundles current', () => {
     const cursor = join(home, '.cursor', 'mcp.json');
     const vscode = join(home, '.config', 'Code', 'User', 'mcp.json');
     const ownFile = join(home, 'my-corp-bundle.pem');
+    const claudeSettings = join(home, '.claude', 'settings.json');
+    write(join(home, '.claude.json'), JSON.stringify({ mcpServers: { 'remote-docs': { type: 'http', url: `${origin}mcp` } } }, null, 2));
     write(desktop, JSON.stringify({ mcpServers: { 'py-docs': { command: 'python3', args: ['server.py', origin], env: proxy } } }, null, 2));
     write(cursor, JSON.stringify({ mcpServers: { 'node-api': { command: 'npx', args: ['-y', 'api-mcp', origin], env: proxy }, dock: { command: 'docker', args: ['run', '-i', '--rm', '-e', 'HTTPS_PROXY', 'ghcr.io/example/fetch-mcp', origin], env: proxy } } }, null, 2));
     // The user's own CA variable, through the (not renewed) corporate interceptor: it must stay as it is.
@@ -109,7 +112,8 @@ describe('renewal: the tool keeps its own bundles current', () => {
 
     const first = await doctor(home, ['--fix', '--yes', '--json']);
     assert.equal(first.code, 0, first.stderr + first.stdout);
-    assert.deepEqual(json(first).changed.map((change) => change.server).sort(), ['dock', 'node-api', 'py-docs']);
+    assert.deepEqual(json(first).changed.map((change) => change.server).sort(), ['dock', 'node-api', 'py-docs', 'remote-docs']);
+    const hostBundle = (JSON.parse(readFileSync(claudeSettings, 'utf8')) as { env: Record<string, string> }).env.NODE_EXTRA_CA_CERTS ?? '';
     const oldBundle = json(first).changed.find((change) => change.server === 'py-docs')?.bundle ?? '';
     assert.ok(readFileSync(oldBundle, 'utf8').includes(oldRoot.pem.trim()));
     assert.equal((await doctor(home, ['--check'])).code, 0, 'fixed before the renewal');
@@ -127,6 +131,7 @@ describe('renewal: the tool keeps its own bundles current', () => {
       assert.equal(stale[name]?.bundle?.path, oldBundle, name);
       assert.equal(stale[name]?.fix.kind, 'env', name);
     }
+    assert.equal(stale['remote-docs']?.state, 'remote-host-trust');
     assert.equal(stale['own-py']?.state, 'ok');
     assert.equal(stale['own-py']?.reason, 'trusts-root');
     const human = await doctor(home, ['--check']);
@@ -136,11 +141,17 @@ describe('renewal: the tool keeps its own bundles current', () => {
     const fixed = await doctor(home, ['--fix', '--yes', '--json']);
     assert.equal(fixed.code, 0, fixed.stderr + fixed.stdout);
     const changes = Object.fromEntries(json(fixed).changed.map((change) => [change.server, change]));
-    assert.deepEqual(Object.keys(changes).sort(), ['dock', 'node-api', 'py-docs'], fixed.stdout);
+    assert.deepEqual(Object.keys(changes).sort(), ['dock', 'node-api', 'py-docs', 'remote-docs'], fixed.stdout);
+    // The host's own CA variable (Claude Code's settings env) names a bundle of ours: renewed too.
+    const hostBundleNow = (JSON.parse(readFileSync(claudeSettings, 'utf8')) as { env: Record<string, string> }).env.NODE_EXTRA_CA_CERTS ?? '';
+    assert.notEqual(hostBundleNow, hostBundle);
+    assert.ok(readFileSync(hostBundleNow, 'utf8').includes(renewed.pem.trim()));
+    assert.equal(changes['remote-docs']?.verified?.ok, true);
     assert.deepEqual(json(fixed).skipped, []);
     const newBundle = changes['py-docs']?.bundle ?? '';
     assert.notEqual(newBundle, oldBundle);
     for (const name of ['py-docs', 'node-api', 'dock']) assert.equal(changes[name]?.bundle, newBundle, name);
+    assert.equal(await probe('node', { HTTPS_PROXY: renewable.url, NODE_EXTRA_CA_CERTS: hostBundleNow }), 'ok', 'the host (Node) through the new root');
     assert.equal(changes['py-docs']?.renewed, oldBundle, 'Claude Desktop: absolute path');
     assert.match(changes['py-docs']?.verified?.by ?? '', /^python \d/);
     assert.equal(changes['py-docs']?.verified?.ok, true);
@@ -165,7 +176,7 @@ describe('renewal: the tool keeps its own bundles current', () => {
 
     const after = await doctor(home, ['--check', '--json']);
     assert.equal(after.code, 0, after.stdout);
-    assert.ok(json(after).servers.every((server) => server.state === 'ok' && server.reason === 'trusts-root'), after.stdout);
+    assert.ok(json(after).servers.every((server) => (server.state === 'ok' && server.reason === 'trusts-root') || server.state === 'remote-host-trust'), after.stdout);
 
     const before = snapshot(home);
     const third = await doctor(home, ['--fix', '--yes']);

@@ -23,6 +23,19 @@ export function bundleFileOf(value: string, home: string, platform: NodeJS.Platf
   return api(platform).isAbsolute(resolved) ? api(platform).normalize(resolved) : undefined;
 }
 
+/** Whether a raw JSON value (a host's settings `env` entry) names one of `own`. */
+export function namesOwnBundle(own: ReadonlySet<string>, home: string, platform: NodeJS.Platform = process.platform): (raw: string) => boolean {
+  return (raw) => {
+    try {
+      const value: unknown = JSON.parse(raw);
+      const file = typeof value === 'string' ? bundleFileOf(value, home, platform) : undefined;
+      return file !== undefined && own.has(file);
+    } catch {
+      return false;
+    }
+  };
+}
+
 /** The bundle files the journal of `home` names (config fixes and host-level edits): the tool's own. */
 export async function ownBundlesOf(home: string, platform: NodeJS.Platform = process.platform, owners?: number[]): Promise<Set<string>> {
   const listing = await listJournal([undoDir(home, platform)], owners ?? (await trustedOwners(home)));

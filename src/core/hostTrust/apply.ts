@@ -11,6 +11,7 @@ import { hostTrustManifestPath, loadHostManifest, readHostManifest, sha256, writ
 import { ensurePrivateDir, keepOwner, makeFolders, ownerToKeep, removeEmptyFolders, trustedOwners } from '../files/owner';
 import { atomicSafeRead } from '../config/read';
 import { parseJsonc, stripBom } from '../config/config';
+import { namesOwnBundle, ownBundlesOf } from '../fix/renewal';
 import { envOfNode, insecureInEnv } from './insecure';
 import { editSettings, nodeAtPath, SettingEdit, SettingsUndoStep, undoSettingsSteps } from './settingsFile';
 import type { ClaudeCodeEnvStep, EditorSettingStep, HostTrustPlan, HostTrustStep, OsStoreStep } from './types';
@@ -125,7 +126,9 @@ async function applyFile(
   options: ApplyHostTrustOptions,
   result: HostTrustResult,
 ): Promise<void> {
-  const edits = fileSteps.map((step) => editOf(step, options.replaceExisting === true));
+  // A variable naming a bundle of the tool's own (the journal says so) is renewed without replaceExisting.
+  const ours = namesOwnBundle(await ownBundlesOf(plan.home, plan.platform).catch(() => new Set<string>()), plan.home, plan.platform);
+  const edits = fileSteps.map((step): SettingEdit => ({ ...editOf(step, options.replaceExisting === true), ...(step.kind === 'claude-code-env' ? { replaceWhen: ours } : {}) }));
   for (let attempt = 1; ; attempt += 1) {
     const { bytes, text } = await readOptional(file);
     const edited = editSettings(file, text, edits);

@@ -18,6 +18,8 @@ export interface SettingEdit {
   value: SettingValue;
   /** Replace a different value already there; otherwise it is left and reported. */
   replace: boolean;
+  /** Replace it all the same when the value there (raw JSON) passes this: a bundle of the tool's own, to renew. */
+  replaceWhen?: (currentRaw: string) => boolean;
 }
 
 export interface SettingsEditResult {
@@ -107,7 +109,7 @@ export function editSettings(file: string, rawText: string | null, edits: Settin
         continue;
       }
       const priorRaw = text.slice(at.value.offset, at.value.offset + at.value.length);
-      if (!edit.replace) {
+      if (!edit.replace && edit.replaceWhen?.(priorRaw) !== true) {
         kept.push({ edit, current: priorRaw });
         continue;
       }

@@ -9,6 +9,7 @@ import { buildBundle, readCertificates, writeBundle } from '../fix/bundle';
 import { trustedOwners } from '../files/owner';
 import type { HostId } from '../hosts/locations';
 import { defaultBundleDir } from '../fix/paths';
+import { namesOwnBundle, ownBundlesOf } from '../fix/renewal';
 import { HOST_TRUST } from '../hostTrust/hosts';
 import { planHostTrust } from '../hostTrust/plan';
 import { editSettings, SettingEdit } from '../hostTrust/settingsFile';
@@ -243,9 +244,10 @@ export function describeHostTrustStep(step: HostTrustStep): string {
 /** Whether applying the plan's file steps would change a byte (doctor's `--check` and `pending`). */
 export async function hostPlanWouldChange(plan: HostTrustPlan): Promise<boolean> {
   const byFile = new Map<string, SettingEdit[]>();
+  const ours = namesOwnBundle(await ownBundlesOf(plan.home, plan.platform).catch(() => new Set<string>()), plan.home, plan.platform);
   for (const step of plan.steps) {
     if (step.kind === 'editor-setting') byFile.set(step.file, [...(byFile.get(step.file) ?? []), { path: [step.key], value: step.value, replace: true }]);
-    if (step.kind === 'claude-code-env') byFile.set(step.file, [...(byFile.get(step.file) ?? []), { path: ['env', step.variable], value: step.value, replace: false }]);
+    if (step.kind === 'claude-code-env') byFile.set(step.file, [...(byFile.get(step.file) ?? []), { path: ['env', step.variable], value: step.value, replace: false, replaceWhen: ours }]);
   }
   for (const [file, edits] of byFile) {
     const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
