@@ -208,6 +208,36 @@ describe('renewal: the tool keeps its own bundles current', () => {
   });
 });
 
+describe('renewal: public roots move on', () => {
+  it('a bundle whose public roots are older is ok but stale (--check 1); --fix rewrites that same file, no config edit; --check 0', async () => {
+    const home = join(net.dir, 'home-public');
+    const desktop = join(home, '.config', 'Claude', 'claude_desktop_config.json');
+    write(desktop, JSON.stringify({ mcpServers: { 'py-docs': { command: 'python3', args: ['server.py', net.origin.url], env: { HTTPS_PROXY: renewable.url } } } }, null, 2));
+    const fixed = await doctor(home, ['--fix', '--yes', '--json']);
+    assert.equal(fixed.code, 0, fixed.stdout);
+    const bundle = json(fixed).changed[0]?.bundle ?? '';
+    const config = readFileSync(desktop, 'utf8');
+    // The public roots of the day (a new public root joins the runtime's set).
+    const newer = join(net.dir, 'public-roots-newer.pem');
+    writeFileSync(newer, net.publicRoot.pem + (await createCa('A Newer Public Root')).pem);
+    const withNewer = (args: string[]) =>
+      runBuiltCli(['doctor', '--public-ca', newer, '--no-logs', ...args], net.cleanEnv({ HOME: home, MCP_SSL_DOCTOR_SYSTEM_CA: systemStore, HTTPS_PROXY: renewable.url }), home);
+    const check = await withNewer(['--check', '--json']);
+    assert.equal(check.code, 1, check.stdout);
+    const server = json(check).servers[0];
+    assert.equal(server?.state, 'ok');
+    assert.equal(server?.reason, 'bundle-stale');
+    assert.equal(server?.bundle?.stale, 'public-roots');
+    assert.match((await withNewer(['--check'])).stdout, /ok, but its bundle ~\/\.mcp-ssl-doctor\/ca-bundle-[0-9a-f]{12}\.pem \(written by mcp-ssl-doctor, SSL_CERT_FILE\) has public roots older than this runtime's/);
+    const renewedRun = await withNewer(['--fix', '--yes', '--json']);
+    assert.equal(renewedRun.code, 0, renewedRun.stdout + renewedRun.stderr);
+    assert.deepEqual(json(renewedRun).changed.map((change) => [change.server, change.bundle, change.renewed, change.verified?.ok]), [['py-docs', bundle, bundle, true]]);
+    assert.equal(readFileSync(desktop, 'utf8'), config, 'no config edit');
+    assert.match(readFileSync(bundle, 'utf8'), /A Newer Public Root/);
+    assert.equal((await withNewer(['--check'])).code, 0);
+  });
+});
+
 describe('docs/fleet.md: a renewal seen from the MDM, with the documented scripts as written', () => {
   it('detection exits 1 the day the new root arrives, remediation fixes it (no --replace), detection 0, remediation again changes no byte', async () => {
     const blocks = [...readFileSync(join(REPO, 'docs', 'fleet.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
