@@ -8,6 +8,7 @@ import { inProcessAnalyzer } from '../core/usecases/analyzer';
 import type { DoctorResult, ServerReport } from '../core/usecases/doctor';
 import { runDoctor } from '../core/usecases/doctor';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
+import { TRUST_MODES, type TrustMode } from '../core/runtime/systemCa';
 import { DoctorError } from '../core/types';
 import { DoctorMode, doctorJson, outcomeText, PendingRoot, questionText, reportText, RootStore, rootsText } from './doctorText';
 import { Command, EXIT_NETWORK, EXIT_OK, analyzerOptions, homeOf, readInput } from './io';
@@ -24,6 +25,7 @@ const OPTIONS = {
   'probe-host': { type: 'string' },
   'bundle-dir': { type: 'string' },
   mode: { type: 'string' },
+  'trust-mode': { type: 'string' },
   timeout: { type: 'string' },
   'trust-unknown-ca': { type: 'boolean' },
   'no-logs': { type: 'boolean' },
@@ -80,6 +82,8 @@ export const doctor: Command = async (argv, io) => {
   const resolve = (file: string): string => path.resolve(io.cwd, file);
   const mode = (values.mode ?? 'combined') as BundleMode;
   if (mode !== 'combined' && mode !== 'ca-only') throw new DoctorError('usage', `--mode ${values.mode}: expected combined or ca-only`);
+  const trustMode = (values['trust-mode'] ?? 'auto') as TrustMode;
+  if (!TRUST_MODES.includes(trustMode)) throw new DoctorError('usage', `--trust-mode ${values['trust-mode']}: expected ${TRUST_MODES.join(', ')}`);
   if (values.fix && values.check) throw new DoctorError('usage', '--check changes nothing: give --fix or --check, not both');
   // An empty path is the current folder to path.resolve: never what the user meant.
   for (const name of ['home', 'workspace', 'bundle-dir', 'ca', 'system-ca', 'public-ca'] as const) {
@@ -116,6 +120,8 @@ export const doctor: Command = async (argv, io) => {
     noRuntimeCheck: values['no-runtime-check'] === true,
     verifyDocker: values['verify-docker'] === true,
     yesOsStore: values['yes-os-store'] === true,
+    trustMode,
+    givenCaInOsStore: givenStore === 'os-store',
     onProgress: progress,
   });
 

@@ -210,6 +210,8 @@ export function outcomeText(result: DoctorResult, home: string, mode: DoctorMode
     if (change.kind === 'host-level') {
       const what = [...Object.keys(change.env).map((name) => `env.${name}`), ...Object.keys(change.settings ?? {})].join(', ');
       lines.push(`changed ${short(change.config)} (host-level, for remote ${change.server}): ${what}${Object.keys(change.env).length > 0 ? ` → ${change.bundle}` : ''}`);
+    } else if (change.mechanism === 'os-store') {
+      lines.push(`changed ${short(change.config)} ${change.server}: ${Object.entries(change.env).map(([name, value]) => `${name}=${value}`).join(', ')} (its runtime reads the OS store: no bundle)`);
     } else if (change.renewed !== undefined) {
       lines.push(`renewed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}${change.renewed.endsWith(change.bundle.split(/[\\/]/).pop() ?? '\0') ? ' (the same file, new content)' : ` (was ${change.renewed})`}`);
     } else lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);

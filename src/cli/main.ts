@@ -22,6 +22,7 @@ const COMMAND_USAGE: Record<string, string> = {
                      or yours, newest first)`,
   doctor: `  mcp-ssl-doctor doctor [--workspace DIR]... [--home DIR]... [--ca PEM] [--proxy URL] [--probe-host HOST[:PORT]]
                      [--fix [--yes] [--yes-os-store]] [--check] [--trust-unknown-ca] [--bundle-dir DIR] [--mode combined|ca-only]
+                     [--trust-mode auto|bundle|os-store]
                      [--system-ca FILE] [--public-ca FILE] [--timeout MS] [--no-logs] [--no-runtime-check] [--verify-docker] [--json]`,
 };
 
@@ -51,6 +52,9 @@ const NOTES = `
                           or a server will fail that --fix cannot fix (fleet detection scripts)
   doctor --yes-os-store   host-level fixes of remote servers may add the root to your OS store (macOS, Windows)
   doctor --home DIR       as root: the MCP configs of other users' homes (files keep their owner and mode)
+  doctor --trust-mode M   auto (default): a server whose own runtime reads the OS store (Node ≥ 22.19 / 24.6:
+                          NODE_USE_SYSTEM_CA=1; Deno: DENO_TLS_CA_STORE) gets that switch when the store holds the root
+                          and its runtime check proves it, else the bundle; bundle: always the bundle; os-store: only the switch
 
 Exit codes: 0 done, 1 doctor --check found something to fix (or doctor --fix could not fix all, or a config could not be read),
 2 bad input or usage, 3 a host could not be probed.

@@ -236,6 +236,8 @@ export class FixFlow implements vscode.Disposable {
               verify: { target: reached, analyzer: { verify: (host, caPem) => this.analysis.verify(host.host, host.port, caPem, undefined, host.proxyEnv) } },
               mode: this.settings.bundleMode,
               bundleDir: this.settings.bundleDirectory,
+              trustMode: this.settings.trustMode,
+              rootInOsStore: report.verdict === 'intercepted',
               runtimeCheck: await this.runtimeCheckFor(first, reached),
             });
             outcomes.push(outcome);

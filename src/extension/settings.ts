@@ -31,6 +31,12 @@ export class Settings implements vscode.Disposable {
     return this.section.get<string>('probeHost', '').trim();
   }
 
+  /** Bundle, or the server's runtime's own OS store where it reads it (core/runtime/systemCa.ts). */
+  get trustMode(): 'auto' | 'bundle' | 'os-store' {
+    const value = this.section.get<string>('trustMode', 'auto');
+    return value === 'bundle' || value === 'os-store' ? value : 'auto';
+  }
+
   get bundleMode(): BundleMode {
     return this.section.get<BundleMode>('bundleMode', 'combined') === 'ca-only' ? 'ca-only' : 'combined';
   }

@@ -9,6 +9,7 @@ import { detectRuntime, launcherOf, type OutOfReach } from '../runtime/detect';
 import { pythonVersionOf } from '../runtime/pythonVersion';
 import { strictCaProblems, strictPathProblems } from '../fix/strict';
 import { ownBundlesOf } from '../fix/renewal';
+import { osStoreVariableIn } from '../runtime/systemCa';
 import { staleOwnBundle, type StaleBundle } from './ownBundle';
 import { decideFix, interceptionRoot, type FixDecision } from './policy';
 import { mapLimit } from './pool';
@@ -102,7 +103,7 @@ export interface AssessOptions<S extends McpServer> {
   /** A host every stdio server is known to reach (a log's, a notification's), each through its own route. */
   at?: HostTarget;
   /** The root given by hand (`--ca`): stdio servers are not probed, their trust is checked against it. */
-  givenRoot?: Root & { pems: string[] };
+  givenRoot?: Root & { pems: string[]; inOsStore?: boolean };
   trustUnknown?: boolean;
   /** The latest TLS failure each server's own log shows, by server name. */
   failures?: ReadonlyMap<string, Finding>;
@@ -273,7 +274,10 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       continue;
     }
     // A config that may not be read names no CA file to read: its servers count as not trusting.
-    const trust = fromConfig(server) ? await serverTrustsRoot(server, root.sha256, env, context) : { trusted: false, unreadable: [] };
+    let trust: TrustCheck = fromConfig(server) ? await serverTrustsRoot(server, root.sha256, env, context) : { trusted: false, unreadable: [] };
+    // Its runtime reads the OS store (the switch a fix writes only once the runtime check proved it), and the store holds the root.
+    const osSwitch = fromConfig(server) ? osStoreVariableIn(server.runtime, env) : undefined;
+    if (!trust.trusted && osSwitch && (given ? given.inOsStore === true : found?.verdict === 'intercepted')) trust = { trusted: true, via: osSwitch, unreadable: trust.unreadable };
     if (trust.trusted) {
       // It works, but through a bundle of ours whose public roots are older than this runtime's: --fix renews it.
       const stale = await staleOf(server, env, context, root.sha256);

@@ -51,6 +51,11 @@ export interface FixOptions {
    * `home`). A CA variable or docker mount naming one is the tool's to renew, without `replace`.
    */
   ownBundles?: ReadonlySet<string>;
+  /**
+   * Servers whose runtime reads the OS store (proved by the runtime check, see runtime/systemCa.ts):
+   * their env gets this switch instead of the bundle's variables.
+   */
+  osStore?: ReadonlyMap<string, Record<string, string>>;
   /** Take out insecure settings (only with a verified fix). */
   removeInsecure?: boolean;
   /** Whether the host expands `${userHome}`; default from the format (VS Code's yes). */
@@ -81,10 +86,12 @@ export interface ChangedServer {
   verified?: { by: string; ok: boolean; message: string; route?: string | null } | null;
   /** A renewal of a bundle this tool wrote: the bundle it named before (as the config spelled it; the same path when renewed in place). */
   renewed?: string;
+  /** How it trusts the root: the bundle (default), or its runtime's own OS store (`osStore`). */
+  mechanism?: 'bundle' | 'os-store';
 }
 
 /** Why a server is skipped, for front ends to word (`reason` keeps the English of the CLI contract). */
-export type SkipCode = OutOfReachCode | 'runtime-check';
+export type SkipCode = OutOfReachCode | 'runtime-check' | 'os-store';
 
 export interface SkippedServer {
   server: string;
@@ -306,6 +313,17 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         changed.push({ server: server.name, runtime: guess.runtime, env: containerEnv, args: values });
         if (existing) warnings.push({ code: 'docker-existing-mount', server: server.name, message: `an older mount (${existing}) stays in args; remove it by hand` });
       }
+    } else if (options.osStore?.has(server.name)) {
+      // Its runtime reads the OS store: the switch goes in, no bundle variable.
+      const switchEnv = options.osStore.get(server.name) ?? {};
+      for (const [variable, value] of Object.entries(switchEnv)) {
+        const current = server.env[variable];
+        if (current === undefined || current === null) change.add[variable] = value;
+        else if (String(current) !== value) change.replace[variable] = value;
+      }
+      const env = { ...change.add, ...change.replace };
+      if (Object.keys(env).length > 0) changed.push({ server: server.name, runtime: guess.runtime, env, mechanism: 'os-store' });
+      else skipped.push({ server: server.name, reason: `already reads the OS store (${Object.keys(switchEnv).join(', ')}): nothing to change` });
     } else {
       let renewed: string | undefined;
       const inPlace: Record<string, string> = {};

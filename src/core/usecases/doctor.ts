@@ -8,6 +8,7 @@ import { chainTooLong } from '../chain/verdict';
 import type { HostId } from '../hosts/locations';
 import { RUNTIME_VARIABLES } from '../runtime/variables';
 import { removeUnusedBundles } from '../fix/renewal';
+import type { TrustMode } from '../runtime/systemCa';
 import { outOfReachReason } from '../fix/plan';
 import { scanFile } from '../logs/scan';
 import type { ChainReport, Finding, Verdict } from '../types';
@@ -79,6 +80,10 @@ export interface DoctorOptions {
   verifyDocker?: boolean;
   /** Host-level fixes may add the root to the user's OS store (macOS, Windows) — never without this. */
   yesOsStore?: boolean;
+  /** Bundle or the runtime's own OS store (runtime/systemCa.ts); default `bundle`. */
+  trustMode?: TrustMode;
+  /** Whether the OS store holds the CA given by hand (`givenCa`). */
+  givenCaInOsStore?: boolean;
   /** The front end's answers for host-level fixes; by default the root is taken as confirmed by `--fix` and the store by `yesOsStore`. */
   hostLevelHooks?: HostLevelHooks;
   /** Runs the OS-store command (tests inject one). */
@@ -99,6 +104,8 @@ export interface DoctorChange {
   settings?: Record<string, boolean>;
   /** A renewal of a bundle this tool wrote: the bundle the server named before (the same path when renewed in place). */
   renewed?: string;
+  /** `os-store`: the server's runtime reads the OS store (its env got the switch, `bundle` is not used by it). */
+  mechanism?: 'os-store';
 }
 
 /** One host app's host-level plan for the remote servers of one home that meet one root. */
@@ -185,7 +192,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       return report;
     },
     probeHost: options.probeHost,
-    givenRoot: givenLast && options.givenCa ? { subject: givenLast.subject, sha256: givenLast.sha256, pems: options.givenCa } : undefined,
+    givenRoot: givenLast && options.givenCa ? { subject: givenLast.subject, sha256: givenLast.sha256, pems: options.givenCa, inOsStore: options.givenCaInOsStore === true } : undefined,
     trustUnknown: options.trustUnknown,
     publicPem: options.publicPem,
     failures: await logFailures(options),
@@ -316,6 +323,8 @@ async function applyFixes(
         publicPem: options.publicPem,
         // A CA variable the user set stays: the server is skipped with the reason (nothing is lost).
         replace: false,
+        trustMode: options.trustMode,
+        rootInOsStore: options.givenCa ? options.givenCaInOsStore === true : first.found?.verdict === 'intercepted',
         runtimeCheck:
           options.noRuntimeCheck || !target
             ? undefined
@@ -334,7 +343,15 @@ async function applyFixes(
       continue;
     }
     for (const change of outcome.changed) {
-      result.changed.push({ config, server: change.server, env: change.env, bundle: outcome.bundle, verified: change.verified ?? null, ...(change.renewed ? { renewed: change.renewed } : {}) });
+      result.changed.push({
+        config,
+        server: change.server,
+        env: change.env,
+        bundle: outcome.bundle,
+        verified: change.verified ?? null,
+        ...(change.renewed ? { renewed: change.renewed } : {}),
+        ...(change.mechanism === 'os-store' ? { mechanism: 'os-store' as const } : {}),
+      });
       const report = result.servers.find((entry) => entry.config === config && entry.server === change.server);
       if (report) report.verified = change.verified ?? null;
     }

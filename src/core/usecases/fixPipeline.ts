@@ -7,7 +7,8 @@ import { writeBundle } from '../fix/bundle';
 import { trustedOwners } from '../files/owner';
 import type { HostId } from '../hosts/locations';
 import { readServers } from '../config/inventory';
-import { describeRuntimeCheck } from '../runtime/check';
+import { describeRuntimeCheck, type RuntimeCheckResult } from '../runtime/check';
+import { osStoreSwitch, osStoreSwitchOf, type TrustMode } from '../runtime/systemCa';
 import { checkChangesInRuntime, RuntimeCheckOptions, verificationOf } from './runtimeVerify';
 import type { StrictProblem } from '../fix/strict';
 import { strictPathProblems } from '../fix/strict';
@@ -29,6 +30,14 @@ export interface FixRequest extends Omit<FixOptions, 'caPems' | 'strictProblems'
    * environment the server gets); a server whose runtime still fails is skipped, not written.
    */
   runtimeCheck?: Omit<RuntimeCheckOptions, 'target'> & { hostApp: HostId; target: HostTarget };
+  /**
+   * `bundle` (default): the bundle's variables. `auto`: a server whose runtime reads the OS store
+   * (its version, proved by the runtime check) gets that switch when the root is in the OS store.
+   * `os-store`: only that; a server that cannot is skipped (code `os-store`).
+   */
+  trustMode?: TrustMode;
+  /** Whether the OS store trusts the root (the verdict `intercepted`, or a given CA the store holds). */
+  rootInOsStore?: boolean;
 }
 
 export interface CasToFix {
@@ -80,13 +89,42 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
   // The runtime reads the bundle: write it first (content-named, so nothing is replaced).
   await writeBundle(plan.bundle, plan.bundleDir, { owners: await trustedOwners(request.home) });
   const servers = await readServers({ hostApp: check.hostApp, path: request.configPath, scope: 'user', resolvesVariables: true, serversPath: request.serversPath });
-  const results = await checkChangesInRuntime(servers, plan.changed, check);
+  const mode = request.trustMode ?? 'bundle';
+  // The runtime's own OS store: tried in the server's own runtime; taken only at a version that reads it.
+  const osStore = new Map<string, Record<string, string>>();
+  const osResults = new Map<string, RuntimeCheckResult>();
+  const osSkipped: FixResult['skipped'] = [];
+  if (mode !== 'bundle' && request.rootInOsStore === true) {
+    const tries = plan.changed.flatMap((change) => {
+      const candidate = change.runtime === 'docker' ? null : osStoreSwitchOf(change.runtime);
+      return candidate ? [{ ...change, env: candidate.env }] : [];
+    });
+    for (const [server, result] of await checkChangesInRuntime(servers, tries, check)) {
+      const change = tries.find((entry) => entry.server === server);
+      const proved = change && result.ok === true ? osStoreSwitch(change.runtime, result.by) : null;
+      if (proved) {
+        osStore.set(server, proved.env);
+        osResults.set(server, result);
+      }
+    }
+  }
+  if (mode === 'os-store') {
+    for (const change of plan.changed.filter((entry) => !osStore.has(entry.server))) {
+      const detail = request.rootInOsStore !== true ? 'the root is in no OS store' : change.runtime === 'docker' ? 'a container has its own store (the bundle mount stays)' : osStoreSwitchOf(change.runtime) ? `its runtime does not read the OS store (${osStoreSwitchOf(change.runtime)?.since ?? ''} and later do)` : `${change.runtime} has no switch to the OS store`;
+      osSkipped.push({ server: change.server, reason: `os-store: ${detail}; --trust-mode auto or bundle writes the bundle`, code: 'os-store', detail });
+    }
+  }
+  const bundleChanged = plan.changed.filter((change) => !osStore.has(change.server) && !osSkipped.some((skip) => skip.server === change.server));
+  const results = new Map([...(await checkChangesInRuntime(servers, bundleChanged, check)), ...osResults]);
   const failing = [...results.entries()].filter(([, result]) => result.ok === false);
-  const skipped = failing.map(([server, result]) => ({ server, reason: `runtime-check: ${describeRuntimeCheck(result)}`, code: 'runtime-check' as const, detail: describeRuntimeCheck(result) }));
-  if (failing.length > 0) {
-    const kept = plan.changed.map((change) => change.server).filter((name) => !failing.some(([server]) => server === name));
+  const skipped = [
+    ...osSkipped,
+    ...failing.map(([server, result]) => ({ server, reason: `runtime-check: ${describeRuntimeCheck(result)}`, code: 'runtime-check' as const, detail: describeRuntimeCheck(result) })),
+  ];
+  if (skipped.length > 0 || osStore.size > 0) {
+    const kept = plan.changed.map((change) => change.server).filter((name) => !skipped.some((skip) => skip.server === name));
     if (kept.length === 0) return { ...describePlan(plan), dryRun: false, changed: [], skipped: [...plan.skipped, ...skipped] };
-    plan = await planFix({ ...options, servers: kept });
+    plan = await planFix({ ...options, servers: kept, ...(osStore.size > 0 ? { osStore } : {}) });
   }
   const result = await applyFix(plan);
   const unverified = result.changed.flatMap((change) => {
