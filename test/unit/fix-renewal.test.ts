@@ -71,6 +71,7 @@ describe('renewal: which CAs a renewed bundle holds', () => {
     const readOlder = readOwnBundle(older, `/h/.mcp-ssl-doctor/${bundle.fileName}`);
     assert.equal(readOlder.cas.length, 2, 'found by the digest its name carries');
     assert.equal(readOlder.publicSource, null);
+    assert.deepEqual(readOwnBundle(older, '/h/.mcp-ssl-doctor/ca-bundle-000000000000.pem').cas, [], 'no CA set matches its name: none carried over');
   });
 
   it('stale: lacks the root a target presents; public roots missing, unless they come from a Node as new or newer', () => {

@@ -72,7 +72,9 @@ export function readOwnBundle(text: string, file: string): OwnBundle {
     cas = certificatesIn(text.slice(0, marker));
     publicSource = (text.slice(marker + 1 + PUBLIC_ROOTS_MARKER.length).split('\n')[0] ?? '').trim();
   } else if (mode === 'combined') {
-    // Written before the line: its name is the digest of its CA set, which comes first.
+    // Written before the line: its name is the digest of its CA set, which comes first. Not found
+    // (edited by hand, renamed): no CA is carried over from it — never its public roots as CAs.
+    cas = [];
     for (let count = 1; count <= Math.min(all.length, 16); count += 1) {
       if (bundleFileName(all.slice(0, count), mode) === name) {
         cas = all.slice(0, count);
