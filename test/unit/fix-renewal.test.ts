@@ -102,6 +102,7 @@ describe('renewal: the plan renews what the journal says is ours', () => {
     const plan = await planFix(options(folder, file, { caPems: [renewed.pem] }));
     assert.deepEqual(plan.skipped, []);
     assert.deepEqual(plan.changed.map((change) => [change.server, change.renewed]), [['py', first.bundle], ['dock', first.bundle]]);
+    assert.match(plan.warnings.find((warning) => warning.code === 'superseded-ca')?.message ?? '', /^CN=Zscaler Root CA, O=mcp-ssl-doctor tests \(sha256 [0-9a-f]{64}\) is left out/);
     const second = await applyFix(plan);
     const after = readFileSync(file, 'utf8');
     assert.equal(after.split(second.bundle).length - 1, 3, 'SSL_CERT_FILE, REQUESTS_CA_BUNDLE and the mount name the new bundle');

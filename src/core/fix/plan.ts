@@ -208,6 +208,9 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
   if (!resolvesVariables) {
     warnings.push({ code: 'machine-specific-path', message: `this host does not expand \${userHome}: the bundle path ${bundleConfigPath} is specific to this machine` });
   }
+  for (const old of renewal.superseded) {
+    warnings.push({ code: 'superseded-ca', message: `${old.subject} (sha256 ${old.sha256}) is left out of the renewed bundle: a CA of the same name replaces it` });
+  }
   if (mode === 'ca-only') {
     warnings.push({ code: 'ca-only', message: 'CA-only bundle: SSL_CERT_FILE / REQUESTS_CA_BUNDLE then trust nothing else, so hosts the proxy does not intercept will fail' });
   }
