@@ -11,6 +11,10 @@ import { FixOptions, planFix } from '../../src/core/fix/plan';
 import { bundleStaleness, ownBundlesOf, readOwnBundle, removeUnusedBundles, renewedCas } from '../../src/core/fix/renewal';
 import { undoFix } from '../../src/core/fix/undo';
 import { staleOwnBundle } from '../../src/core/assess/ownBundle';
+import { assess } from '../../src/core/assess/assess';
+import { serverOf } from '../../src/core/config/inventory';
+import type { ServerEntry } from '../../src/core/config/config';
+import type { ChainReport } from '../../src/core/types';
 import { createCa, type TestCert } from '../fixtures/pki';
 import { cleanup, tempDir } from '../fixtures/configs/harness';
 
@@ -173,5 +177,42 @@ describe('renewal: bundles nothing needs any more', () => {
     assert.deepEqual(removed, [orphan]);
     assert.ok(existsSync(first.bundle), 'the renewed-from bundle stays: its undo record names it');
     assert.ok(existsSync(teammates) && existsSync(fresh) && existsSync(usersOwn));
+  });
+});
+
+describe('renewal: the assessment', () => {
+  function reportFor(root: TestCert, verdict: ChainReport['verdict']): ChainReport {
+    const sha256 = certs(root)[0]?.sha256 ?? '';
+    return {
+      host: 'docs.example',
+      port: 443,
+      proxy: null,
+      presented: [],
+      path: [
+        { subject: 'CN=docs.example', issuer: root.subject, sha256: 'leaf', notBefore: '', notAfter: '', selfSigned: false, ca: false, source: 'presented' },
+        { subject: root.subject, issuer: root.subject, sha256, notBefore: '', notAfter: '', selfSigned: true, ca: true, source: 'system', pem: root.pem },
+      ],
+      root: { subject: root.subject, sha256, source: 'system' },
+      verdict,
+      trust: { public: false, system: verdict === 'intercepted' },
+      warnings: [],
+    };
+  }
+
+  it('a bundle of ours lacking the renewed root is bundle-stale; the OS-store switch with the root in the store is trust (a stale bundle in another variable does not count)', async () => {
+    const folder = home();
+    const file = config(folder, { node: { command: 'npx', args: ['-y', 'x-mcp', 'https://docs.example/'] } });
+    const first = await applyFix(await planFix(options(folder, file)));
+    const ref = { hostApp: 'claude-desktop' as const, path: file, scope: 'user' as const, resolvesVariables: false };
+    const entry = (env: Record<string, string>): ServerEntry => ({ name: 'node', command: 'npx', args: ['-y', 'x-mcp', 'https://docs.example/'], env, node: { type: 'object', offset: 0, length: 0 } }) as unknown as ServerEntry;
+    const run = (env: Record<string, string>, verdict: ChainReport['verdict']) =>
+      assess([serverOf(ref, entry(env))], { hostEnv: { PATH: '/usr/bin' }, contextOf: () => ({ home: folder, env: {} }), publicPem: publicA.pem, analyze: async () => reportFor(renewed, verdict) });
+
+    const stale = (await run({ NODE_EXTRA_CA_CERTS: first.bundle }, 'intercepted'))[0];
+    assert.deepEqual([stale?.state, stale?.reason, stale?.fix, stale?.staleBundle], ['will-fail', 'bundle-stale', 'env', { file: first.bundle, via: 'NODE_EXTRA_CA_CERTS', stale: 'missing-root' }]);
+    const viaStore = (await run({ NODE_EXTRA_CA_CERTS: first.bundle, NODE_USE_SYSTEM_CA: '1' }, 'intercepted'))[0];
+    assert.deepEqual([viaStore?.state, viaStore?.reason, viaStore?.trustedVia], ['ok', 'trusts-root', 'NODE_USE_SYSTEM_CA']);
+    const notInStore = (await run({ NODE_USE_SYSTEM_CA: '1' }, 'untrusted'))[0];
+    assert.notEqual(notInStore?.state, 'ok', 'the switch trusts only what the OS store holds');
   });
 });

@@ -280,7 +280,9 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     if (!trust.trusted && osSwitch && (given ? given.inOsStore === true : found?.verdict === 'intercepted')) trust = { trusted: true, via: osSwitch, unreadable: trust.unreadable };
     if (trust.trusted) {
       // It works, but through a bundle of ours whose public roots are older than this runtime's: --fix renews it.
-      const stale = await staleOf(server, env, context, root.sha256);
+      const named = await staleOf(server, env, context, root.sha256);
+      // Only the file it trusts through counts (another variable's stale bundle is not what it uses).
+      const stale = named?.stale === 'public-roots' && named.via === trust.via ? named : null;
       if (stale) say('ok', 'bundle-stale', root, 'env', { trustedVia: trust.via, unreadableCa: trust.unreadable, staleBundle: stale });
       else say('ok', 'trusts-root', root, 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
       continue;
