@@ -12,7 +12,8 @@ import { decideFix, interceptionRoot, type FixDecision } from './policy';
 import { mapLimit } from './pool';
 import { claudeCodeSettingsEnv, effectiveEnvOf, proxyEnvOf } from './serverEnv';
 import { probeTargetOf, type TargetSource } from './targets';
-import { serverTrustsRoot, type TrustCheck, type VariableContext } from './trust';
+import { resolveConfigVariables, serverTrustsRoot, type TrustCheck, type VariableContext } from './trust';
+import { droppedProxyOf, PROXY_ROUTE_VARIABLES, type DroppedProxy } from './route';
 import type { HostTarget, McpServer, ServerTarget } from '../model/server';
 
 export interface Root {
@@ -35,6 +36,7 @@ export type StateReason =
   | 'probe-failed'
   | 'not-fixable-verdict' // expired, hostname-mismatch, incomplete
   | 'out-of-reach' // the entry's env never reaches its process (docker exec, the Docker MCP gateway, a container in a shell string)
+  | 'proxy-dropped' // the session has a proxy its host does not pass on: it goes directly, which fails, and the proxy's route works
   | 'invalid-entry';
 
 /** What the rule reads of a chain report: small enough to keep (the editor caches it). */
@@ -79,6 +81,11 @@ export interface Assessment<S extends McpServer = McpServer> {
   failure?: Finding;
   /** Why no entry edit can fix it, and where it runs (core/runtime/detect.ts): the concrete next step is the front end's to say. */
   outOfReach?: OutOfReach;
+  /**
+   * The session's proxy its host does not pass on (assess/route.ts), when going directly failed:
+   * `target` is then the route through that proxy, and the fix adds the proxy to the entry's env.
+   */
+  droppedProxy?: DroppedProxy;
   fix: PlannedFix;
 }
 
@@ -103,6 +110,11 @@ export interface AssessOptions<S extends McpServer> {
   concurrency?: number;
   onProgress?: (done: number, total: number, target: ServerTarget) => void;
   signal?: AbortSignal;
+  /**
+   * The session's proxy variables (the editor's `http.proxy` as HTTPS_PROXY...); default: the proxy
+   * variables of `hostEnv`. A stdio server whose host drops them goes directly (assess/route.ts).
+   */
+  sessionProxyEnv?: Record<string, string>;
 }
 
 /** Distinct targets analysed at once. */
@@ -171,15 +183,20 @@ interface Probed {
 /** Assesses every server: each distinct target probed once (a few at a time), then one state per server. */
 export async function assess<S extends McpServer>(servers: readonly S[], options: AssessOptions<S>): Promise<Assessment<S>[]> {
   const envOf = environments(options.hostEnv, options.platform);
+  const sessionEnv = options.sessionProxyEnv ?? proxyEnvOf(Object.fromEntries(Object.entries(options.hostEnv).filter((e): e is [string, string] => typeof e[1] === 'string')));
   const fromConfig = (server: S): boolean => options.fromConfig?.(server) ?? true;
   const given = options.givenRoot;
-
   const prepared = await Promise.all(
     servers.map(async (server) => {
       const context = options.contextOf(server);
       const env = server.transport === 'stdio' ? await envOf(server, context.home, fromConfig(server)) : {};
+      // A host that expands `${env:NAME}` (VS Code, Cursor) hands the server the proxy it names.
+      if (server.config.resolvesVariables) {
+        for (const name of PROXY_ROUTE_VARIABLES) if (env[name]?.includes('${')) env[name] = resolveConfigVariables(env[name], context);
+      }
       const route = routeOf(server, env, { probeHost: options.probeHost, fromConfig: fromConfig(server), at: server.transport === 'stdio' ? options.at : undefined });
-      return { server, context, env, route };
+      const dropped = server.transport === 'stdio' && route && !given ? droppedProxyOf(server, env, sessionEnv, route.target) : null;
+      return { server, context, env, route, dropped };
     }),
   );
 
@@ -189,24 +206,38 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
   }
   const probed = new Map<string, Probed>();
   let done = 0;
-  const distinct = [...toProbe.values()];
-  await mapLimit(distinct, options.concurrency ?? ASSESS_CONCURRENCY, async (target) => {
-    let outcome: Probed;
-    try {
-      const analysed = await options.analyze(target, options.signal);
-      outcome = isReport(analysed) ? { report: analysed, found: verdictOf(analysed) } : { found: analysed };
-    } catch (error) {
-      outcome = { error: describeError(error) };
-    }
-    probed.set(targetKeyOf(target), outcome);
-    done += 1;
-    options.onProgress?.(done, distinct.length, target);
-  });
+  const probeAll = async (distinct: ServerTarget[], total: number): Promise<void> => {
+    await mapLimit(distinct, options.concurrency ?? ASSESS_CONCURRENCY, async (target) => {
+      let outcome: Probed;
+      try {
+        const analysed = await options.analyze(target, options.signal);
+        outcome = isReport(analysed) ? { report: analysed, found: verdictOf(analysed) } : { found: analysed };
+      } catch (error) {
+        outcome = { error: describeError(error) };
+      }
+      probed.set(targetKeyOf(target), outcome);
+      done += 1;
+      options.onProgress?.(done, total, target);
+    });
+  };
+  await probeAll([...toProbe.values()], toProbe.size);
+  // A server whose host drops the session's proxy goes directly; where that fails, the session's
+  // route is probed too: what the server meets once the fix hands it the proxy.
+  const viaSession = new Map<string, ServerTarget>();
+  for (const { route, dropped } of prepared) {
+    if (route && dropped && probed.get(targetKeyOf(route.target))?.error) viaSession.set(targetKeyOf(dropped.target), dropped.target);
+  }
+  const second = [...viaSession.keys()].filter((key) => !probed.has(key)).map((key) => viaSession.get(key) as ServerTarget);
+  if (second.length > 0) await probeAll(second, toProbe.size + second.length);
 
   const assessments: Assessment<S>[] = [];
-  for (const { server, context, env, route } of prepared) {
-    const target = route?.target ?? null;
-    const probe = target && (server.transport === 'remote' || !given) ? probed.get(targetKeyOf(target)) : undefined;
+  for (const { server, context, env, route, dropped } of prepared) {
+    const direct = route && (server.transport === 'remote' || !given) ? probed.get(targetKeyOf(route.target)) : undefined;
+    // Going directly failed and the session's route answers: that route is the one the fix gives it.
+    const session = dropped && direct?.error ? probed.get(targetKeyOf(dropped.target)) : undefined;
+    const rerouted = dropped && session && !session.error ? { ...dropped, directError: direct?.error ?? '' } : undefined;
+    const target = rerouted ? rerouted.target : route?.target ?? null;
+    const probe = rerouted ? session : direct;
     const found = probe?.found ?? null;
     const base = {
       server,
@@ -217,6 +248,7 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       ...(probe?.error ? { probeError: probe.error } : {}),
       unreadableCa: [] as TrustCheck['unreadable'],
       ...(options.failures?.get(server.name) ? { failure: options.failures.get(server.name) } : {}),
+      ...(dropped && direct?.error ? { droppedProxy: { ...dropped, directError: direct.error, ...(session?.error ? { sessionError: session.error } : {}) } } : {}),
     };
     const failure = base.failure;
     const say = (state: ServerState, reason: StateReason, root: Root | null, fix: PlannedFix = 'none', extra: Partial<Assessment<S>> = {}): void => {
@@ -241,7 +273,9 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     }
     const root = given ? { subject: given.subject, sha256: given.sha256 } : found?.root ?? null;
     if (!root || (!given && found?.action === 'refuse')) {
-      if (found?.verdict === 'trusted') say(failure ? 'failing' : 'ok', 'public-root', null);
+      // Through the proxy nothing intercepts: the route alone is missing (no CA to add).
+      if (found?.verdict === 'trusted' && rerouted) say(failure ? 'failing' : 'will-fail', 'proxy-dropped', null);
+      else if (found?.verdict === 'trusted') say(failure ? 'failing' : 'ok', 'public-root', null);
       else say('unknown', 'not-fixable-verdict', null);
       continue;
     }
@@ -252,6 +286,10 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     }
     // A config that may not be read names no CA file to read: its servers count as not trusting.
     const trust = fromConfig(server) ? await serverTrustsRoot(server, root.sha256, env, context) : { trusted: false, unreadable: [] };
+    if (trust.trusted && rerouted) {
+      say(failure ? 'failing' : 'will-fail', 'proxy-dropped', root, 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
+      continue;
+    }
     if (trust.trusted) {
       say('ok', 'trusts-root', root, 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
       continue;
@@ -262,6 +300,11 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       continue;
     }
     const unknownRoot = !given && found?.action === 'confirm' && options.trustUnknown !== true;
+    if (rerouted && !unknownRoot) {
+      // The CA and the route, in one change: or none, where the proxy's password would be written in clear.
+      say(failure ? 'failing' : 'will-fail', 'proxy-dropped', root, rerouted.env ? 'env' : 'none', { unreadableCa: trust.unreadable });
+      continue;
+    }
     say(failure ? 'failing' : 'will-fail', unknownRoot ? 'unknown-root' : failure ? 'log-failure' : 'root-not-trusted', root, unknownRoot ? 'none' : 'env', { unreadableCa: trust.unreadable });
   }
   return assessments;

@@ -56,6 +56,11 @@ export interface FixOptions {
    * a Python server known to run 3.13+ is skipped, any other Python server is fixed with a warning.
    */
   strictProblems?: StrictProblem[];
+  /**
+   * Variables to add beside the CA variables, by server name (the session's proxy its host drops:
+   * assess/route.ts). A variable the entry already sets is left as it is.
+   */
+  addEnv?: Record<string, Record<string, string>>;
 }
 
 export interface FixWarning {
@@ -275,6 +280,9 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
           if (options.replace) change.replace[variable] = bundleConfigPath;
           else conflict = conflict ?? `${variable}=${String(current)}`;
         }
+      }
+      for (const [variable, value] of Object.entries(options.addEnv?.[server.name] ?? {})) {
+        if (server.env[variable] === undefined || server.env[variable] === null) change.add[variable] = value;
       }
       for (const variable of CA_VARIABLES) {
         const current = server.env[variable];

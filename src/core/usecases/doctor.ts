@@ -16,6 +16,8 @@ import { discoverConfigRefs, MachineScope } from '../hosts/discover';
 import { CaSource, fixConfig } from './fixPipeline';
 import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, HostLevelPrepared, hostLevelRequestOf, hostPlanWouldChange, planHostLevel, runHostLevelFix } from './hostLevel';
 import { readInventory } from '../config/inventory';
+import { effectiveEnvOf } from '../assess/serverEnv';
+import { NODE_USE_ENV_PROXY, nodeReadsEnvProxy, serverNodeVersion } from '../runtime/nodeProxy';
 import { discoverMachineLogs } from '../hosts/logs';
 import type { CommandRunner } from '../hostTrust/apply';
 import type { TargetSource } from '../assess/targets';
@@ -47,6 +49,12 @@ export interface ServerReport {
   verified: { by: string; ok: boolean; message: string } | null;
   /** The log line of a failure, the probe error, the verdict: one line for a person. */
   message: string;
+  /**
+   * The session's proxy its host does not pass on (reason `proxy-dropped`, or a failed probe of a
+   * server that goes directly because of it): the proxy's URL without credentials, why going
+   * directly failed, the variables a fix adds (none where a password would be written in clear).
+   */
+  droppedProxy?: { url: string; credentials: boolean; directError?: string; sessionError?: string; adds: string[] };
 }
 
 export interface DoctorOptions {
@@ -144,8 +152,11 @@ function messageOf(assessment: Assessment): string {
   switch (assessment.reason) {
     case 'invalid-entry':
       return 'neither a command nor a url: the host cannot start it';
-    case 'probe-failed':
-      return assessment.probeError ?? 'the probe failed';
+    case 'probe-failed': {
+      const dropped = assessment.droppedProxy;
+      const error = assessment.probeError ?? 'the probe failed';
+      return dropped ? `${error}; ${assessment.server.config.hostApp} does not pass on the session's proxy ${dropped.url}, and through it too: ${dropped.sessionError ?? 'it failed'}` : error;
+    }
     case 'no-url':
       return 'no https url to probe';
     case 'public-root':
@@ -164,7 +175,26 @@ function messageOf(assessment: Assessment): string {
     case 'log-failure':
     case 'root-not-trusted':
       return failure ? failure.message : `runtime does not trust ${root?.subject ?? 'the root'}`;
+    case 'proxy-dropped': {
+      const through = root ? (assessment.trustedVia ? `it trusts ${root.subject}` : `it meets ${root.subject}`) : 'nothing intercepts it';
+      return `it goes directly, which fails (${assessment.droppedProxy?.directError ?? 'unreachable'}); through the session's proxy ${assessment.droppedProxy?.url ?? ''} ${through}`;
+    }
   }
+}
+
+/** What a fix adds for the route, and (with `NODE_USE_ENV_PROXY`) the switch a Node server reads it by. */
+function routeFixDetail(assessment: Assessment): string {
+  const dropped = assessment.droppedProxy;
+  const host = assessment.server.config.hostApp;
+  if (!dropped) return '';
+  if (!dropped.env) {
+    return `the session's proxy ${dropped.url} needs a password and ${host} expands no \${env:NAME} in a server's env: ` +
+      `writing it would leave the password in clear in ${assessment.server.config.path}. Run a local relay that holds the credentials ` +
+      '(px, cntlm) and set HTTPS_PROXY in the entry\'s env to it, then run doctor --fix again';
+  }
+  const names = Object.keys(dropped.env).join(', ');
+  if (!assessment.root) return `add ${names} (the session's proxy, which ${host} does not pass on) to its env: nothing intercepts its target, so no CA is needed`;
+  return `add ${names} (the session's proxy, which ${host} does not pass on) to its env: it already trusts ${assessment.root.subject} through ${assessment.trustedVia ?? '?'}`;
 }
 
 function missingIssuerOf(report: ChainReport | undefined): { missingIssuer?: string } {
@@ -235,11 +265,15 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   for (const assessment of assessments) {
     const { server, target, root } = assessment;
     let fix: ServerReport['fix'] = { kind: 'none', detail: '' };
+    const routeVariables = assessment.reason === 'proxy-dropped' && assessment.droppedProxy?.env ? Object.keys(assessment.droppedProxy.env) : [];
     if (assessment.reason === 'unknown-root') fix = { kind: 'none', detail: UNKNOWN_ROOT_FIX };
     else if (assessment.outOfReach) fix = { kind: 'none', detail: outOfReachReason(assessment.outOfReach, '<CA bundle>') };
     else if (assessment.fix === 'env') {
-      fix = { kind: 'env', detail: `set ${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle` };
+      const route = routeVariables.length > 0 ? `set ${routeVariables.join(', ')} (the session's proxy, which ${server.config.hostApp} does not pass on${server.runtime === 'node' ? '; NODE_USE_ENV_PROXY=1 where its node reads it' : ''}) and ` : 'set ';
+      fix = { kind: 'env', detail: `${route}${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle` };
       fixable.push(assessment);
+    } else if (assessment.reason === 'proxy-dropped') {
+      fix = { kind: 'none', detail: routeFixDetail(assessment) };
     } else if (assessment.fix === 'host-level' && target && root) {
       const report = reports.get(targetKeyOf(target));
       if (report) fix = await planHost(server, target, report, root.sha256);
@@ -261,6 +295,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       targetSource: assessment.targetSource,
       ...missingIssuerOf(assessment.report),
       message: messageOf(assessment),
+      ...(assessment.droppedProxy
+        ? {
+            droppedProxy: {
+              url: assessment.droppedProxy.url,
+              credentials: assessment.droppedProxy.credentials,
+              ...(assessment.droppedProxy.directError ? { directError: assessment.droppedProxy.directError } : {}),
+              ...(assessment.droppedProxy.sessionError ? { sessionError: assessment.droppedProxy.sessionError } : {}),
+              adds: assessment.droppedProxy.env ? Object.keys(assessment.droppedProxy.env) : [],
+            },
+          }
+        : {}),
     });
   }
 
@@ -304,6 +349,7 @@ async function applyFixes(
     const cas: CaSource = options.givenCa ? { kind: 'given', pems: options.givenCa } : { kind: 'report', report: report as ChainReport, trustUnknown: options.trustUnknown === true };
     const config = server.config.path;
     options.onProgress?.(`fixing ${config}`);
+    const addEnv = routeEnvOf(group, options.hostEnv, settingsOf, context.home);
     let outcome: FixResult;
     try {
       outcome = await fixConfig({
@@ -319,6 +365,7 @@ async function applyFixes(
         publicPem: options.publicPem,
         // A CA variable the user set stays: the server is skipped with the reason (nothing is lost).
         replace: false,
+        addEnv: await addEnv,
         runtimeCheck:
           options.noRuntimeCheck || !target
             ? undefined
@@ -343,6 +390,30 @@ async function applyFixes(
     }
     for (const skip of outcome.skipped) result.skipped.push({ config, server: skip.server, reason: skip.reason });
   }
+}
+
+/**
+ * The session's proxy for each server of a group whose host drops it (assess/route.ts), with
+ * NODE_USE_ENV_PROXY=1 for a Node server whose own node reads it (runtime/nodeProxy.ts): that node
+ * found through the PATH the server gets, as the runtime check finds it.
+ */
+async function routeEnvOf(
+  group: Assessment[],
+  hostEnv: NodeJS.ProcessEnv,
+  settingsOf: ReturnType<typeof hostSettingsEnvs>,
+  home: string,
+): Promise<Record<string, Record<string, string>> | undefined> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const { server, reason, droppedProxy } of group) {
+    if (reason !== 'proxy-dropped' || !droppedProxy?.env) continue;
+    const env = { ...droppedProxy.env };
+    if (server.runtime === 'node') {
+      const version = serverNodeVersion(server.command, server.args, effectiveEnvOf(server, hostEnv, process.platform, await settingsOf(server, home)));
+      if (version && nodeReadsEnvProxy(version)) env[NODE_USE_ENV_PROXY] = '1';
+    }
+    out[server.name] = env;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**

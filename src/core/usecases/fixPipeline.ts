@@ -56,6 +56,7 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
     publicPem: request.publicPem,
     replace: request.replace,
     removeInsecure: request.removeInsecure,
+    addEnv: request.addEnv,
     caPems: cas.pems,
     strictProblems: cas.strictProblems,
     verify: verify && {
