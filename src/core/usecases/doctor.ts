@@ -189,7 +189,7 @@ function routeFixDetail(assessment: Assessment): string {
   if (!dropped) return '';
   if (!dropped.env) {
     return `the session's proxy ${dropped.url} needs a password and ${host} expands no \${env:NAME} in a server's env: ` +
-      `writing it would leave the password in clear in ${assessment.server.config.path}. Run a local relay that holds the credentials ` +
+      `writing it would leave the password in clear in its config. Run a local relay that holds the credentials ` +
       '(px, cntlm) and set HTTPS_PROXY in the entry\'s env to it, then run doctor --fix again';
   }
   const names = Object.keys(dropped.env).join(', ');
