@@ -132,6 +132,10 @@ export function outOfReachReason(out: OutOfReach, bundlePath: string): string {
   const env = variables.map((variable) => `-e ${variable}=${CONTAINER_BUNDLE_PATH}`).join(' ');
   switch (out.code) {
     case 'container-exec':
+      if (out.sub === 'run') {
+        return `starts service ${container} in a new container (${cli} run): a variable set here stays with the ${cli} CLI and never reaches the container. ` +
+          `Add \`-v ${bundlePath}:${CONTAINER_BUNDLE_PATH}:ro ${env}\` to the run arguments before ${container} (or build the CA into the image)`;
+      }
       return `runs inside the existing container ${container} (${cli} exec): a variable set here stays with the ${cli} CLI and never reaches the container. ` +
         `Copy the bundle in (\`${cli} cp ${bundlePath} ${container}:${CONTAINER_BUNDLE_PATH}\`) and add \`${env}\` to the exec arguments before ${container} ` +
         '(or build the CA into the image)';

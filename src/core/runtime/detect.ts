@@ -52,6 +52,8 @@ export interface OutOfReach {
   container?: string;
   /** The runtime of the command run inside the container, when the command line says. */
   inner?: ServerRuntime;
+  /** `run`: compose starts the service in a new container (its `-v`/`-e` options reach it); absent: an existing container (exec). */
+  sub?: 'run';
 }
 
 export interface RuntimeGuess {
@@ -123,7 +125,7 @@ function containerCommand(base: string, rest: string[]): ContainerCommand | unde
     const at = subcommandIndex(rest, from);
     const sub = rest[at] ?? '';
     if (sub !== 'exec' && sub !== 'run') return undefined;
-    return { kind: 'out-of-reach', ...inside(cli, at + 1) };
+    return { kind: 'out-of-reach', ...inside(cli, at + 1), ...(sub === 'run' ? { sub } : {}) };
   };
   const inside = (cli: string, from: number): OutOfReach => {
     const at = findDockerImage(rest, from);
@@ -227,8 +229,8 @@ function shellOutOfReach(text: string): OutOfReach | undefined {
     const found = containerCommand(base, words.slice(at + 1));
     if (found?.kind === 'run') return { code: 'shell-string', cli: base };
     if (found) {
-      const { code, cli, container, inner } = found;
-      return { code, cli, container, inner };
+      const { code, cli, container, inner, sub } = found;
+      return { code, cli, container, inner, ...(sub ? { sub } : {}) };
     }
   }
   return undefined;
@@ -253,8 +255,8 @@ export function detectRuntime(command: string | undefined, args: string[]): Runt
     return { runtime: 'docker', viaUv: false, launcher: base, dockerImageIndex: container.image === -1 ? undefined : container.image + offset };
   }
   if (container) {
-    const { code, cli, container: name, inner } = container;
-    return { runtime: 'unknown', viaUv: false, launcher: base, outOfReach: { code, cli, container: name, inner } };
+    const { code, cli, container: name, inner, sub } = container;
+    return { runtime: 'unknown', viaUv: false, launcher: base, outOfReach: { code, cli, container: name, inner, ...(sub ? { sub } : {}) } };
   }
   for (const row of LAUNCHERS) {
     if (!row.commands.includes(base)) continue;
