@@ -3,6 +3,7 @@
 // the server goes directly and why, probes the session's route, and the fix hands the proxy on —
 // never a password in clear.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +136,35 @@ describe('the route: a session proxy the host drops', () => {
     });
     assert.deepEqual([result[0]?.state, result[0]?.reason], ['unreachable', 'probe-failed']);
     assert.match(result[0]?.droppedProxy?.sessionError ?? '', /403/);
+  });
+});
+
+describe('the route alone', () => {
+  it('a server that already trusts the root but whose host drops the proxy: the fix writes the route only (no CA variable)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'route-trusted-'));
+    const ca = await createCa('Corp Root');
+    const caFile = join(dir, 'corp.pem');
+    writeFileSync(caFile, ca.pem);
+    const sha = new X509Certificate(ca.pem).fingerprint256.replace(/:/g, '').toLowerCase();
+    const report = intercepted(PROXY);
+    report.root = { subject: 'CN=Corp Root', sha256: sha, source: 'system' };
+    const hostEnv = { PATH: '/usr/bin', HOME: dir, HTTPS_PROXY: PROXY };
+    const trusting = server(claude, 'd', { env: { SSL_CERT_FILE: caFile } });
+    const [a] = await assess([trusting], {
+      hostEnv,
+      contextOf: () => ({ home: dir, env: hostEnv }),
+      analyze: async (target) => {
+        if (!target.proxyEnv?.HTTPS_PROXY) throw new Error('ENOTFOUND');
+        return report;
+      },
+    });
+    assert.deepEqual([a?.state, a?.reason, a?.fix, a?.trustedVia], ['will-fail', 'proxy-dropped', 'env', 'SSL_CERT_FILE']);
+
+    const config = join(dir, 'claude_desktop_config.json');
+    writeFileSync(config, JSON.stringify({ mcpServers: { d: { command: '/usr/bin/python3', args: ['s.py'], env: { SSL_CERT_FILE: caFile } } } }, null, 2));
+    const plan = await planFix({ configPath: config, caPems: [ca.pem], home: dir, bundleDir: join(dir, 'b'), mode: 'ca-only', addEnv: { d: { HTTPS_PROXY: PROXY } }, routeOnly: ['d'] });
+    assert.deepEqual(plan.changed.map((c) => [c.server, c.env]), [['d', { HTTPS_PROXY: PROXY }]]);
+    assert.deepEqual(plan.skipped, [], 'its own SSL_CERT_FILE is not a conflict: it stays');
   });
 });
 

@@ -287,7 +287,8 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     // A config that may not be read names no CA file to read: its servers count as not trusting.
     const trust = fromConfig(server) ? await serverTrustsRoot(server, root.sha256, env, context) : { trusted: false, unreadable: [] };
     if (trust.trusted && rerouted) {
-      say(failure ? 'failing' : 'will-fail', 'proxy-dropped', root, 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
+      // It trusts the root already: the route alone is missing.
+      say(failure ? 'failing' : 'will-fail', 'proxy-dropped', root, rerouted.env ? 'env' : 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
       continue;
     }
     if (trust.trusted) {

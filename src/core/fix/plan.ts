@@ -61,6 +61,8 @@ export interface FixOptions {
    * assess/route.ts). A variable the entry already sets is left as it is.
    */
   addEnv?: Record<string, Record<string, string>>;
+  /** Servers that already trust the CA: only their `addEnv` is written, no CA variable. */
+  routeOnly?: string[];
 }
 
 export interface FixWarning {
@@ -277,7 +279,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
       changed.push({ server: server.name, runtime: guess.runtime, env: Object.fromEntries(variables.map((v) => [v, CONTAINER_BUNDLE_PATH])), args: values });
       if (existing) warnings.push({ code: 'docker-existing-mount', server: server.name, message: `an older mount (${existing}) stays in args; remove it by hand` });
     } else {
-      for (const variable of variables) {
+      for (const variable of options.routeOnly?.includes(server.name) ? [] : variables) {
         const current = server.env[variable];
         if (current === undefined || current === null) change.add[variable] = bundleConfigPath;
         else if (String(current) !== bundleConfigPath) {

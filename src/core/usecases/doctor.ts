@@ -192,9 +192,8 @@ function routeFixDetail(assessment: Assessment): string {
       `writing it would leave the password in clear in its config. Run a local relay that holds the credentials ` +
       '(px, cntlm) and set HTTPS_PROXY in the entry\'s env to it, then run doctor --fix again';
   }
-  const names = Object.keys(dropped.env).join(', ');
-  if (!assessment.root) return `add ${names} (the session's proxy, which ${host} does not pass on) to its env: nothing intercepts its target, so no CA is needed`;
-  return `add ${names} (the session's proxy, which ${host} does not pass on) to its env: it already trusts ${assessment.root.subject} through ${assessment.trustedVia ?? '?'}`;
+  // No root: nothing intercepts the target through the proxy, and the fix writes a route only beside a CA.
+  return `add ${Object.keys(dropped.env).join(', ')} (the session's proxy, which ${host} does not pass on) to its env by hand: nothing intercepts its target, so no CA is needed`;
 }
 
 function missingIssuerOf(report: ChainReport | undefined): { missingIssuer?: string } {
@@ -269,8 +268,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     if (assessment.reason === 'unknown-root') fix = { kind: 'none', detail: UNKNOWN_ROOT_FIX };
     else if (assessment.outOfReach) fix = { kind: 'none', detail: outOfReachReason(assessment.outOfReach, '<CA bundle>') };
     else if (assessment.fix === 'env') {
-      const route = routeVariables.length > 0 ? `set ${routeVariables.join(', ')} (the session's proxy, which ${server.config.hostApp} does not pass on${server.runtime === 'node' ? '; NODE_USE_ENV_PROXY=1 where its node reads it' : ''}) and ` : 'set ';
-      fix = { kind: 'env', detail: `${route}${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle` };
+      const route = routeVariables.length > 0 ? `set ${routeVariables.join(', ')} (the session's proxy, which ${server.config.hostApp} does not pass on${server.runtime === 'node' ? '; NODE_USE_ENV_PROXY=1 where its node reads it' : ''})` : '';
+      const ca = `${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle`;
+      const detail = !route ? `set ${ca}` : assessment.trustedVia ? `${route}: it already trusts ${root?.subject ?? 'the root'} through ${assessment.trustedVia}` : `${route} and ${ca}`;
+      fix = { kind: 'env', detail };
       fixable.push(assessment);
     } else if (assessment.reason === 'proxy-dropped') {
       fix = { kind: 'none', detail: routeFixDetail(assessment) };
@@ -366,6 +367,7 @@ async function applyFixes(
         // A CA variable the user set stays: the server is skipped with the reason (nothing is lost).
         replace: false,
         addEnv: await addEnv,
+        routeOnly: group.filter((entry) => entry.reason === 'proxy-dropped' && entry.trustedVia).map((entry) => entry.server.name),
         runtimeCheck:
           options.noRuntimeCheck || !target
             ? undefined
