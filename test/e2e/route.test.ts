@@ -7,7 +7,7 @@
 // a `${env:NAME}` reference it expands, Claude Desktop (which expands nothing) the next step.
 import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
@@ -174,6 +174,22 @@ describe('the route: hosts that drop the session\'s proxy', () => {
     }
     const check = await doctor(home, mitm.url, ['--check']);
     assert.equal(check.code, 0, check.stdout + check.stderr);
+  });
+
+  it('NODE_USE_ENV_PROXY=1 is written for a Node server whose own node reads it (a node on its PATH that says 24.5.0), not for this machine\'s v20', async () => {
+    const home = fakeHome();
+    // A stand-in for Node 24.5 on the servers' PATH: it answers the version question as 24.5.0 and runs everything else with this node.
+    const bin = join(dir, 'node24-bin');
+    mkdirSync(bin, { recursive: true });
+    write(join(bin, 'node'), `#!/bin/sh\nif [ "$1" = "-p" ] && [ "$2" = "process.versions.node" ]; then echo 24.5.0; exit 0; fi\nexec '${process.execPath}' "$@"\n`);
+    chmodSync(join(bin, 'node'), 0o755);
+    const env = { ...session(home, mitm.url), PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+    const fixed = await runBuiltCli(['doctor', '--public-ca', publicRootFile, '--no-logs', '--fix', '--yes', '--json'], env, home);
+    assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+    const json = JSON.parse(fixed.stdout) as Json;
+    assert.equal(json.changed.find((c) => c.server === 'intranet-node')?.env.NODE_USE_ENV_PROXY, '1');
+    assert.equal(json.changed.find((c) => c.server === 'intranet-py')?.env.NODE_USE_ENV_PROXY, undefined, 'Python: no such switch');
+    assert.equal(entries(CLAUDE(home))['intranet-node']?.env?.NODE_USE_ENV_PROXY, '1');
   });
 
   it('a proxy with a password: no file holds it in clear; Cursor gets ${env:HTTPS_PROXY} and works, Claude Desktop is told the next step and left as it was', async () => {
