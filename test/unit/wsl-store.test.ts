@@ -12,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { doctor } from '../../src/cli/doctor';
 import type { CliIO } from '../../src/cli/io';
 import { isWsl, loadSystemStore } from '../../src/core/trust/systemStore';
+import { detectRuntime } from '../../src/core/runtime/detect';
+import { planFix } from '../../src/core/fix/plan';
 import { createCa, type TestCert } from '../fixtures/pki';
 
 const dir = mkdtempSync(join(tmpdir(), 'wsl-store-'));
@@ -90,5 +92,41 @@ describe('the OS store under WSL', () => {
     assert.ok(existsSync(json.changed[0]?.bundle ?? ''));
     const written = JSON.parse(readFileSync(config, 'utf8')) as { mcpServers: { docs: { env: Record<string, string> } } };
     assert.ok(written.mcpServers.docs.env.SSL_CERT_FILE?.endsWith('.pem'));
+  });
+});
+
+describe('a server Windows starts through wsl', () => {
+  it('the runtime is that of the command wsl runs (-d, -u, --cd, -e, -- understood), marked as running in WSL', () => {
+    const of = (command: string, args: string[]) => {
+      const guess = detectRuntime(command, args);
+      return [guess.runtime, guess.launcher, guess.viaWsl === true];
+    };
+    assert.deepEqual(of('wsl', ['-d', 'Ubuntu', '--', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '/home/u']), ['node', 'npx', true]);
+    assert.deepEqual(of('wsl.exe', ['-u', 'dev', '--cd', '~', 'uvx', 'mcp-server-fetch']), ['python', 'uvx', true]);
+    assert.deepEqual(of('C:\\Windows\\System32\\wsl.exe', ['-e', 'python3', '-m', 'docs']), ['python', 'python3', true]);
+    assert.deepEqual(of('cmd', ['/c', 'wsl', 'node', '/home/u/srv/index.js']), ['node', 'node', true]);
+    assert.deepEqual(of('npx', ['-y', 'pkg']), ['node', 'npx', false]);
+  });
+
+  it('the fix names its variables in WSLENV (a CA path /p-translated when the fix runs on Windows), keeping the entry\'s own list', async () => {
+    const ca = (await createCa('WSL Corp Root')).pem;
+    const config = join(dir, 'claude_desktop_config.json');
+    writeFileSync(config, JSON.stringify({
+      mcpServers: {
+        fs: { command: 'wsl', args: ['-d', 'Ubuntu', '--', 'npx', '-y', '@modelcontextprotocol/server-filesystem', '/home/u'] },
+        fetch: { command: 'wsl.exe', args: ['uvx', 'mcp-server-fetch'], env: { WSLENV: 'GITHUB_TOKEN/u' } },
+        plain: { command: 'npx', args: ['-y', 'pkg'] },
+      },
+    }, null, 2));
+    const plan = async (platform: NodeJS.Platform) => planFix({ configPath: config, caPems: [ca], home: platform === 'win32' ? 'C:\\Users\\u' : '/home/u', bundleDir: platform === 'win32' ? 'C:\\Users\\u\\.mcp-ssl-doctor' : '/home/u/.mcp-ssl-doctor', platform, mode: 'ca-only' });
+    const onWindows = Object.fromEntries((await plan('win32')).changed.map((change) => [change.server, change.env]));
+    assert.equal(onWindows.fs?.WSLENV, 'NODE_EXTRA_CA_CERTS/p');
+    assert.equal(onWindows.fetch?.WSLENV, 'GITHUB_TOKEN/u:SSL_CERT_FILE/p:REQUESTS_CA_BUNDLE/p');
+    assert.equal(onWindows.plain?.WSLENV, undefined, 'a server Windows runs itself needs no WSLENV');
+    const insideWsl = await plan('linux');
+    const fromLinux = Object.fromEntries(insideWsl.changed.map((change) => [change.server, change.env]));
+    assert.equal(fromLinux.fs?.WSLENV, 'NODE_EXTRA_CA_CERTS', 'a Linux path already: passed as it is');
+    assert.match(fromLinux.fs?.NODE_EXTRA_CA_CERTS ?? '', /^\/home\/u\/\.mcp-ssl-doctor\//, 'the bundle on the Linux side');
+    assert.match(insideWsl.newContent, /"WSLENV": "GITHUB_TOKEN\/u:SSL_CERT_FILE:REQUESTS_CA_BUNDLE"/);
   });
 });

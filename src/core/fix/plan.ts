@@ -150,6 +150,23 @@ export function outOfReachReason(out: OutOfReach, bundlePath: string): string {
   }
 }
 
+/**
+ * A server started through `wsl` receives only the variables WSLENV names (Microsoft, "Share
+ * Environment Vars between WSL and Windows": `NAME/p` translates a Windows path into its /mnt form).
+ * Names the new variables there, keeping the entry's own list: a CA file's path translated when the
+ * fix runs on Windows, as it is when it runs inside WSL (a Linux path already).
+ */
+function wslEnvFor(current: string | number | null | undefined, change: ServerChange, platform: NodeJS.Platform): void {
+  const own = current === undefined || current === null ? '' : String(current);
+  const listed = new Set(own.split(':').filter(Boolean).map((entry) => entry.split('/')[0]));
+  const names = [...Object.keys(change.add), ...Object.keys(change.replace)].filter((name) => name !== 'WSLENV' && !listed.has(name));
+  if (names.length === 0) return;
+  const added = names.map((name) => (platform === 'win32' && CA_VARIABLES.includes(name) ? `${name}/p` : name));
+  const value = [own, ...added].filter(Boolean).join(':');
+  if (own) change.replace.WSLENV = value;
+  else change.add.WSLENV = value;
+}
+
 export async function planFix(options: FixOptions): Promise<FixPlan> {
   const home = options.home ?? os.homedir();
   const platform = options.platform ?? process.platform;
@@ -303,6 +320,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         });
         continue;
       }
+      if (guess.viaWsl) wslEnvFor(server.env.WSLENV, change, platform);
       const env = { ...change.add, ...change.replace };
       if (Object.keys(env).length === 0) {
         skipped.push({ server: server.name, reason: `already points at ${bundleConfigPath}: nothing to change` });
