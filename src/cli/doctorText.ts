@@ -68,16 +68,23 @@ function unreachableText(server: ServerReport): string {
   return base;
 }
 
+/** Why a server goes directly: its host drops the session's proxy, or the proxy is the system's, which no environment carries. */
+function droppedText(server: ServerReport): string {
+  const url = server.droppedProxy?.url ?? 'HTTPS_PROXY';
+  if (server.droppedProxy?.from) return `the system's proxy (${url}, from ${server.droppedProxy.from}) is in no environment, so the server does not use it`;
+  return `${server.hostApp} does not pass on the session's proxy (${url})`;
+}
+
 export function stateText(server: ServerReport): string {
   switch (server.state) {
     case 'will-fail':
-      if (server.reason === 'proxy-dropped') return `will fail: ${server.hostApp} does not pass on the session's proxy (${server.droppedProxy?.url ?? 'HTTPS_PROXY'}) — ${server.message}`;
+      if (server.reason === 'proxy-dropped') return `will fail: ${droppedText(server)} — ${server.message}`;
       if (server.reason === 'out-of-reach') return `will fail: it meets ${server.root?.subject ?? 'a root'} where no entry edit reaches (see the next step)`;
       return server.reason === 'unknown-root'
         ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`
         : `will fail: runtime does not trust ${server.root?.subject ?? 'the root'}`;
     case 'failing':
-      if (server.reason === 'proxy-dropped') return `failing now: ${server.hostApp} does not pass on the session's proxy (${server.droppedProxy?.url ?? 'HTTPS_PROXY'}) — ${server.message}`;
+      if (server.reason === 'proxy-dropped') return `failing now: ${droppedText(server)} — ${server.message}`;
       return `failing now: ${server.message}`;
     case 'remote-host-trust':
       return `remote: trust belongs to ${server.hostApp}`;

@@ -115,6 +115,8 @@ export interface AssessOptions<S extends McpServer> {
    * variables of `hostEnv`. A stdio server whose host drops them goes directly (assess/route.ts).
    */
   sessionProxyEnv?: Record<string, string>;
+  /** Where `sessionProxyEnv` was read when no environment carries it (the system's proxy settings). */
+  sessionProxyFrom?: string;
 }
 
 /** Distinct targets analysed at once. */
@@ -196,6 +198,7 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       }
       const route = routeOf(server, env, { probeHost: options.probeHost, fromConfig: fromConfig(server), at: server.transport === 'stdio' ? options.at : undefined });
       const dropped = server.transport === 'stdio' && route && !given ? droppedProxyOf(server, env, sessionEnv, route.target) : null;
+      if (dropped && options.sessionProxyFrom) dropped.from = options.sessionProxyFrom;
       return { server, context, env, route, dropped };
     }),
   );

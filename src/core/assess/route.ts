@@ -23,6 +23,8 @@ export interface DroppedProxy {
    * written in clear (the host expands nothing): the front end says the next step instead.
    */
   env: Record<string, string> | null;
+  /** Where a proxy the environment does not carry was read (`scutil --proxy`, the Windows Internet settings); absent: the session's environment. */
+  from?: string;
   /** Why going directly failed (set once the direct route was probed). */
   directError?: string;
   /** Why the session's route failed too. */

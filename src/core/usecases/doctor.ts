@@ -16,7 +16,8 @@ import { discoverConfigRefs, MachineScope } from '../hosts/discover';
 import { CaSource, fixConfig } from './fixPipeline';
 import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, HostLevelPrepared, hostLevelRequestOf, hostPlanWouldChange, planHostLevel, runHostLevelFix } from './hostLevel';
 import { readInventory } from '../config/inventory';
-import { effectiveEnvOf } from '../assess/serverEnv';
+import { effectiveEnvOf, PROXY_VARIABLES } from '../assess/serverEnv';
+import { readSystemProxy, type SystemProxy } from '../hosts/systemProxy';
 import { NODE_USE_ENV_PROXY, nodeReadsEnvProxy, serverNodeVersion } from '../runtime/nodeProxy';
 import { discoverMachineLogs } from '../hosts/logs';
 import type { CommandRunner } from '../hostTrust/apply';
@@ -54,7 +55,7 @@ export interface ServerReport {
    * server that goes directly because of it): the proxy's URL without credentials, why going
    * directly failed, the variables a fix adds (none where a password would be written in clear).
    */
-  droppedProxy?: { url: string; credentials: boolean; directError?: string; sessionError?: string; adds: string[] };
+  droppedProxy?: { url: string; credentials: boolean; from?: string; directError?: string; sessionError?: string; adds: string[] };
 }
 
 export interface DoctorOptions {
@@ -84,6 +85,8 @@ export interface DoctorOptions {
   runCommand?: CommandRunner;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+  /** Reads the proxy macOS / Windows keep outside the environment (tests inject one). */
+  readSystemProxy?: (platform: NodeJS.Platform) => Promise<SystemProxy | null>;
 }
 
 export interface DoctorChange {
@@ -155,7 +158,7 @@ function messageOf(assessment: Assessment): string {
     case 'probe-failed': {
       const dropped = assessment.droppedProxy;
       const error = assessment.probeError ?? 'the probe failed';
-      return dropped ? `${error}; ${assessment.server.config.hostApp} does not pass on the session's proxy ${dropped.url}, and through it too: ${dropped.sessionError ?? 'it failed'}` : error;
+      return dropped ? `${error}; ${whoseProxy(assessment)} (${dropped.url}) fails too: ${dropped.sessionError ?? 'unknown error'}` : error;
     }
     case 'no-url':
       return 'no https url to probe';
@@ -177,7 +180,7 @@ function messageOf(assessment: Assessment): string {
       return failure ? failure.message : `runtime does not trust ${root?.subject ?? 'the root'}`;
     case 'proxy-dropped': {
       const through = root ? (assessment.trustedVia ? `it trusts ${root.subject}` : `it meets ${root.subject}`) : 'nothing intercepts it';
-      return `it goes directly, which fails (${assessment.droppedProxy?.directError ?? 'unreachable'}); through the session's proxy ${assessment.droppedProxy?.url ?? ''} ${through}`;
+      return `it goes directly, which fails (${assessment.droppedProxy?.directError ?? 'unreachable'}); through ${assessment.droppedProxy?.url ?? 'the proxy'} ${through}`;
     }
   }
 }
@@ -193,7 +196,14 @@ function routeFixDetail(assessment: Assessment): string {
       '(px, cntlm) and set HTTPS_PROXY in the entry\'s env to it, then run doctor --fix again';
   }
   // No root: nothing intercepts the target through the proxy, and the fix writes a route only beside a CA.
-  return `add ${Object.keys(dropped.env).join(', ')} (the session's proxy, which ${host} does not pass on) to its env by hand: nothing intercepts its target, so no CA is needed`;
+  return `add ${Object.keys(dropped.env).join(', ')} (${whoseProxy(assessment)}) to its env by hand: nothing intercepts its target, so no CA is needed`;
+}
+
+/** The proxy a server does not get: the session's, which its host drops, or the system's, which no environment carries. */
+function whoseProxy(assessment: Assessment): string {
+  return assessment.droppedProxy?.from
+    ? `the system's proxy, which no environment carries (${assessment.droppedProxy.from})`
+    : `the session's proxy, which ${assessment.server.config.hostApp} does not pass on`;
 }
 
 function missingIssuerOf(report: ChainReport | undefined): { missingIssuer?: string } {
@@ -220,8 +230,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   // A PEM bundle lists a chain leaf first: the last CA given is the root the servers must trust.
   const givenLast = given?.[given.length - 1];
   const reports = new Map<string, ChainReport>();
+  // The session's proxy: the environment's, else the one the system keeps outside it (macOS, Windows).
+  const platform = options.scopes[0]?.platform ?? process.platform;
+  const envProxy = PROXY_VARIABLES.some((name) => options.hostEnv[name]);
+  const systemProxy = envProxy ? null : await (options.readSystemProxy ?? readSystemProxy)(platform).catch(() => null);
   const assessments = await assess(inventory.servers, {
     hostEnv: options.hostEnv,
+    ...(systemProxy && Object.keys(systemProxy.env).length > 0 ? { sessionProxyEnv: systemProxy.env, sessionProxyFrom: systemProxy.source } : {}),
     contextOf,
     analyze: async (target, signal) => {
       progress(`probing ${target.host}:${target.port}`);
@@ -268,7 +283,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     if (assessment.reason === 'unknown-root') fix = { kind: 'none', detail: UNKNOWN_ROOT_FIX };
     else if (assessment.outOfReach) fix = { kind: 'none', detail: outOfReachReason(assessment.outOfReach, '<CA bundle>') };
     else if (assessment.fix === 'env') {
-      const route = routeVariables.length > 0 ? `set ${routeVariables.join(', ')} (the session's proxy, which ${server.config.hostApp} does not pass on${server.runtime === 'node' ? '; NODE_USE_ENV_PROXY=1 where its node reads it' : ''})` : '';
+      const route = routeVariables.length > 0 ? `set ${routeVariables.join(', ')} (${whoseProxy(assessment)}${server.runtime === 'node' ? '; NODE_USE_ENV_PROXY=1 where its node reads it' : ''})` : '';
       const ca = `${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle`;
       const detail = !route ? `set ${ca}` : assessment.trustedVia ? `${route}: it already trusts ${root?.subject ?? 'the root'} through ${assessment.trustedVia}` : `${route} and ${ca}`;
       fix = { kind: 'env', detail };
@@ -301,6 +316,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
             droppedProxy: {
               url: assessment.droppedProxy.url,
               credentials: assessment.droppedProxy.credentials,
+              ...(assessment.droppedProxy.from ? { from: assessment.droppedProxy.from } : {}),
               ...(assessment.droppedProxy.directError ? { directError: assessment.droppedProxy.directError } : {}),
               ...(assessment.droppedProxy.sessionError ? { sessionError: assessment.droppedProxy.sessionError } : {}),
               adds: assessment.droppedProxy.env ? Object.keys(assessment.droppedProxy.env) : [],
@@ -314,6 +330,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     configs: refs.map(({ ref }) => ({ hostApp: ref.hostApp, path: ref.path, ...(ref.project ? { project: ref.project } : {}) })),
     unreadable: inventory.unreadable.map(({ config, message }) => ({ config: config.path, message })),
     warnings: [
+      ...(systemProxy?.pac
+        ? [{ code: 'system-pac', message: `the system proxy is chosen by a PAC file (${systemProxy.pac}), which is not evaluated here: a server that goes directly where the PAC names a proxy needs HTTPS_PROXY in its env (or run doctor with HTTPS_PROXY set to that proxy)` }]
+        : []),
       ...caSetWarnings(given ?? []).map((warning) => ({ code: warning.code, message: `--ca: ${caSetWarningText(warning)}` })),
       ...inventory.warnings.map(({ config, code, detail }) => ({ config: config.path, code, ...('server' in detail ? { server: detail.server } : {}), message: configProblemText(detail) })),
     ],
