@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assess, type Assessment } from '../../src/core/assess/assess';
 import { droppedProxyOf } from '../../src/core/assess/route';
+import { expandEnvReferences } from '../../src/core/hosts/env';
 import { serverOf } from '../../src/core/config/inventory';
 import type { ServerEntry } from '../../src/core/config/config';
 import { planFix } from '../../src/core/fix/plan';
@@ -89,6 +90,25 @@ describe('the route: a session proxy the host drops', () => {
     assert.deepEqual([d.state, d.reason, d.fix, d.droppedProxy?.env], ['will-fail', 'proxy-dropped', 'none', null]);
     // What front ends show and write (the probe targets keep the session's URL, in memory, to go through it).
     assert.doesNotMatch(JSON.stringify(result.map((a) => [a.droppedProxy?.url, a.droppedProxy?.env, a.droppedProxy?.directError])), /s3cret|alice/);
+  });
+
+  it('Kiro (the SDK allowlist, `${VAR}` in env) gets `${HTTPS_PROXY}`; the reference is resolved as Kiro resolves it on the next look', async () => {
+    const kiro: ConfigRef = { hostApp: 'kiro', path: '/home/u/.kiro/settings/mcp.json', scope: 'user', resolvesVariables: false };
+    const hostEnv = { PATH: '/usr/bin', HOME: '/home/u', HTTPS_PROXY: SECRET_PROXY };
+    const { result } = await run([server(kiro, 'k')], hostEnv);
+    assert.deepEqual([result[0]?.reason, result[0]?.fix, result[0]?.droppedProxy?.env], ['proxy-dropped', 'env', { HTTPS_PROXY: '${HTTPS_PROXY}' }]);
+    const again = await run([server(kiro, 'k', { env: { HTTPS_PROXY: '${HTTPS_PROXY}' } })], hostEnv);
+    assert.equal(again.calls[0]?.proxyEnv?.HTTPS_PROXY, SECRET_PROXY);
+    assert.equal(again.result[0]?.droppedProxy, undefined);
+  });
+
+  it('each host\'s references, resolved from its own environment; a host without any passes the text as written', () => {
+    const env = { HTTPS_PROXY: SECRET_PROXY };
+    assert.equal(expandEnvReferences('cursor', '${env:HTTPS_PROXY}', env), SECRET_PROXY);
+    assert.equal(expandEnvReferences('claude-code', '${HTTPS_PROXY}', env), SECRET_PROXY);
+    assert.equal(expandEnvReferences('claude-code', '${NO_PROXY:-localhost}', env), 'localhost');
+    assert.equal(expandEnvReferences('claude-desktop', '${HTTPS_PROXY}', env), '${HTTPS_PROXY}');
+    assert.equal(expandEnvReferences('cursor', '${HTTPS_PROXY}', env), '${HTTPS_PROXY}', 'Cursor expands ${env:NAME}, not ${NAME}');
   });
 
   it('once the entry names the proxy (a reference Cursor expands) the route is the proxy\'s and nothing is dropped', async () => {

@@ -12,7 +12,8 @@ import { decideFix, interceptionRoot, type FixDecision } from './policy';
 import { mapLimit } from './pool';
 import { claudeCodeSettingsEnv, effectiveEnvOf, proxyEnvOf } from './serverEnv';
 import { probeTargetOf, type TargetSource } from './targets';
-import { resolveConfigVariables, serverTrustsRoot, type TrustCheck, type VariableContext } from './trust';
+import { serverTrustsRoot, type TrustCheck, type VariableContext } from './trust';
+import { expandEnvReferences } from '../hosts/env';
 import { droppedProxyOf, PROXY_ROUTE_VARIABLES, type DroppedProxy } from './route';
 import type { HostTarget, McpServer, ServerTarget } from '../model/server';
 
@@ -192,10 +193,8 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     servers.map(async (server) => {
       const context = options.contextOf(server);
       const env = server.transport === 'stdio' ? await envOf(server, context.home, fromConfig(server)) : {};
-      // A host that expands `${env:NAME}` (VS Code, Cursor) hands the server the proxy it names.
-      if (server.config.resolvesVariables) {
-        for (const name of PROXY_ROUTE_VARIABLES) if (env[name]?.includes('${')) env[name] = resolveConfigVariables(env[name], context);
-      }
+      // A host that expands references to its own environment hands the server the proxy they name.
+      for (const name of PROXY_ROUTE_VARIABLES) if (env[name]?.includes('${')) env[name] = expandEnvReferences(server.config.hostApp, env[name], context.env);
       const route = routeOf(server, env, { probeHost: options.probeHost, fromConfig: fromConfig(server), at: server.transport === 'stdio' ? options.at : undefined });
       const dropped = server.transport === 'stdio' && route && !given ? droppedProxyOf(server, env, sessionEnv, route.target) : null;
       if (dropped && options.sessionProxyFrom) dropped.from = options.sessionProxyFrom;

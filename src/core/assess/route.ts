@@ -3,6 +3,7 @@
 // the editor's environment) never reaches the server, which then goes directly (kirodotdev/Kiro#10118,
 // modelcontextprotocol#318). What the fix writes to hand the proxy on, and when it must not write it.
 import { parseProxyUrl, resolveProxy } from '../chain/proxy';
+import { ENV_REFERENCES } from '../hosts/env';
 import type { McpServer, ServerTarget } from '../model/server';
 
 /** The variables that name a route: what a host expanding `${env:NAME}` is asked to resolve. */
@@ -18,9 +19,9 @@ export interface DroppedProxy {
   credentials: boolean;
   /**
    * What the fix adds to the entry's env: HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the session has
-   * them, a URL with credentials as a `${env:NAME}` reference where the host expands it (VS Code,
-   * Cursor: the `resolvesVariables` hosts of hosts/locations.ts); null where a password would be
-   * written in clear (the host expands nothing): the front end says the next step instead.
+   * them, a URL with credentials as a reference where the host expands one (`${env:NAME}` in VS Code
+   * and Cursor, `${NAME}` in Claude Code and Kiro: ENV_REFERENCES in hosts/env.ts); null where a
+   * password would be written in clear (the host expands nothing): the front end says the next step.
    */
   env: Record<string, string> | null;
   /** Where a proxy the environment does not carry was read (`scutil --proxy`, the Windows Internet settings); absent: the session's environment. */
@@ -73,8 +74,8 @@ export function droppedProxyOf(server: Pick<McpServer, 'config' | 'env'>, env: R
   const http = first(session, ['http_proxy', 'HTTP_PROXY']);
   const noProxy = first(session, ['no_proxy', 'NO_PROXY']);
   const credentials = hasCredentials(https.value) || (http !== null && hasCredentials(http.value));
-  const interpolates = server.config.resolvesVariables;
-  const value = (found: { name: string; value: string }): string | null => (!hasCredentials(found.value) ? found.value : interpolates ? `\${env:${found.name}}` : null);
+  const reference = ENV_REFERENCES[server.config.hostApp]?.reference;
+  const value = (found: { name: string; value: string }): string | null => (!hasCredentials(found.value) ? found.value : reference ? reference(found.name) : null);
   const written: Record<string, string | null> = { HTTPS_PROXY: value(https), ...(http ? { HTTP_PROXY: value(http) } : {}), ...(noProxy ? { NO_PROXY: noProxy.value } : {}) };
   const complete = Object.values(written).every((v) => v !== null);
   return {

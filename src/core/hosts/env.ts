@@ -194,3 +194,26 @@ export function effectiveServerEnv(opts: {
   }
   return env;
 }
+
+/**
+ * How a host lets an entry's env value name a variable of the host's own environment, resolved when
+ * it starts the server: the way to hand a server a secret (a proxy's password) without writing it.
+ * Hosts without a row expand nothing: a value is passed as written.
+ */
+export const ENV_REFERENCES: Partial<Record<HostId, { reference: (name: string) => string; source: string }>> = {
+  vscode: { reference: (name) => `\${env:${name}}`, source: '[SRC] mcpRegistry.ts resolveAsync resolves ${env:NAME} (docs/research/editors-and-mcp-hosts.md 2.3) [DOC] VS Code variables reference' },
+  'vscode-insiders': { reference: (name) => `\${env:${name}}`, source: 'as VS Code' },
+  vscodium: { reference: (name) => `\${env:${name}}`, source: 'as VS Code' },
+  cursor: { reference: (name) => `\${env:${name}}`, source: '[DOC] https://cursor.com/docs/context/mcp#config-interpolation (hosts/locations.ts)' },
+  'claude-code': { reference: (name) => `\${${name}}`, source: '[3P quoting code.claude.com/docs/en/mcp] ${VAR} / ${VAR:-default} in command, args, env, url, headers (docs/research/editors-and-mcp-hosts.md)' },
+  kiro: { reference: (name) => `\${${name}}`, source: '[DOC] kiro.dev/docs/mcp/configuration: env supports ${VAR} (docs/research/editors-and-mcp-hosts.md)' },
+};
+
+/** A value with the host's references to its own environment resolved as the host resolves them. */
+export function expandEnvReferences(host: HostId, value: string, hostEnv: NodeJS.ProcessEnv): string {
+  const row = ENV_REFERENCES[host];
+  if (!row) return value;
+  const vscodeStyle = row.reference('X') === '${env:X}';
+  const pattern = vscodeStyle ? /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g : /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+  return value.replace(pattern, (_, name: string, fallback?: string) => hostEnv[name] ?? fallback ?? '');
+}
