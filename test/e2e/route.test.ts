@@ -151,7 +151,7 @@ describe('the route: hosts that drop the session\'s proxy', () => {
     }
     const text = await doctor(home, mitm.url, []);
     if (process.env.ROUTE_SHOW) console.log(text.stdout);
-    assert.match(text.stdout, /intranet-py .*will fail: cursor does not pass on the session's proxy \(http:\/\/127\.0\.0\.1:\d+\) — it goes directly, which fails \(.*ENOTFOUND.*\); through the session's proxy .* it meets .*mitmproxy/);
+    assert.match(text.stdout, /intranet-py .*will fail: cursor does not pass on the session's proxy \(http:\/\/127\.0\.0\.1:\d+\) — it goes directly, which fails \(.*ENOTFOUND.*\); through http:\/\/127\.0\.0\.1:\d+ it meets CN=mitmproxy/);
     assert.match(text.stdout, /fix \(env\): set HTTPS_PROXY \(the session's proxy, which claude-desktop does not pass on; NODE_USE_ENV_PROXY=1 where its node reads it\) and NODE_EXTRA_CA_CERTS to the bundle/);
 
     const fixed = await doctor(home, mitm.url, ['--fix', '--yes', '--json']);
