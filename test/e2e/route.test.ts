@@ -150,7 +150,6 @@ describe('the route: hosts that drop the session\'s proxy', () => {
       assert.deepEqual(server?.droppedProxy?.adds, ['HTTPS_PROXY']);
     }
     const text = await doctor(home, mitm.url, []);
-    if (process.env.ROUTE_SHOW) console.log(text.stdout);
     assert.match(text.stdout, /intranet-py .*will fail: cursor does not pass on the session's proxy \(http:\/\/127\.0\.0\.1:\d+\) — it goes directly, which fails \(.*ENOTFOUND.*\); through http:\/\/127\.0\.0\.1:\d+ it meets CN=mitmproxy/);
     assert.match(text.stdout, /fix \(env\): set HTTPS_PROXY \(the session's proxy, which claude-desktop does not pass on; NODE_USE_ENV_PROXY=1 where its node reads it\) and NODE_EXTRA_CA_CERTS to the bundle/);
 
@@ -215,8 +214,7 @@ describe('the route: hosts that drop the session\'s proxy', () => {
     assert.equal(run.connected, true, run.stderr);
     assert.equal(locked.connects.length > 0, true);
 
-    const check = await doctor(home, proxy, ["--check"]);
-    if (process.env.ROUTE_SHOW) console.log(check.stdout);
+    const check = await doctor(home, proxy, ['--check']);
     assert.equal(check.code, 1);
     assert.match(check.stdout, /check failed: 1 server\(s\) will fail and --fix cannot fix them: intranet-node/);
     assert.doesNotMatch(check.stdout, /intranet-py .*will fail/);
