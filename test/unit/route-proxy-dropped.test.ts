@@ -201,6 +201,29 @@ describe('the route in the plan and in Node', () => {
     assert.match(plan.newContent, /"HTTPS_PROXY": "http:\/\/127\.0\.0\.1:3128"/);
   });
 
+  it('docker run: the route goes into the entry\'s env (the docker CLI\'s) and `-e NAME` hands it on, never a value on the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'route-docker-'));
+    const config = join(dir, 'claude_desktop_config.json');
+    writeFileSync(config, JSON.stringify({ mcpServers: {
+      fetch: { command: 'docker', args: ['run', '-i', '--rm', 'mcp/fetch'] },
+      passes: { command: 'docker', args: ['run', '-i', '--rm', '-e', 'HTTPS_PROXY', 'mcp/fetch'] },
+    } }, null, 2));
+    const ca = await createCa('Corp Root');
+    const addEnv = { fetch: { HTTPS_PROXY: PROXY, NO_PROXY: 'localhost' }, passes: { HTTPS_PROXY: PROXY } };
+    const plan = await planFix({ configPath: config, caPems: [ca.pem], home: dir, bundleDir: join(dir, 'b'), mode: 'ca-only', addEnv });
+    const fetch = plan.changed.find((c) => c.server === 'fetch');
+    assert.deepEqual(fetch?.args?.slice(-4), ['-e', 'HTTPS_PROXY', '-e', 'NO_PROXY']);
+    assert.equal(fetch?.env.HTTPS_PROXY, PROXY);
+    const written = JSON.parse(plan.newContent) as { mcpServers: Record<string, { args: string[]; env?: Record<string, string> }> };
+    assert.equal(written.mcpServers.fetch?.env?.HTTPS_PROXY, PROXY, 'in the env the docker CLI gets');
+    assert.ok(!written.mcpServers.fetch?.args.some((arg) => arg.includes('127.0.0.1')), 'no proxy value in args');
+    assert.equal(written.mcpServers.passes?.args.filter((arg) => arg === 'HTTPS_PROXY').length, 1, 'an -e it already has is not repeated');
+    // Already mounted (or trusting): the route alone.
+    const again = await planFix({ configPath: config, caPems: [ca.pem], home: dir, bundleDir: join(dir, 'b'), mode: 'ca-only', addEnv, routeOnly: ['fetch'] });
+    assert.deepEqual(again.changed.find((c) => c.server === 'fetch')?.args, ['-e', 'HTTPS_PROXY', '-e', 'NO_PROXY']);
+    assert.deepEqual(again.warnings.filter((w) => w.code === 'docker-existing-mount'), []);
+  });
+
   it('NODE_USE_ENV_PROXY: read from Node 22.21 and 24.5 on, not by 20, 22.20, 23, 24.4', () => {
     for (const yes of ['22.21.0', 'v22.21.1', '24.5.0', '24.11.1', '25.0.0', '26.1.0']) assert.equal(nodeReadsEnvProxy(yes), true, yes);
     for (const no of ['20.20.2', '22.20.0', '23.11.0', '24.4.1', 'garbage']) assert.equal(nodeReadsEnvProxy(no), false, no);

@@ -150,6 +150,14 @@ export function outOfReachReason(out: OutOfReach, bundlePath: string): string {
   }
 }
 
+/** Whether `docker run` arguments already hand NAME to the container (`-e NAME`, `-e NAME=…`, `--env`). */
+function dockerPassesEnv(args: string[], name: string): boolean {
+  return args.some((arg, i) => {
+    const value = arg === '-e' || arg === '--env' ? args[i + 1] : /^(?:-e|--env)=(.*)$/.exec(arg)?.[1];
+    return value !== undefined && (value === name || value.startsWith(`${name}=`));
+  });
+}
+
 /**
  * A server started through `wsl` receives only the variables WSLENV names (Microsoft, "Share
  * Environment Vars between WSL and Windows": `NAME/p` translates a Windows path into its /mnt form).
@@ -281,20 +289,29 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         skipped.push({ server: server.name, reason: 'docker run: could not find the image among the arguments' });
         continue;
       }
+      // The route: its variables go into the entry's env (the docker CLI's), and `-e NAME` hands each
+      // on to the container; no value (a proxy's password) on the command line.
+      const route = Object.entries(options.addEnv?.[server.name] ?? {}).filter(([name]) => server.env[name] === undefined || server.env[name] === null);
+      for (const [name, value] of route) change.add[name] = value;
+      const routeArgs = route.filter(([name]) => !dockerPassesEnv(server.args, name)).flatMap(([name]) => ['-e', name]);
       const mount = dockerMountValue(bundleConfigPath);
       const existing = dockerBundleMount(server.args);
-      if (existing === mount) {
-        skipped.push({ server: server.name, reason: 'already mounts this bundle: nothing to change' });
-        continue;
-      }
-      if (existing && !options.replace) {
+      if (existing === mount || options.routeOnly?.includes(server.name)) {
+        if (route.length === 0) {
+          skipped.push({ server: server.name, reason: 'already mounts this bundle: nothing to change' });
+          continue;
+        }
+        if (routeArgs.length > 0) change.insertArgs = { index: guess.dockerImageIndex, values: routeArgs };
+        changed.push({ server: server.name, runtime: guess.runtime, env: Object.fromEntries(route), ...(routeArgs.length > 0 ? { args: routeArgs } : {}) });
+      } else if (existing && !options.replace) {
         skipped.push({ server: server.name, reason: `already mounts another bundle (${existing}); pass --replace to point it at the new one` });
         continue;
+      } else {
+        const values = ['--mount', mount, ...variables.flatMap((variable) => ['-e', `${variable}=${CONTAINER_BUNDLE_PATH}`]), ...routeArgs];
+        change.insertArgs = { index: guess.dockerImageIndex, values };
+        changed.push({ server: server.name, runtime: guess.runtime, env: { ...Object.fromEntries(variables.map((v) => [v, CONTAINER_BUNDLE_PATH])), ...Object.fromEntries(route) }, args: values });
       }
-      const values = ['--mount', mount, ...variables.flatMap((variable) => ['-e', `${variable}=${CONTAINER_BUNDLE_PATH}`])];
-      change.insertArgs = { index: guess.dockerImageIndex, values };
-      changed.push({ server: server.name, runtime: guess.runtime, env: Object.fromEntries(variables.map((v) => [v, CONTAINER_BUNDLE_PATH])), args: values });
-      if (existing) warnings.push({ code: 'docker-existing-mount', server: server.name, message: `an older mount (${existing}) stays in args; remove it by hand` });
+      if (existing && existing !== mount && !options.routeOnly?.includes(server.name)) warnings.push({ code: 'docker-existing-mount', server: server.name, message: `an older mount (${existing}) stays in args; remove it by hand` });
     } else {
       for (const variable of options.routeOnly?.includes(server.name) ? [] : variables) {
         const current = server.env[variable];
