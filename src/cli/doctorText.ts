@@ -139,13 +139,19 @@ function storeText(store: RootStore): string {
   }
 }
 
+/** A server the fix also hands a proxy: which one (never its credentials). */
+function routeNote(server: ServerReport): string {
+  const dropped = server.droppedProxy;
+  return server.reason === 'proxy-dropped' && dropped && dropped.adds.length > 0 ? `, with the proxy ${dropped.url} in its env` : '';
+}
+
 /** Before anything is trusted: each root, its SHA-256, which store trusts it, and the servers it goes to. */
 export function rootsText(roots: PendingRoot[], home: string): string {
   const short = shortener(home);
   const lines = ['', 'The fix would have these servers trust:'];
   for (const root of roots) {
     lines.push(`  ${root.subject}`, `    SHA-256 ${fingerprint(root.sha256)}`, `    ${storeText(root.store)}`);
-    lines.push(`    for ${root.servers.length} server(s): ${root.servers.map((server) => `${serverRef(server, short)}${server.fix.kind === 'host-level' ? ` through ${server.hostApp}'s own settings` : ''}`).join(', ')}`);
+    lines.push(`    for ${root.servers.length} server(s): ${root.servers.map((server) => `${serverRef(server, short)}${server.fix.kind === 'host-level' ? ` through ${server.hostApp}'s own settings` : ''}${routeNote(server)}`).join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,6 +14,8 @@ import { expandEnvReferences } from '../../src/core/hosts/env';
 import { serverOf } from '../../src/core/config/inventory';
 import type { ServerEntry } from '../../src/core/config/config';
 import { planFix } from '../../src/core/fix/plan';
+import { rootsText } from '../../src/cli/doctorText';
+import type { ServerReport } from '../../src/core/usecases/doctor';
 import { nodeReadsEnvProxy, serverNodeVersion } from '../../src/core/runtime/nodeProxy';
 import type { ConfigRef, McpServer, ServerTarget } from '../../src/core/model/server';
 import type { ChainReport } from '../../src/core/types';
@@ -236,5 +238,17 @@ describe('the route in the plan and in Node', () => {
     chmodSync(fake, 0o755);
     assert.equal(serverNodeVersion('npx', ['-y', 'pkg'], { PATH: dir }), '24.5.0');
     assert.equal(serverNodeVersion('npx', ['-y', 'pkg'], { PATH: join(dir, 'none') }), null);
+  });
+});
+
+describe('the route in the words', () => {
+  it('before anything is written, the proxy a server is handed is shown with the root (its URL without credentials)', () => {
+    const report: ServerReport = {
+      hostApp: 'cursor', config: '/home/u/.cursor/mcp.json', server: 'docs', transport: 'stdio', runtime: 'python', target: { host: 'intranet.example.test', port: 443 },
+      state: 'will-fail', reason: 'proxy-dropped', root: { subject: 'CN=Corp Root', sha256: 'ab'.repeat(32) }, fix: { kind: 'env', detail: '' }, verdict: 'intercepted', targetSource: 'config',
+      verified: null, message: '', droppedProxy: { url: 'http://127.0.0.1:3128', credentials: true, adds: ['HTTPS_PROXY'] },
+    };
+    const text = rootsText([{ subject: 'CN=Corp Root', sha256: 'ab'.repeat(32), store: 'os-store', servers: [report] }], '/home/u');
+    assert.match(text, /for 1 server\(s\): docs \(~\/\.cursor\/mcp\.json\), with the proxy http:\/\/127\.0\.0\.1:3128 in its env/);
   });
 });
