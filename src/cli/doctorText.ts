@@ -3,6 +3,8 @@
 import * as path from 'node:path';
 import type { DoctorResult, ServerReport } from '../core/usecases/doctor';
 import { DEFAULT_PROBE } from '../core/assess/targets';
+import { redactProxyUrl } from '../core/chain/proxy';
+import { CA_VARIABLES } from '../core/runtime/variables';
 
 /** Which store trusts a root the fix would trust. */
 export type RootStore = 'os-store' | 'public' | 'none';
@@ -139,6 +141,16 @@ function storeText(store: RootStore): string {
   }
 }
 
+/**
+ * What a change set: its CA variables → the bundle, then any other variable with its value (the
+ * route, WSLENV); a proxy URL shown without credentials.
+ */
+export function envChangeText(env: Record<string, string>, bundle: string): string {
+  const ca = Object.keys(env).filter((name) => CA_VARIABLES.includes(name));
+  const others = Object.entries(env).filter(([name]) => !CA_VARIABLES.includes(name)).map(([name, value]) => `${name}=${/_PROXY$/i.test(name) ? redactProxyUrl(value) : value}`);
+  return [...(ca.length > 0 ? [`${ca.join(', ')} → ${bundle}`] : []), ...(others.length > 0 ? [others.join(', ')] : [])].join('; ');
+}
+
 /** A server the fix also hands a proxy: which one (never its credentials). */
 function routeNote(server: ServerReport): string {
   const dropped = server.droppedProxy;
@@ -172,7 +184,7 @@ export function outcomeText(result: DoctorResult, home: string, mode: DoctorMode
     if (change.kind === 'host-level') {
       const what = [...Object.keys(change.env).map((name) => `env.${name}`), ...Object.keys(change.settings ?? {})].join(', ');
       lines.push(`changed ${short(change.config)} (host-level, for remote ${change.server}): ${what}${Object.keys(change.env).length > 0 ? ` → ${change.bundle}` : ''}`);
-    } else lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
+    } else lines.push(`changed ${short(change.config)} ${change.server}: ${envChangeText(change.env, change.bundle)}`);
     if (change.verified) lines.push(`    ${change.verified.message}`);
   }
   for (const skip of result.skipped) lines.push(`skipped ${short(skip.config)} ${skip.server}: ${skip.reason}`);

@@ -14,7 +14,7 @@ import { expandEnvReferences } from '../../src/core/hosts/env';
 import { serverOf } from '../../src/core/config/inventory';
 import type { ServerEntry } from '../../src/core/config/config';
 import { planFix } from '../../src/core/fix/plan';
-import { rootsText } from '../../src/cli/doctorText';
+import { envChangeText, rootsText } from '../../src/cli/doctorText';
 import type { ServerReport } from '../../src/core/usecases/doctor';
 import { nodeReadsEnvProxy, serverNodeVersion } from '../../src/core/runtime/nodeProxy';
 import type { ConfigRef, McpServer, ServerTarget } from '../../src/core/model/server';
@@ -250,5 +250,14 @@ describe('the route in the words', () => {
     };
     const text = rootsText([{ subject: 'CN=Corp Root', sha256: 'ab'.repeat(32), store: 'os-store', servers: [report] }], '/home/u');
     assert.match(text, /for 1 server\(s\): docs \(~\/\.cursor\/mcp\.json\), with the proxy http:\/\/127\.0\.0\.1:3128 in its env/);
+  });
+
+  it('what a change set: CA variables → the bundle, then the route with its values (a proxy URL never with its password)', () => {
+    assert.equal(
+      envChangeText({ HTTPS_PROXY: 'http://127.0.0.1:3128', NO_PROXY: 'localhost', SSL_CERT_FILE: '${userHome}/b.pem', REQUESTS_CA_BUNDLE: '${userHome}/b.pem' }, '/home/u/b.pem'),
+      'SSL_CERT_FILE, REQUESTS_CA_BUNDLE → /home/u/b.pem; HTTPS_PROXY=http://127.0.0.1:3128, NO_PROXY=localhost',
+    );
+    assert.equal(envChangeText({ HTTPS_PROXY: 'http://alice:s3cret@proxy:8080' }, '/b.pem'), 'HTTPS_PROXY=http://***@proxy:8080');
+    assert.equal(envChangeText({ NODE_EXTRA_CA_CERTS: '/b.pem' }, '/b.pem'), 'NODE_EXTRA_CA_CERTS → /b.pem');
   });
 });
