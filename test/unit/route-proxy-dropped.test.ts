@@ -109,6 +109,7 @@ describe('the route: a session proxy the host drops', () => {
     assert.equal(expandEnvReferences('cursor', '${env:HTTPS_PROXY}', env), SECRET_PROXY);
     assert.equal(expandEnvReferences('claude-code', '${HTTPS_PROXY}', env), SECRET_PROXY);
     assert.equal(expandEnvReferences('claude-code', '${NO_PROXY:-localhost}', env), 'localhost');
+    assert.equal(expandEnvReferences('roo', '${env:HTTPS_PROXY}', env), SECRET_PROXY);
     assert.equal(expandEnvReferences('claude-desktop', '${HTTPS_PROXY}', env), '${HTTPS_PROXY}');
     assert.equal(expandEnvReferences('cursor', '${HTTPS_PROXY}', env), '${HTTPS_PROXY}', 'Cursor expands ${env:NAME}, not ${NAME}');
   });

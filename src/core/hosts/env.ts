@@ -205,6 +205,10 @@ export const ENV_REFERENCES: Partial<Record<HostId, { reference: (name: string) 
   'vscode-insiders': { reference: (name) => `\${env:${name}}`, source: 'as VS Code' },
   vscodium: { reference: (name) => `\${env:${name}}`, source: 'as VS Code' },
   cursor: { reference: (name) => `\${env:${name}}`, source: '[DOC] https://cursor.com/docs/context/mcp#config-interpolation (hosts/locations.ts)' },
+  roo: {
+    reference: (name) => `\${env:${name}}`,
+    source: '[SRC] RooCodeInc/Roo-Code src/services/mcp/McpHub.ts: injectVariables(config, { env: process.env, ... }) before the transport; src/utils/config.ts "Uses VSCode env:name pattern"',
+  },
   'claude-code': { reference: (name) => `\${${name}}`, source: '[3P quoting code.claude.com/docs/en/mcp] ${VAR} / ${VAR:-default} in command, args, env, url, headers (docs/research/editors-and-mcp-hosts.md)' },
   kiro: { reference: (name) => `\${${name}}`, source: '[DOC] kiro.dev/docs/mcp/configuration: env supports ${VAR} (docs/research/editors-and-mcp-hosts.md)' },
 };
