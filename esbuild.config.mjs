@@ -40,6 +40,16 @@ const targets = [
     outdir: 'dist',
   },
   {
+    // The servers view, Check This Machine and the config files' diagnostics: required on first use.
+    ...common,
+    entryPoints: { editorDoctor: 'src/extension/editorDoctor.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
+    external: ['vscode'],
+  },
+  {
     ...common,
     entryPoints: { worker: 'src/worker/main.ts' },
     platform: 'node',

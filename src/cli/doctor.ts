@@ -9,7 +9,7 @@ import type { DoctorResult, ServerReport } from '../core/usecases/doctor';
 import { runDoctor } from '../core/usecases/doctor';
 import { BundleMode, readCertificates } from '../core/fix/bundle';
 import { DoctorError } from '../core/types';
-import { DoctorMode, outcomeText, PendingRoot, questionText, reportText, RootStore, rootsText } from './doctorText';
+import { DoctorMode, doctorJson, outcomeText, PendingRoot, questionText, reportText, RootStore, rootsText } from './doctorText';
 import { Command, EXIT_NETWORK, EXIT_OK, analyzerOptions, homeOf, readInput } from './io';
 
 export const EXIT_CHECK_FAILED = 1;
@@ -137,7 +137,7 @@ export const doctor: Command = async (argv, io) => {
   }
   const failing = result.servers.filter(willFail);
   const stillFailing = outcome === 'fix' ? failing.filter((server) => !changedByRun(server, result)) : outcome === 'check' ? failing.filter((server) => !pendingFix(server)) : [];
-  if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+  if (values.json) io.stdout(doctorJson(result));
   else {
     const unchecked = result.servers.filter((server) => server.state === 'unreachable' || (server.state === 'unknown' && server.reason !== 'invalid-entry'));
     io.stdout(outcomeText(result, ownHome, outcome, { pending: run.pending, stillFailing, unchecked }));

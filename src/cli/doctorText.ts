@@ -39,9 +39,59 @@ export function serverRef(server: ServerReport, short: (file: string) => string)
   return `${server.server} (${short(server.config)}${server.project ? ` [${server.project}]` : ''})`;
 }
 
+/** One line for a person, from the server's reason code and its data: the log line, the probe error, the root. */
+export function messageOf(server: ServerReport): string {
+  const root = server.root?.subject;
+  switch (server.reason) {
+    case 'invalid-entry':
+      return 'neither a command nor a url: the host cannot start it';
+    case 'probe-failed': {
+      const dropped = server.droppedProxy;
+      const error = server.probeError ?? 'the probe failed';
+      return dropped ? `${error}; ${whoseProxy(server)} (${dropped.url}) fails too: ${dropped.sessionError ?? 'unknown error'}` : error;
+    }
+    case 'config-not-read':
+      return 'its config is not trusted: the host it names was not probed';
+    case 'no-url':
+      return 'no https url to probe';
+    case 'public-root':
+      return server.failure ? `${server.failure} (but nothing intercepts ${server.target?.host ?? 'its host'}: another cause)` : 'verifies to a public root';
+    case 'not-fixable-verdict':
+      return server.chainTooLong ? 'certificate path too long to follow (no CA is missing; no bundle helps)' : `verdict ${server.verdict ?? 'unknown'}`;
+    case 'strict-python':
+      return 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12';
+    case 'trusts-root':
+      return `trusts ${root ?? 'the root'} through ${server.trustedVia ?? '?'}`;
+    case 'remote':
+    case 'unknown-root':
+      if (server.transport === 'remote') return `the host connects itself to a target re-signed by ${root ?? 'a root'}`;
+      return server.failure ?? `runtime does not trust ${root ?? 'the root'}`;
+    case 'out-of-reach':
+    case 'log-failure':
+    case 'root-not-trusted':
+      return server.failure ?? `runtime does not trust ${root ?? 'the root'}`;
+    case 'proxy-dropped': {
+      const through = root ? (server.trustedVia ? `it trusts ${root}` : `it meets ${root}`) : 'nothing intercepts it';
+      return `it goes directly, which fails (${server.droppedProxy?.directError ?? 'unreachable'}); through ${server.droppedProxy?.url ?? 'the proxy'} ${through}`;
+    }
+  }
+}
+
+/** The proxy a server does not get: the session's, which its host drops, or the system's, which no environment carries. */
+function whoseProxy(server: ServerReport): string {
+  return server.droppedProxy?.from
+    ? `the system's proxy, which no environment carries (${server.droppedProxy.from})`
+    : `the session's proxy, which ${server.hostApp} does not pass on`;
+}
+
+/** doctor's JSON: the core's report with each server's line for a person (`message`). */
+export function doctorJson(result: DoctorResult): string {
+  return `${JSON.stringify({ ...result, servers: result.servers.map((server) => ({ ...server, message: messageOf(server) })) }, null, 2)}\n`;
+}
+
 /** Why a server's state is unknown, and what to do about it. */
 function unknownText(server: ServerReport): string {
-  if (server.reason === 'invalid-entry') return `unknown: ${server.message}`;
+  if (server.reason === 'invalid-entry') return `unknown: ${messageOf(server)}`;
   const where = targetText(server);
   switch (server.verdict) {
     case 'incomplete':
@@ -54,14 +104,14 @@ function unknownText(server: ServerReport): string {
     case 'hostname-mismatch':
       return `unknown: ${where} presents a certificate for another name: trusting a CA will not fix that (mcp-ssl-doctor chain ${where} shows it)`;
     case null:
-      return server.target ? `unknown: ${server.message}` : 'unknown: no host to probe for it: name one with --probe-host HOST[:PORT], or give the CA with --ca FILE';
+      return server.target ? `unknown: ${messageOf(server)}` : 'unknown: no host to probe for it: name one with --probe-host HOST[:PORT], or give the CA with --ca FILE';
     default:
       return `unknown: verdict ${server.verdict} (mcp-ssl-doctor chain ${where} shows the chain)`;
   }
 }
 
 function unreachableText(server: ServerReport): string {
-  const base = `unreachable: ${server.message}`;
+  const base = `unreachable: ${messageOf(server)}`;
   if (server.targetSource === 'runtime-default' && server.target) {
     const launcher = server.target.host === DEFAULT_PROBE.node.host ? 'npx' : 'uvx and pip';
     return `${base} — ${server.target.host} is where ${launcher} download packages (its entry names no https URL); if the server connects elsewhere, name that host with --probe-host HOST[:PORT], or give the CA with --ca FILE`;
@@ -80,22 +130,22 @@ function droppedText(server: ServerReport): string {
 export function stateText(server: ServerReport): string {
   switch (server.state) {
     case 'will-fail':
-      if (server.reason === 'proxy-dropped') return `will fail: ${droppedText(server)} — ${server.message}`;
+      if (server.reason === 'proxy-dropped') return `will fail: ${droppedText(server)} — ${messageOf(server)}`;
       if (server.reason === 'out-of-reach') return `will fail: it meets ${server.root?.subject ?? 'a root'} where no entry edit reaches (see the next step)`;
       return server.reason === 'unknown-root'
         ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`
         : `will fail: runtime does not trust ${server.root?.subject ?? 'the root'}`;
     case 'failing':
-      if (server.reason === 'proxy-dropped') return `failing now: ${droppedText(server)} — ${server.message}`;
-      return `failing now: ${server.message}`;
+      if (server.reason === 'proxy-dropped') return `failing now: ${droppedText(server)} — ${messageOf(server)}`;
+      return `failing now: ${messageOf(server)}`;
     case 'remote-host-trust':
       return `remote: trust belongs to ${server.hostApp}`;
     case 'strict-ca':
-      return `strict-ca: ${server.message}`;
+      return `strict-ca: ${messageOf(server)}`;
     case 'unreachable':
       return unreachableText(server);
     case 'ok':
-      return `ok (${server.message})`;
+      return `ok (${messageOf(server)})`;
     case 'unknown':
       return unknownText(server);
   }

@@ -3,19 +3,21 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from '../core/types';
-import { USER_LOCATIONS } from '../core/hosts/locations';
+import { USER_LOCATIONS, WORKSPACE_LOCATIONS } from '../core/hosts/locations';
 
 /**
- * The workspace MCP configs of every host (core/hosts/locations.ts WORKSPACE_LOCATIONS), as a glob.
- * Preflight's watcher uses the same list.
+ * The workspace MCP configs of every host (core/hosts/locations.ts WORKSPACE_LOCATIONS, the one
+ * list), as a glob. Preflight's watcher uses the same glob.
  */
-export const WORKSPACE_CONFIG_GLOB = '{**/.vscode/mcp.json,**/.cursor/mcp.json,**/.mcp.json,**/.kiro/settings/mcp.json,**/.roo/mcp.json}';
+export const WORKSPACE_CONFIG_GLOB = `{${WORKSPACE_LOCATIONS.map((row) => `**/${row.path.join('/')}`).join(',')}}`;
 /**
  * Their folders: a folder created (or deleted) with the config in it is reported as the folder
  * alone (measured in code-server 4.139.1: `mkdir .cursor && write .cursor/mcp.json` fired nothing
  * for the config glob).
  */
-const WORKSPACE_CONFIG_FOLDERS_GLOB = '{**/.vscode,**/.cursor,**/.kiro,**/.kiro/settings,**/.roo}';
+const WORKSPACE_CONFIG_FOLDERS_GLOB = `{${[
+  ...new Set(WORKSPACE_LOCATIONS.flatMap((row) => row.path.slice(0, -1).map((_, index) => `**/${row.path.slice(0, index + 1).join('/')}`))),
+].join(',')}}`;
 const RECHECK_MS = 1000;
 
 /** The minimal part of VS Code 1.101+'s `vscode.lm` MCP API this uses (absent in older builds and Cursor). */

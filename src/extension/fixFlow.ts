@@ -413,7 +413,7 @@ export class FixFlow {
   }
 
   /** Takes back the newest journal record of each config named (a config named twice: its two newest). */
-  private async undoConfigs(configPaths: string[]): Promise<void> {
+  async undoConfigs(configPaths: string[]): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(vscode.l10n.t('This workspace is not trusted, so MCP SSL Doctor does not write to it.'));
       return;

@@ -7,6 +7,7 @@ import { FixFlow } from './fixFlow';
 import { createLogger } from './log';
 import { LogWatcher } from './logWatcher';
 import { FindingNotifier } from './notifier';
+import { registerEditorDoctor } from './lazyEditorDoctor';
 import { keepVerdicts, Preflight } from './preflight';
 import { RemoteTrust } from './remoteTrust';
 import { Settings } from './settings';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
     presence.onDidChange((config) => status.setConfig(config)),
     preflight,
     ...registerCommands({ fixFlow, channel }),
+    ...registerEditorDoctor({ analysis, settings, logger, cache: preflight.cache, fixFlow, undoStore: undo }, watcher),
     settings.onDidChange(() => {
       if (settings.autoDetect) {
         watcher.refresh();

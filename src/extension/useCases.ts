@@ -13,3 +13,7 @@ export { undoOsStore } from '../core/hostTrust/apply';
 export { assess, hostSettingsEnvs, verdictOf, groupByRoot, groupForFix, preselected, needsRoot, targetKeyOf } from '../core/assess/assess';
 export { probeEnvOf } from '../core/assess/serverEnv';
 export { resolveProxy } from '../core/chain/proxy';
+// The editor's doctor (dist/editorDoctor.js) parses config files through these: one copy of the parsers.
+export { parseConfig } from '../core/config/config';
+export { serverOf } from '../core/config/inventory';
+export { locationOfFile } from '../core/hosts/locations';

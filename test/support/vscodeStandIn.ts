@@ -121,6 +121,7 @@ export function createStandIn(options: { workspaceFolders?: string[]; settings?:
         throw new Error('no webviews in the stand-in');
       },
       registerWebviewPanelSerializer: () => disposable,
+      createTreeView: () => ({ dispose: noop, message: undefined, badge: undefined, description: undefined }),
       onDidChangeWindowState: () => disposable,
     },
     workspace: {
@@ -136,6 +137,10 @@ export function createStandIn(options: { workspaceFolders?: string[]; settings?:
       }),
       onDidChangeConfiguration: () => disposable,
       onDidChangeWorkspaceFolders: () => disposable,
+      textDocuments: [],
+      onDidOpenTextDocument: () => disposable,
+      onDidChangeTextDocument: () => disposable,
+      onDidCloseTextDocument: () => disposable,
       createFileSystemWatcher: () => ({ onDidChange: () => disposable, onDidCreate: () => disposable, onDidDelete: () => disposable, dispose: noop }),
       asRelativePath: (value: string) => value,
       findFiles: async () => [],

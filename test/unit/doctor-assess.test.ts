@@ -189,4 +189,11 @@ describe('assess: one state per server', () => {
     assert.deepEqual(result[0]?.target?.proxyEnv, { HTTPS_PROXY: 'http://127.0.0.1:1002' }, 'the route the settings env gives');
     assert.deepEqual([result[0]?.state, result[0]?.trustedVia], ['ok', 'NODE_EXTRA_CA_CERTS']);
   });
+
+  it('a remote server of a config that may not be read is not called ok: its url is not probed', async () => {
+    const remote = serverOf(workspace, entry({ name: 'r', url: 'https://r.example/mcp' }));
+    let probed = 0;
+    const result = await assess([remote], { hostEnv, contextOf: () => ({ home: '/nonexistent-home', env: hostEnv }), fromConfig: () => false, analyze: async () => { probed += 1; throw new Error('not expected'); } });
+    assert.deepEqual([result[0]?.state, result[0]?.reason, probed], ['unknown', 'config-not-read', 0]);
+  });
 });

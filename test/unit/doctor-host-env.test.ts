@@ -18,7 +18,10 @@ describe('hostPassing: the table', () => {
   test('every host has a row with a source on every platform', () => {
     assert.deepEqual(
       [...HOSTS].sort(),
-      ['claude-code', 'claude-desktop', 'cline', 'cursor', 'kiro', 'roo', 'vscode', 'vscode-insiders', 'vscodium', 'windsurf'],
+      [
+        'amazon-q', 'claude-code', 'claude-desktop', 'cline', 'codex', 'copilot-cli', 'cursor', 'gemini-cli', 'goose', 'junie', 'kiro',
+        'lm-studio', 'opencode', 'roo', 'vscode', 'vscode-insiders', 'vscodium', 'windsurf', 'zed',
+      ],
     );
     for (const host of HOSTS) {
       for (const platform of PLATFORMS) {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assess, type Assessment } from '../../src/core/assess/assess';
 import { droppedProxyOf } from '../../src/core/assess/route';
-import { expandEnvReferences } from '../../src/core/hosts/env';
+import { effectiveServerEnv, envReference } from '../../src/core/hosts/env';
 import { serverOf } from '../../src/core/config/inventory';
 import type { ServerEntry } from '../../src/core/config/config';
 import { planFix } from '../../src/core/fix/plan';
@@ -104,14 +104,18 @@ describe('the route: a session proxy the host drops', () => {
     assert.equal(again.result[0]?.droppedProxy, undefined);
   });
 
-  it('each host\'s references, resolved from its own environment; a host without any passes the text as written', () => {
-    const env = { HTTPS_PROXY: SECRET_PROXY };
-    assert.equal(expandEnvReferences('cursor', '${env:HTTPS_PROXY}', env), SECRET_PROXY);
-    assert.equal(expandEnvReferences('claude-code', '${HTTPS_PROXY}', env), SECRET_PROXY);
-    assert.equal(expandEnvReferences('claude-code', '${NO_PROXY:-localhost}', env), 'localhost');
-    assert.equal(expandEnvReferences('roo', '${env:HTTPS_PROXY}', env), SECRET_PROXY);
-    assert.equal(expandEnvReferences('claude-desktop', '${HTTPS_PROXY}', env), '${HTTPS_PROXY}');
-    assert.equal(expandEnvReferences('cursor', '${HTTPS_PROXY}', env), '${HTTPS_PROXY}', 'Cursor expands ${env:NAME}, not ${NAME}');
+  it('each host\'s reference to its own environment (none where it expands nothing), resolved as the host resolves it', () => {
+    assert.equal(envReference('cursor', 'linux', 'HTTPS_PROXY'), '${env:HTTPS_PROXY}');
+    assert.equal(envReference('roo', 'linux', 'HTTPS_PROXY'), '${env:HTTPS_PROXY}');
+    assert.equal(envReference('claude-code', 'win32', 'HTTPS_PROXY'), '${HTTPS_PROXY}');
+    assert.equal(envReference('kiro', 'linux', 'HTTPS_PROXY'), '${HTTPS_PROXY}');
+    assert.equal(envReference('claude-desktop', 'darwin', 'HTTPS_PROXY'), null);
+    assert.equal(envReference('windsurf', 'linux', 'HTTPS_PROXY'), null);
+    const passed = (host: Parameters<typeof envReference>[0], value: string): string | undefined =>
+      effectiveServerEnv({ host, platform: 'linux', hostProcessEnv: { PATH: '/usr/bin', HTTPS_PROXY: SECRET_PROXY }, entryEnv: { HTTPS_PROXY: value } }).HTTPS_PROXY;
+    assert.equal(passed('cursor', '${env:HTTPS_PROXY}'), SECRET_PROXY);
+    assert.equal(passed('kiro', '${HTTPS_PROXY}'), SECRET_PROXY);
+    assert.equal(passed('claude-desktop', '${HTTPS_PROXY}'), '${HTTPS_PROXY}', 'passed as written');
   });
 
   it('once the entry names the proxy (a reference Cursor expands) the route is the proxy\'s and nothing is dropped', async () => {
@@ -247,7 +251,7 @@ describe('the route in the words', () => {
     const report: ServerReport = {
       hostApp: 'cursor', config: '/home/u/.cursor/mcp.json', server: 'docs', transport: 'stdio', runtime: 'python', target: { host: 'intranet.example.test', port: 443 },
       state: 'will-fail', reason: 'proxy-dropped', root: { subject: 'CN=Corp Root', sha256: 'ab'.repeat(32) }, fix: { kind: 'env', detail: '' }, verdict: 'intercepted', targetSource: 'config',
-      verified: null, message: '', droppedProxy: { url: 'http://127.0.0.1:3128', credentials: true, adds: ['HTTPS_PROXY'] },
+      verified: null, droppedProxy: { url: 'http://127.0.0.1:3128', credentials: true, adds: ['HTTPS_PROXY'] },
     };
     const text = rootsText([{ subject: 'CN=Corp Root', sha256: 'ab'.repeat(32), store: 'os-store', servers: [report] }], '/home/u');
     assert.match(text, /for 1 server\(s\): docs \(~\/\.cursor\/mcp\.json\), with the proxy http:\/\/127\.0\.0\.1:3128 in its env/);

@@ -13,8 +13,7 @@ import { mapLimit } from './pool';
 import { claudeCodeSettingsEnv, effectiveEnvOf, proxyEnvOf } from './serverEnv';
 import { probeTargetOf, type TargetSource } from './targets';
 import { serverTrustsRoot, type TrustCheck, type VariableContext } from './trust';
-import { expandEnvReferences } from '../hosts/env';
-import { droppedProxyOf, PROXY_ROUTE_VARIABLES, type DroppedProxy } from './route';
+import { droppedProxyOf, type DroppedProxy } from './route';
 import type { HostTarget, McpServer, ServerTarget } from '../model/server';
 
 export interface Root {
@@ -34,6 +33,7 @@ export type StateReason =
   | 'strict-python' // Python 3.13+ rejects this CA whatever is trusted
   | 'remote' // the host connects itself: trust is the host's
   | 'no-url' // a remote server without an https url: nothing to probe
+  | 'config-not-read' // an untrusted workspace's config: the hosts it names are not probed
   | 'probe-failed'
   | 'not-fixable-verdict' // expired, hostname-mismatch, incomplete
   | 'out-of-reach' // the entry's env never reaches its process (docker exec, the Docker MCP gateway, a container in a shell string)
@@ -193,10 +193,8 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     servers.map(async (server) => {
       const context = options.contextOf(server);
       const env = server.transport === 'stdio' ? await envOf(server, context.home, fromConfig(server)) : {};
-      // A host that expands references to its own environment hands the server the proxy they name.
-      for (const name of PROXY_ROUTE_VARIABLES) if (env[name]?.includes('${')) env[name] = expandEnvReferences(server.config.hostApp, env[name], context.env);
       const route = routeOf(server, env, { probeHost: options.probeHost, fromConfig: fromConfig(server), at: server.transport === 'stdio' ? options.at : undefined });
-      const dropped = server.transport === 'stdio' && route && !given ? droppedProxyOf(server, env, sessionEnv, route.target) : null;
+      const dropped = server.transport === 'stdio' && route && !given ? droppedProxyOf(server, env, sessionEnv, route.target, options.platform) : null;
       if (dropped && options.sessionProxyFrom) dropped.from = options.sessionProxyFrom;
       return { server, context, env, route, dropped };
     }),
@@ -265,7 +263,7 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       continue;
     }
     if (server.transport === 'remote') {
-      if (!target) say('ok', 'no-url', null);
+      if (!target) say(fromConfig(server) ? 'ok' : 'unknown', fromConfig(server) ? 'no-url' : 'config-not-read', null);
       else if (!found || found.verdict === 'trusted') say('ok', 'public-root', null);
       else if (found.root && found.action !== 'refuse') {
         const allowed = found.action === 'fix' || options.trustUnknown === true;

@@ -3,7 +3,7 @@
 // the editor's environment) never reaches the server, which then goes directly (kirodotdev/Kiro#10118,
 // modelcontextprotocol#318). What the fix writes to hand the proxy on, and when it must not write it.
 import { parseProxyUrl, resolveProxy } from '../chain/proxy';
-import { ENV_REFERENCES } from '../hosts/env';
+import { envReference } from '../hosts/env';
 import type { McpServer, ServerTarget } from '../model/server';
 
 /** The variables that name a route: what a host expanding `${env:NAME}` is asked to resolve. */
@@ -20,7 +20,7 @@ export interface DroppedProxy {
   /**
    * What the fix adds to the entry's env: HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the session has
    * them, a URL with credentials as a reference where the host expands one (`${env:NAME}` in VS Code
-   * and Cursor, `${NAME}` in Claude Code and Kiro: ENV_REFERENCES in hosts/env.ts); null where a
+   * Cursor and Roo, `${NAME}` in Claude Code, Kiro, Gemini and Copilot CLI: envReference in hosts/env.ts); null where a
    * password would be written in clear (the host expands nothing): the front end says the next step.
    */
   env: Record<string, string> | null;
@@ -63,7 +63,7 @@ function proxyFor(env: Record<string, string>, target: ServerTarget): string | n
  * does (for that target: NO_PROXY counted) and the entry itself names no proxy variable; null otherwise. `env` is the server's effective env,
  * `session` the session's proxy variables.
  */
-export function droppedProxyOf(server: Pick<McpServer, 'config' | 'env'>, env: Record<string, string>, session: Record<string, string>, target: ServerTarget): DroppedProxy | null {
+export function droppedProxyOf(server: Pick<McpServer, 'config' | 'env'>, env: Record<string, string>, session: Record<string, string>, target: ServerTarget, platform: NodeJS.Platform = process.platform): DroppedProxy | null {
   // An entry that names a proxy variable (a null removes one) chose its route: nothing was dropped.
   if (Object.keys(server.env).some((name) => PROXY_ROUTE_VARIABLES.includes(name) || /_proxy$/i.test(name))) return null;
   if (proxyFor(env, target) !== null) return null;
@@ -74,8 +74,7 @@ export function droppedProxyOf(server: Pick<McpServer, 'config' | 'env'>, env: R
   const http = first(session, ['http_proxy', 'HTTP_PROXY']);
   const noProxy = first(session, ['no_proxy', 'NO_PROXY']);
   const credentials = hasCredentials(https.value) || (http !== null && hasCredentials(http.value));
-  const reference = ENV_REFERENCES[server.config.hostApp]?.reference;
-  const value = (found: { name: string; value: string }): string | null => (!hasCredentials(found.value) ? found.value : reference ? reference(found.name) : null);
+  const value = (found: { name: string; value: string }): string | null => (!hasCredentials(found.value) ? found.value : envReference(server.config.hostApp, platform, found.name));
   const written: Record<string, string | null> = { HTTPS_PROXY: value(https), ...(http ? { HTTP_PROXY: value(http) } : {}), ...(noProxy ? { NO_PROXY: noProxy.value } : {}) };
   const complete = Object.values(written).every((v) => v !== null);
   return {

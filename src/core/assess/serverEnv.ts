@@ -5,12 +5,12 @@ import { effectiveServerEnv } from '../hosts/env';
 import type { McpServer, ServerTarget } from '../model/server';
 
 export function effectiveEnvOf(
-  server: Pick<McpServer, 'config' | 'env'>,
+  server: Pick<McpServer, 'config' | 'env' | 'passEnv'>,
   hostProcessEnv: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
   hostSettingsEnv?: Record<string, string>,
 ): Record<string, string> {
-  return effectiveServerEnv({ host: server.config.hostApp, platform, hostProcessEnv, entryEnv: server.env, hostSettingsEnv });
+  return effectiveServerEnv({ host: server.config.hostApp, platform, hostProcessEnv, entryEnv: server.env, hostSettingsEnv, passNames: server.passEnv });
 }
 
 /**

@@ -3,6 +3,8 @@ import { createScanner, Node, ParseError, parseTree, printParseErrorCode, Syntax
 import { DoctorError } from '../types';
 import { findMember, lineColumn, memberValue } from './jsonc-text';
 import { HostId, locationOfFile, locationResolvesVariables } from '../hosts/locations';
+import { readTomlServers } from './toml-config';
+import { readYamlServers } from './yaml-config';
 
 /** Where the servers live in the file. */
 export type ConfigFormat =
@@ -11,7 +13,11 @@ export type ConfigFormat =
   | 'settings' // VS Code 1.99–1.101 settings.json: "mcp": { "servers": ... }
   | 'settings-dotted' // settings.json written as "mcp.servers": ...
   | 'code-workspace' // .code-workspace: "settings": { "mcp": { "servers": ... } }
-  | 'claude-local'; // ~/.claude.json: "projects": { "<dir>": { "mcpServers": ... } } (Claude Code's local scope)
+  | 'claude-local' // ~/.claude.json: "projects": { "<dir>": { "mcpServers": ... } } (Claude Code's local scope)
+  | 'zed' // Zed settings.json: "context_servers": { NAME: { command, args, env } | { command: { path, args, env } } | { url } }
+  | 'opencode' // opencode.json(c): "mcp": { NAME: { type: "local", command: [argv], environment } | { type: "remote", url } }
+  | 'codex' // Codex config.toml: [mcp_servers.NAME] (toml-config.ts)
+  | 'goose'; // Goose config.yaml: extensions: NAME: { type: stdio, cmd, args, envs } (yaml-config.ts)
 
 export type EnvValue = string | number | null;
 
@@ -25,8 +31,15 @@ export interface ServerEntry {
   type?: string;
   /** `url`, or Windsurf's `serverUrl`. */
   url?: string;
-  /** The server's object node in the tree. */
-  node: Node;
+  /** The server's object node in the tree (JSONC formats). */
+  node?: Node;
+  /** Where its env object is, from the server (default `env`; opencode `environment`, Zed's oldest shape `command.env`). */
+  envPath?: string[];
+  /** Where its args array is (default `args`), and the index of args[0] there (opencode: 1, after the command). */
+  argsPath?: string[];
+  argsOffset?: number;
+  /** Names the host is asked to pass on from its own environment (Codex `env_vars`). */
+  passEnv?: string[];
 }
 
 export interface DuplicateKey {
@@ -52,7 +65,8 @@ export type ConfigProblem =
 /** The hosts that read `servers` (VS Code's mcp.json); every other host reads `mcpServers`. */
 const SERVERS_READERS: ReadonlySet<HostId> = new Set<HostId>(['vscode', 'vscode-insiders', 'vscodium']);
 
-export interface ParsedConfig {
+export interface JsoncParsedConfig {
+  dialect: 'jsonc';
   file: string;
   /** The text without a BOM. */
   text: string;
@@ -66,6 +80,29 @@ export interface ParsedConfig {
   /** Entries left out of `servers` and keys the host ignores, each with its line:column. */
   problems: ConfigProblem[];
   duplicates: DuplicateKey[];
+}
+
+/** A TOML (Codex) or YAML (Goose) config: read through its parser, edited by text-edit.ts. */
+export interface TextParsedConfig {
+  dialect: 'toml' | 'yaml';
+  file: string;
+  text: string;
+  bom: boolean;
+  format: ConfigFormat;
+  serversPath: string[];
+  servers: ServerEntry[];
+  /** Always empty: the TOML and YAML readers refuse what they cannot read whole. */
+  problems: ConfigProblem[];
+  duplicates: DuplicateKey[];
+}
+
+export type ParsedConfig = JsoncParsedConfig | TextParsedConfig;
+
+/** The syntax of a config, by its name: `.toml` (Codex), `.yaml`/`.yml` (Goose), else JSON with comments. */
+export function dialectOf(file: string): ParsedConfig['dialect'] {
+  if (/\.toml$/i.test(file)) return 'toml';
+  if (/\.ya?ml$/i.test(file)) return 'yaml';
+  return 'jsonc';
 }
 
 const BOM = '\uFEFF';
@@ -125,7 +162,7 @@ function parseJsoncText(file: string, text: string): Node {
   return root;
 }
 
-function locate(root: Node, explicit?: string[]): { format: ConfigFormat; path: string[]; node: Node } | undefined {
+function locate(root: Node, file: string, explicit?: string[]): { format: ConfigFormat; path: string[]; node: Node } | undefined {
   if (root.type !== 'object') return undefined;
   const candidates: { format: ConfigFormat; path: string[] }[] = explicit
     ? [{ format: explicit[0] === 'projects' ? 'claude-local' : explicit.length === 1 && explicit[0] === 'mcpServers' ? 'mcpServers' : 'servers', path: explicit }]
@@ -135,15 +172,34 @@ function locate(root: Node, explicit?: string[]): { format: ConfigFormat; path: 
     { format: 'settings-dotted', path: ['mcp.servers'] },
     { format: 'settings', path: ['mcp', 'servers'] },
     { format: 'code-workspace', path: ['settings', 'mcp', 'servers'] },
+    { format: 'zed', path: ['context_servers'] },
+    { format: 'opencode', path: ['mcp'] },
   ];
   for (const candidate of candidates) {
     let node: Node | undefined = root;
     for (const key of candidate.path) {
       node = node?.type === 'object' ? memberValue(findMember(node, key).property) : undefined;
     }
+    if (candidate.format === 'opencode' && node && !looksLikeOpencode(root, node, file)) continue;
     if (node?.type === 'object') return { ...candidate, node };
   }
   return undefined;
+}
+
+/**
+ * A top-level `mcp` object is opencode's only in an opencode file (by name or `$schema`) or when an
+ * entry has its shape (`command` as an argv array, `type` local/remote): VS Code's settings use `mcp` too.
+ */
+function looksLikeOpencode(root: Node, mcp: Node, file: string): boolean {
+  if (/(^|[\\/])opencode\.jsonc?$/.test(file)) return true;
+  const schema = memberValue(findMember(root, '$schema').property)?.value;
+  if (typeof schema === 'string' && schema.includes('opencode')) return true;
+  return (mcp.children ?? []).some((property) => {
+    const entry = property.children?.[1];
+    if (entry?.type !== 'object') return false;
+    const type = memberValue(findMember(entry, 'type').property)?.value;
+    return memberValue(findMember(entry, 'command').property)?.type === 'array' || type === 'local' || type === 'remote';
+  });
 }
 
 function stringValue(node: Node | undefined): string | undefined {
@@ -153,26 +209,50 @@ function stringValue(node: Node | undefined): string | undefined {
   return undefined;
 }
 
-function readServer(name: string, node: Node): ServerEntry {
+/** Where a format keeps a server's command, args and env (see ServerEntry). */
+function shapeOf(format: ConfigFormat, node: Node): { command?: string; argsNode?: Node; argsPath?: string[]; argsOffset?: number; envPath?: string[] } {
+  const get = (from: Node | undefined, key: string): Node | undefined => (from?.type === 'object' ? memberValue(findMember(from, key).property) : undefined);
+  const command = get(node, 'command');
+  if (format === 'opencode' && command?.type === 'array') {
+    return { command: stringValue(command.children?.[0]), argsNode: command, argsPath: ['command'], argsOffset: 1, envPath: ['environment'] };
+  }
+  if (format === 'opencode') return { command: stringValue(command), argsNode: get(node, 'args'), envPath: ['environment'] };
+  if (format === 'zed' && command?.type === 'object') {
+    // Zed's first shape: "command": { "path", "args", "env" } (zed docs/src/assistant/context-servers.md).
+    return { command: stringValue(get(command, 'path')), argsNode: get(command, 'args'), argsPath: ['command', 'args'], envPath: ['command', 'env'] };
+  }
+  return { command: stringValue(command), argsNode: get(node, 'args') };
+}
+
+function readServer(name: string, node: Node, format: ConfigFormat = 'mcpServers'): ServerEntry {
   const get = (key: string): Node | undefined => memberValue(findMember(node, key).property);
-  const args = (get('args')?.children ?? []).map((item) => stringValue(item) ?? '');
+  const shape = shapeOf(format, node);
+  const args = (shape.argsNode?.children ?? []).slice(shape.argsOffset ?? 0).map((item) => stringValue(item) ?? '');
+  let envNode: Node | undefined = node;
+  for (const key of shape.envPath ?? ['env']) envNode = envNode?.type === 'object' ? memberValue(findMember(envNode, key).property) : undefined;
   const env: Record<string, EnvValue> = {};
-  for (const property of get('env')?.children ?? []) {
+  for (const property of envNode?.children ?? []) {
     const key = property.children?.[0]?.value as string | undefined;
     const value = property.children?.[1];
     if (key === undefined || !value) continue;
     env[key] = value.type === 'null' ? null : value.type === 'number' ? (value.value as number) : (stringValue(value) ?? '');
   }
+  const type = stringValue(get('type'));
   return {
     name,
-    command: stringValue(get('command')),
+    command: shape.command,
     args,
     env,
     envFile: stringValue(get('envFile')),
     cwd: stringValue(get('cwd')),
-    type: stringValue(get('type')),
-    url: stringValue(get('url')) ?? stringValue(get('serverUrl')),
+    // opencode's "local" is stdio (transport.ts knows remote types only).
+    type: format === 'opencode' && type === 'local' ? undefined : type,
+    // Gemini CLI's `httpUrl` (Streamable HTTP, deprecated for `url`) is a remote server too.
+    url: stringValue(get('url')) ?? stringValue(get('serverUrl')) ?? stringValue(get('httpUrl')),
     node,
+    ...(shape.envPath ? { envPath: shape.envPath } : {}),
+    ...(shape.argsPath ? { argsPath: shape.argsPath } : {}),
+    ...(shape.argsOffset ? { argsOffset: shape.argsOffset } : {}),
   };
 }
 
@@ -198,6 +278,17 @@ function findDuplicates(text: string, node: Node, path: (string | number)[], out
  * the servers object in a file that holds several (~/.claude.json's projects); else by content.
  */
 export function parseConfig(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
+  const dialect = dialectOf(file);
+  if (dialect !== 'jsonc') {
+    const { text, bom } = stripBom(rawText);
+    const read = dialect === 'toml' ? readTomlServers(file, text) : readYamlServers(file, text);
+    return { dialect, file, text, bom, format: dialect === 'toml' ? 'codex' : 'goose', serversPath: read.serversPath, servers: read.servers, problems: [], duplicates: [] };
+  }
+  return parseJsoncConfig(file, rawText, serversPath);
+}
+
+/** parseConfig for a JSON-with-comments file (its tree is what jsonc-text.ts edits). */
+export function parseJsoncConfig(file: string, rawText: string, serversPath?: string[]): JsoncParsedConfig {
   try {
     return parseConfigText(file, rawText, serversPath);
   } catch (error) {
@@ -215,10 +306,10 @@ export function nestedTooDeeply(file: string, at?: { line: number; column: numbe
   );
 }
 
-function parseConfigText(file: string, rawText: string, serversPath?: string[]): ParsedConfig {
+function parseConfigText(file: string, rawText: string, serversPath?: string[]): JsoncParsedConfig {
   const { text, bom } = stripBom(rawText);
   const root = parseJsonc(file, text);
-  let found = locate(root, serversPath);
+  let found = locate(root, file, serversPath);
   // Both `servers` and `mcpServers`: the host of the file reads one of them. A file at a known
   // place of a host that reads `mcpServers` (Cursor, Claude Code, ...) is read that way; VS Code's
   // (and a file at no known place, read as VS Code's by content) keeps `servers`. The other is said.
@@ -263,12 +354,12 @@ function parseConfigText(file: string, rawText: string, serversPath?: string[]):
       problems.unshift({ code: 'env-not-object', server: name, found: kindOf(env), ...lineColumn(text, env.offset) });
       continue;
     }
-    servers.unshift(readServer(name, value));
+    servers.unshift(readServer(name, value, found.format));
   }
   if (ignored) problems.unshift({ code: 'ignored-servers-key', key: ignored.key, used: ignored.used, host: ignored.host, ...lineColumn(text, ignored.node.offset) });
   const duplicates: DuplicateKey[] = [];
   findDuplicates(text, root, [], duplicates);
-  return { file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, problems, duplicates };
+  return { dialect: 'jsonc', file, text, bom, format: found.format, serversPath: found.path, serversNode: found.node, root, servers, problems, duplicates };
 }
 
 function kindOf(node: Node): JsonKind {
@@ -304,7 +395,7 @@ export function configProblemReason(problem: ConfigProblem): string {
  * also knows the file's location (Cursor's `mcpServers` files do resolve).
  */
 export function formatResolvesVariables(format: ConfigFormat): boolean {
-  return format !== 'mcpServers' && format !== 'claude-local';
+  return format === 'servers' || format === 'settings' || format === 'settings-dotted' || format === 'code-workspace';
 }
 
 /**

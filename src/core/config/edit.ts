@@ -2,7 +2,10 @@
 // as an undo step that finds its target again by JSON path (so later user edits elsewhere stay).
 import { Node } from 'jsonc-parser';
 import { DoctorError } from '../types';
-import { parseConfig, ParsedConfig } from './config';
+import { JsoncParsedConfig, parseJsoncConfig as parseConfig, ParsedConfig, dialectOf } from './config';
+import { editTextServers, undoTextSteps } from './text-edit';
+import { TOML_DIALECT } from './toml-config';
+import { YAML_DIALECT } from './yaml-config';
 import { detectRuntime } from '../runtime/detect';
 import {
   appendMember,
@@ -112,7 +115,18 @@ export interface EditResult {
 }
 
 /** Computes all edits from one parse (servers are disjoint regions), then applies them. */
+/** Where a server keeps its env and args in this file (ServerEntry's paths; `env` / `args` by default). */
+function layoutOf(parsed: ParsedConfig, server: string): { env: string[]; args: string[]; argsOffset: number } {
+  const entry = parsed.servers.find((candidate) => candidate.name === server);
+  return { env: entry?.envPath ?? ['env'], args: entry?.argsPath ?? ['args'], argsOffset: entry?.argsOffset ?? 0 };
+}
+
 export function editServers(parsed: ParsedConfig, changes: ServerChange[]): EditResult {
+  if (parsed.dialect !== 'jsonc') return editTextServers(parsed, changes, parsed.dialect === 'toml' ? TOML_DIALECT : YAML_DIALECT);
+  return editJsoncServers(parsed, changes);
+}
+
+function editJsoncServers(parsed: JsoncParsedConfig, changes: ServerChange[]): EditResult {
   const style = detectStyle(parsed.text);
   let text = parsed.text;
   const steps: UndoStep[] = [];
@@ -125,21 +139,23 @@ export function editServers(parsed: ParsedConfig, changes: ServerChange[]): Edit
       insertAt.set(change.server, change.insertArgs.index - removedBefore);
     }
     const base: JsonPath = [...parsed.serversPath, change.server];
+    const layout = layoutOf(parsed, change.server);
     for (const name of change.removeEnv) {
       const tree = parseConfig(parsed.file, text).root;
-      const env = nodeAt(tree, [...base, 'env']).value;
+      const env = nodeAt(tree, [...base, ...layout.env]).value;
       const found = env ? findMember(env, name).property : undefined;
       if (!env || !found) continue;
       const index = (env.children ?? []).indexOf(found);
-      steps.push({ op: 'remove-member', path: [...base, 'env'], index, raw: text.slice(found.offset, found.offset + found.length) });
+      steps.push({ op: 'remove-member', path: [...base, ...layout.env], index, raw: text.slice(found.offset, found.offset + found.length) });
       text = applyTextEdits(text, removeMember(text, env, found, undefined));
     }
-    for (const index of [...new Set(change.removeArgs)].sort((a, b) => b - a)) {
+    for (const argIndex of [...new Set(change.removeArgs)].sort((a, b) => b - a)) {
+      const index = argIndex + layout.argsOffset;
       const tree = parseConfig(parsed.file, text).root;
-      const args = nodeAt(tree, [...base, 'args']).value;
+      const args = nodeAt(tree, [...base, ...layout.args]).value;
       const item = args?.children?.[index];
       if (!args || !item) continue;
-      steps.push({ op: 'remove-items', path: [...base, 'args'], index, raws: [text.slice(item.offset, item.offset + item.length)] });
+      steps.push({ op: 'remove-items', path: [...base, ...layout.args], index, raws: [text.slice(item.offset, item.offset + item.length)] });
       text = applyTextEdits(text, removeChildren(args, index, 1));
     }
   }
@@ -147,24 +163,27 @@ export function editServers(parsed: ParsedConfig, changes: ServerChange[]): Edit
   const edits: TextEdit[] = [];
   for (const change of changes) {
     const base: JsonPath = [...parsed.serversPath, change.server];
+    const layout = layoutOf(parsed, change.server);
     const server = nodeAt(root, base).value;
     if (server?.type !== 'object') throw new DoctorError('unknown-config', `server "${change.server}" is not an object`, { file: parsed.file });
     if (change.insertArgs && change.insertArgs.values.length > 0) {
-      const args = nodeAt(root, [...base, 'args']).value;
+      const args = nodeAt(root, [...base, ...layout.args]).value;
       if (args?.type !== 'array') throw new DoctorError('unknown-config', `server "${change.server}" has no args array`, { file: parsed.file });
-      const index = insertAt.get(change.server) ?? change.insertArgs.index;
+      const index = (insertAt.get(change.server) ?? change.insertArgs.index) + layout.argsOffset;
       if (index >= (args.children ?? []).length) {
         throw new DoctorError('unknown-config', `server "${change.server}": could not find the docker image among the arguments; nothing was changed`, { file: parsed.file });
       }
       edits.push(...insertBefore(text, args, index, change.insertArgs.values.map(json)));
-      steps.push({ op: 'insert-items', path: [...base, 'args'], index, values: change.insertArgs.values });
+      steps.push({ op: 'insert-items', path: [...base, ...layout.args], index, values: change.insertArgs.values });
     }
-    const envFound = nodeAt(root, [...base, 'env']);
+    const envPath: JsonPath = [...base, ...layout.env];
+    const envKey = layout.env[layout.env.length - 1] ?? 'env';
+    const envFound = nodeAt(root, envPath);
     for (const [name, value] of Object.entries(change.replace)) {
       const existing = envFound.value ? memberValue(findMember(envFound.value, name).property) : undefined;
       if (!existing) continue;
       edits.push(replaceValue(existing, json(value)));
-      steps.push({ op: 'replace-value', path: [...base, 'env', name], value, priorRaw: text.slice(existing.offset, existing.offset + existing.length) });
+      steps.push({ op: 'replace-value', path: [...envPath, name], value, priorRaw: text.slice(existing.offset, existing.offset + existing.length) });
     }
     const additions: [string, string][] = [];
     for (const [name, value] of Object.entries(change.add)) {
@@ -182,19 +201,22 @@ export function editServers(parsed: ParsedConfig, changes: ServerChange[]): Edit
       const { edits: added, records } = appendMembers(text, envFound.value, additions, style);
       edits.push(...added);
       additions.forEach(([name, value], i) => {
-        steps.push({ op: 'add-member', path: [...base, 'env', name], value, record: records[i] as InsertionRecord });
+        steps.push({ op: 'add-member', path: [...envPath, name], value, record: records[i] as InsertionRecord });
       });
     } else if (envFound.value) {
-      throw new DoctorError('unknown-config', `server "${change.server}": "env" is not an object`, { file: parsed.file });
+      throw new DoctorError('unknown-config', `server "${change.server}": "${envKey}" is not an object`, { file: parsed.file });
     } else {
+      // The env object goes into its parent (the server, or Zed's `command` object).
+      const parent = nodeAt(root, envPath.slice(0, -1)).value;
+      if (parent?.type !== 'object') throw new DoctorError('unknown-config', `server "${change.server}": no object to hold "${envKey}"`, { file: parsed.file });
       const { edits: added, record } = appendMember(
         text,
-        server,
-        (indent) => `"env": ${objectMembers(additions, indent, style)}`,
+        parent,
+        (indent) => `${json(envKey)}: ${objectMembers(additions, indent, style)}`,
         style,
       );
       edits.push(...added);
-      steps.push({ op: 'add-member', path: [...base, 'env'], value: Object.fromEntries(additions), record });
+      steps.push({ op: 'add-member', path: envPath, value: Object.fromEntries(additions), record });
     }
   }
   const result = applyTextEdits(text, edits);
@@ -238,6 +260,16 @@ export interface UndoOutcome {
 
 /** Takes steps back in reverse order, each against a fresh parse of the current text. */
 export function undoSteps(file: string, text: string, steps: UndoStep[]): UndoOutcome {
+  const dialect = dialectOf(file);
+  if (dialect !== 'jsonc') {
+    // Codex's and Goose's servers sit one level down (`mcp_servers`, `extensions`).
+    const outcome = undoTextSteps(file, text, steps, 1, dialect === 'toml' ? TOML_DIALECT : YAML_DIALECT);
+    return {
+      text: outcome.text,
+      undone: outcome.undone.sort((a, b) => b - a).map((index) => steps[index] as UndoStep),
+      kept: outcome.kept.map(({ index, reason }) => ({ step: steps[index] as UndoStep, reason })),
+    };
+  }
   let current = text;
   const undone: UndoStep[] = [];
   const kept: { step: UndoStep; reason: string }[] = [];

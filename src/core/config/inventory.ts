@@ -27,6 +27,7 @@ export function serverOf(config: ConfigRef, entry: ServerEntry): McpServer {
     url: entry.url,
     dockerMountSource: runtime === 'docker' ? dockerMountSource(entry.args) : undefined,
     caVariables: CA_VARIABLES.filter((variable) => entry.env[variable] !== undefined && entry.env[variable] !== null),
+    ...(entry.passEnv ? { passEnv: entry.passEnv } : {}),
   };
 }
 

@@ -70,12 +70,16 @@ function parsesAsScalar(raw: string): boolean {
  * mount and `-e` options): the only steps applied when the file changed since the fix, because then
  * the recorded hashes can no longer prove what the fix wrote.
  */
+/** The keys that hold a server's env: `env`; opencode's `environment`; Goose's `envs`. */
+const ENV_KEYS = new Set<string | number | undefined>(['env', 'environment', 'envs']);
+
 function provablyOurs(step: UndoStep): boolean {
   const last = step.path[step.path.length - 1];
-  const parent = step.path[step.path.length - 2];
+  const parentKey = step.path[step.path.length - 2];
+  const parent = ENV_KEYS.has(parentKey) ? 'env' : parentKey;
   switch (step.op) {
     case 'add-member':
-      if (last === 'env') {
+      if (ENV_KEYS.has(last)) {
         return typeof step.value === 'object' && step.value !== null && Object.keys(step.value).every((key) => OUR_VARIABLES.has(key));
       }
       return parent === 'env' && typeof last === 'string' && OUR_VARIABLES.has(last) && typeof step.value === 'string';

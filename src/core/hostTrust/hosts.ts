@@ -10,7 +10,9 @@ export interface HostTrustRow {
   measured: boolean;
 }
 
-export const HOST_TRUST: Record<HostId, HostTrustRow> = {
+// Partial: the terminal agents and other editors of 2026 (codex, gemini-cli, ...) have no row yet —
+// which trust their own clients honour for remote servers is not modelled; they count as unknown.
+export const HOST_TRUST: Partial<Record<HostId, HostTrustRow>> = {
   vscode: { hostClass: 'editor', editor: 'Code', measured: true },
   'vscode-insiders': { hostClass: 'editor', editor: 'Code - Insiders', measured: true },
   vscodium: { hostClass: 'editor', editor: 'VSCodium', measured: true },

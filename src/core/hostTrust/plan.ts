@@ -68,7 +68,7 @@ export function settingsToSet(available: string[] | undefined): SystemCertificat
 }
 
 function defaultSettingsPath(options: HostTrustOptions): string | undefined {
-  const editor = HOST_TRUST[options.hostApp].editor;
+  const editor = HOST_TRUST[options.hostApp]?.editor;
   if (!editor) return undefined;
   const api = pathApi(options.platform);
   return api.join(appDataDir(options.platform, options.home, options.env ?? {}, api.join), editor, 'User', 'settings.json');

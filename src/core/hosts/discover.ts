@@ -34,5 +34,9 @@ export async function discoverConfigRefs(scope: MachineScope): Promise<ConfigRef
 export function hostOfConfig(file: string): { hostApp: HostId; known: boolean } {
   if (path.basename(file) === '.claude.json') return { hostApp: 'claude-code', known: true };
   const host = locationOfFile(file)?.host;
-  return host ? { hostApp: host, known: true } : { hostApp: 'cline', known: false };
+  if (host) return { hostApp: host, known: true };
+  // Only one host reads each of these formats: a moved CODEX_HOME's config.toml, Goose's config.yaml.
+  if (/\.toml$/i.test(file)) return { hostApp: 'codex', known: true };
+  if (/\.ya?ml$/i.test(file)) return { hostApp: 'goose', known: true };
+  return { hostApp: 'cline', known: false };
 }

@@ -19,7 +19,17 @@ export type HostId =
   | 'windsurf'
   | 'cline'
   | 'roo'
-  | 'kiro';
+  | 'kiro'
+  // Terminal agents and other editors (research/hosts-2026.md; sources on each row below).
+  | 'codex'
+  | 'gemini-cli'
+  | 'copilot-cli'
+  | 'zed'
+  | 'opencode'
+  | 'goose'
+  | 'amazon-q'
+  | 'junie'
+  | 'lm-studio';
 
 export type Scope = 'workspace' | 'user';
 
@@ -28,16 +38,27 @@ export interface WorkspaceRow {
   host: HostId;
   path: string[];
   resolvesVariables: boolean;
+  /** Listed only when it holds servers (a general settings file). */
+  onlyWithServers?: boolean;
 }
 
-/** A path relative to a base folder of the user: home, or an editor's userData. */
+/**
+ * A path relative to a base folder of the user: home, an editor's userData, the per-OS app-data
+ * folder (appDataDir), or the XDG config folder ($XDG_CONFIG_HOME, else ~/.config, on every OS).
+ */
 export interface UserRow {
   host: HostId;
-  base: 'home' | 'userData' | 'appData';
+  base: 'home' | 'userData' | 'appData' | 'xdgConfig';
   path: string[];
   resolvesVariables: boolean;
   /** Only for these editors' userData (VS Code family). */
   editors?: EditorId[];
+  /** Only on these platforms (absent: all). */
+  platforms?: NodeJS.Platform[];
+  /** A variable that, when set, names the folder instead (CODEX_HOME): the file is then `$VAR/<path>`. */
+  override?: { variable: string; path: string[] };
+  /** Listed only when it holds servers (a general settings file: Gemini's, Zed's, an agent file). */
+  onlyWithServers?: boolean;
 }
 
 export type EditorId = 'Code' | 'Code - Insiders' | 'VSCodium' | 'Cursor' | 'Windsurf' | 'Kiro';
@@ -57,6 +78,26 @@ export const WORKSPACE_LOCATIONS: WorkspaceRow[] = [
   { host: 'cursor', path: ['.cursor', 'mcp.json'], resolvesVariables: true },
   { host: 'roo', path: ['.roo', 'mcp.json'], resolvesVariables: false },
   { host: 'kiro', path: ['.kiro', 'settings', 'mcp.json'], resolvesVariables: false },
+  // Codex: project `.codex/config.toml` layers, read for trusted projects only —
+  // developers.openai.com/codex/config-basic (precedence list); openai/codex#10389.
+  { host: 'codex', path: ['.codex', 'config.toml'], resolvesVariables: false, onlyWithServers: true },
+  // Gemini CLI: `<project>/.gemini/settings.json` — google-gemini/gemini-cli@5411f113 packages/core/src/config/storage.ts L293-294.
+  { host: 'gemini-cli', path: ['.gemini', 'settings.json'], resolvesVariables: false },
+  // Copilot CLI: `.github/mcp.json` (trusted folders) — github/docs@091100a4 add-mcp-servers.md. Its other
+  // project file, `.mcp.json`, is Claude Code's row above (one file, one host id: the first row wins).
+  { host: 'copilot-cli', path: ['.github', 'mcp.json'], resolvesVariables: false },
+  // Zed: `.zed/settings.json` — zed-industries/zed@010c9b6f crates/paths/src/paths.rs (local_settings_file_relative_path).
+  { host: 'zed', path: ['.zed', 'settings.json'], resolvesVariables: false },
+  // opencode: project `opencode.json(c)` and `.opencode/` — opencode.ai/docs/config (precedence list).
+  { host: 'opencode', path: ['opencode.json'], resolvesVariables: false },
+  { host: 'opencode', path: ['opencode.jsonc'], resolvesVariables: false },
+  { host: 'opencode', path: ['.opencode', 'opencode.json'], resolvesVariables: false },
+  { host: 'opencode', path: ['.opencode', 'opencode.jsonc'], resolvesVariables: false },
+  // Amazon Q Developer: workspace `.amazonq/mcp.json` — aws/amazon-q-developer-cli@0765b94a docs/agent-format.md (useLegacyMcpJson).
+  { host: 'amazon-q', path: ['.amazonq', 'mcp.json'], resolvesVariables: false },
+  // Junie: `.junie/mcp/mcp.json` — vaadin.com/docs/next/agentic-development/mcp/supported-tools/junie (third party;
+  // [UNCONFIRMED] by JetBrains); Laravel Boost writes this path.
+  { host: 'junie', path: ['.junie', 'mcp', 'mcp.json'], resolvesVariables: false },
 ];
 
 const VSCODE_FAMILY: EditorId[] = ['Code', 'Code - Insiders', 'VSCodium'];
@@ -87,6 +128,40 @@ export const USER_LOCATIONS: UserRow[] = [
   { host: 'windsurf', base: 'home', path: ['.codeium', 'windsurf', 'mcp_config.json'], resolvesVariables: false },
   { host: 'kiro', base: 'home', path: ['.kiro', 'settings', 'mcp.json'], resolvesVariables: false },
   { host: 'claude-desktop', base: 'appData', path: ['Claude', 'claude_desktop_config.json'], resolvesVariables: false },
+  // Codex: `$CODEX_HOME/config.toml`, CODEX_HOME defaulting to ~/.codex (Windows %USERPROFILE%\.codex) —
+  // openai/codex@0195ef05 docs/config.md; openai/codex#26983 (`codex doctor` on Windows).
+  { host: 'codex', base: 'home', path: ['.codex', 'config.toml'], resolvesVariables: false, override: { variable: 'CODEX_HOME', path: ['config.toml'] }, onlyWithServers: true },
+  // Gemini CLI: `<GEMINI_CLI_HOME or home>/.gemini/settings.json` — gemini-cli@5411f113 packages/core/src/utils/paths.ts L22-28.
+  {
+    host: 'gemini-cli',
+    base: 'home',
+    path: ['.gemini', 'settings.json'],
+    resolvesVariables: false,
+    override: { variable: 'GEMINI_CLI_HOME', path: ['.gemini', 'settings.json'] },
+    onlyWithServers: true,
+  },
+  // Copilot CLI: `~/.copilot/mcp-config.json`, `$COPILOT_HOME` moves the folder (Windows C:\Users\<you>\.copilot) —
+  // github/docs@03b432e6 cli-config-dir-reference.md.
+  { host: 'copilot-cli', base: 'home', path: ['.copilot', 'mcp-config.json'], resolvesVariables: false, override: { variable: 'COPILOT_HOME', path: ['mcp-config.json'] } },
+  // Zed: Linux $XDG_CONFIG_HOME/zed, macOS ~/.config/zed, Windows %APPDATA%\Zed — zed@010c9b6f crates/paths/src/paths.rs (config_dir).
+  { host: 'zed', base: 'xdgConfig', path: ['zed', 'settings.json'], resolvesVariables: false, platforms: ['linux', 'darwin'], onlyWithServers: true },
+  { host: 'zed', base: 'appData', path: ['Zed', 'settings.json'], resolvesVariables: false, platforms: ['win32'], onlyWithServers: true },
+  // opencode: ~/.config/opencode/opencode.json(c) — opencode.ai/docs/config; Windows path [UNCONFIRMED] (same xdg-basedir rule assumed).
+  { host: 'opencode', base: 'xdgConfig', path: ['opencode', 'opencode.json'], resolvesVariables: false },
+  { host: 'opencode', base: 'xdgConfig', path: ['opencode', 'opencode.jsonc'], resolvesVariables: false },
+  // Goose: ~/.config/goose/config.yaml, Windows %APPDATA%\Block\goose\config\config.yaml — block.github.io/goose/docs/guides/config-files.
+  { host: 'goose', base: 'xdgConfig', path: ['goose', 'config.yaml'], resolvesVariables: false, platforms: ['linux', 'darwin'], onlyWithServers: true },
+  { host: 'goose', base: 'appData', path: ['Block', 'goose', 'config', 'config.yaml'], resolvesVariables: false, platforms: ['win32'], onlyWithServers: true },
+  // Amazon Q: legacy global ~/.aws/amazonq/mcp.json; the IDE's agent ~/.aws/amazonq/agents/default.json —
+  // aws/amazon-q-developer-cli@0765b94a docs/agent-format.md; docs.aws.amazon.com qdev-mcp. Windows [UNCONFIRMED] (same under %USERPROFILE%).
+  { host: 'amazon-q', base: 'home', path: ['.aws', 'amazonq', 'mcp.json'], resolvesVariables: false },
+  { host: 'amazon-q', base: 'home', path: ['.aws', 'amazonq', 'agents', 'default.json'], resolvesVariables: false, onlyWithServers: true },
+  // Q CLI agents: ~/.aws/amazonq/cli-agents/<name>.json, each with its own mcpServers (docs/agent-format.md @0765b94a).
+  { host: 'amazon-q', base: 'home', path: ['.aws', 'amazonq', 'cli-agents', '*'], resolvesVariables: false, onlyWithServers: true },
+  // Junie: ~/.junie/mcp/mcp.json (third party, see the workspace row; Windows [UNCONFIRMED]).
+  { host: 'junie', base: 'home', path: ['.junie', 'mcp', 'mcp.json'], resolvesVariables: false },
+  // LM Studio: ~/.lmstudio/mcp.json (Windows %USERPROFILE%\.lmstudio) — lmstudio-ai/lmstudio-bug-tracker#1371 quoting its docs.
+  { host: 'lm-studio', base: 'home', path: ['.lmstudio', 'mcp.json'], resolvesVariables: false },
 ];
 
 /**
@@ -96,6 +171,11 @@ export const USER_LOCATIONS: UserRow[] = [
 export function appDataDir(platform: NodeJS.Platform, home: string, env: NodeJS.ProcessEnv, join: (...parts: string[]) => string): string {
   if (platform === 'darwin') return join(home, 'Library', 'Application Support');
   if (platform === 'win32') return env.APPDATA ?? join(home, 'AppData', 'Roaming');
+  return env.XDG_CONFIG_HOME ?? join(home, '.config');
+}
+
+/** The XDG config folder: $XDG_CONFIG_HOME, else ~/.config (Zed, opencode and Goose use it on macOS too). */
+export function xdgConfigDir(home: string, env: NodeJS.ProcessEnv, join: (...parts: string[]) => string): string {
   return env.XDG_CONFIG_HOME ?? join(home, '.config');
 }
 

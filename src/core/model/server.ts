@@ -47,6 +47,8 @@ export interface McpServer {
   dockerMountSource?: string;
   /** CA variables the entry sets itself. */
   caVariables: string[];
+  /** Names the entry asks its host to pass on from the host's own environment (Codex `env_vars`). */
+  passEnv?: string[];
 }
 
 /** The chain analysis a front end provides: the CLI in-process, the editor in its worker thread. */

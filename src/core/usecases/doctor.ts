@@ -48,12 +48,19 @@ export interface ServerReport {
   /** Verdict incomplete: the issuer the path stops at, which no store holds (absent for a chain too long to follow). */
   missingIssuer?: string;
   verified: { by: string; ok: boolean; message: string } | null;
-  /** The log line of a failure, the probe error, the verdict: one line for a person. */
-  message: string;
+  /** Its log's latest TLS failure, as the runtime wrote it. */
+  failure?: string;
+  /** Why its target could not be probed. */
+  probeError?: string;
+  /** The CA variable (or `--mount`) through which it already trusts the root. */
+  trustedVia?: string;
+  /** An incomplete verdict that is a path too long to follow (no CA is missing). */
+  chainTooLong?: boolean;
   /**
    * The session's proxy its host does not pass on (reason `proxy-dropped`, or a failed probe of a
-   * server that goes directly because of it): the proxy's URL without credentials, why going
-   * directly failed, the variables a fix adds (none where a password would be written in clear).
+   * server that goes directly because of it): the proxy's URL without credentials, where it was read
+   * when no environment carries it, why going directly (and through it) failed, the variables a fix
+   * adds (none where a password would be written in clear).
    */
   droppedProxy?: { url: string; credentials: boolean; from?: string; directError?: string; sessionError?: string; adds: string[] };
 }
@@ -147,42 +154,6 @@ export interface DoctorRun {
   pending: number;
   /** Applies every fixable change (fills result.changed and result.skipped). */
   applyFixes(): Promise<void>;
-}
-
-/** One line for a person: the log line of a failure, the probe error, the verdict. */
-function messageOf(assessment: Assessment): string {
-  const { root, found, failure } = assessment;
-  switch (assessment.reason) {
-    case 'invalid-entry':
-      return 'neither a command nor a url: the host cannot start it';
-    case 'probe-failed': {
-      const dropped = assessment.droppedProxy;
-      const error = assessment.probeError ?? 'the probe failed';
-      return dropped ? `${error}; ${whoseProxy(assessment)} (${dropped.url}) fails too: ${dropped.sessionError ?? 'unknown error'}` : error;
-    }
-    case 'no-url':
-      return 'no https url to probe';
-    case 'public-root':
-      return failure ? `${failure.message} (but nothing intercepts ${assessment.target?.host ?? 'its host'}: another cause)` : 'verifies to a public root';
-    case 'not-fixable-verdict':
-      return assessment.report && chainTooLong(assessment.report) ? 'certificate path too long to follow (no CA is missing; no bundle helps)' : `verdict ${found?.verdict ?? 'unknown'}`;
-    case 'remote':
-    case 'unknown-root':
-      if (assessment.server.transport === 'remote') return `the host connects itself to a target re-signed by ${root?.subject ?? 'a root'}`;
-      return failure ? failure.message : `runtime does not trust ${root?.subject ?? 'the root'}`;
-    case 'strict-python':
-      return 'Python 3.13+ rejects this CA under strict X.509 rules: IT must reissue it, or run the server on Python 3.12';
-    case 'trusts-root':
-      return `trusts ${root?.subject ?? 'the root'} through ${assessment.trustedVia ?? '?'}`;
-    case 'out-of-reach':
-    case 'log-failure':
-    case 'root-not-trusted':
-      return failure ? failure.message : `runtime does not trust ${root?.subject ?? 'the root'}`;
-    case 'proxy-dropped': {
-      const through = root ? (assessment.trustedVia ? `it trusts ${root.subject}` : `it meets ${root.subject}`) : 'nothing intercepts it';
-      return `it goes directly, which fails (${assessment.droppedProxy?.directError ?? 'unreachable'}); through ${assessment.droppedProxy?.url ?? 'the proxy'} ${through}`;
-    }
-  }
 }
 
 /** What a fix adds for the route, and (with `NODE_USE_ENV_PROXY`) the switch a Node server reads it by. */
@@ -310,7 +281,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       verdict: assessment.found?.verdict ?? null,
       targetSource: assessment.targetSource,
       ...missingIssuerOf(assessment.report),
-      message: messageOf(assessment),
+      ...(assessment.failure ? { failure: assessment.failure.message } : {}),
+      ...(assessment.probeError ? { probeError: assessment.probeError } : {}),
+      ...(assessment.trustedVia ? { trustedVia: assessment.trustedVia } : {}),
+      ...(assessment.report && chainTooLong(assessment.report) ? { chainTooLong: true } : {}),
       ...(assessment.droppedProxy
         ? {
             droppedProxy: {

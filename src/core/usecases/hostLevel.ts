@@ -68,7 +68,7 @@ async function prepareHostLevel(request: HostLevelRequest): Promise<HostLevelPre
   let written = false;
   // As root for another user's home, that home's owner is trusted too (and owns what is created there).
   if (request.writeBundle) written = (await writeBundle(bundle, bundleDir, { owners: await trustedOwners(request.home) })).written;
-  const hostClass = HOST_TRUST[request.hostApp].hostClass;
+  const hostClass = HOST_TRUST[request.hostApp]?.hostClass;
   let plan = planHostTrust({
     hostApp: request.hostApp,
     platform,

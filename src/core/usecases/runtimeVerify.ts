@@ -4,7 +4,6 @@ import type { ChangedServer } from '../fix/plan';
 import { describeRuntimeCheck, runtimeCheck, type Route, type RuntimeCheckResult } from '../runtime/check';
 import { effectiveEnvOf } from '../assess/serverEnv';
 import { detectRuntime } from '../runtime/detect';
-import { expandEnvReferences } from '../hosts/env';
 import { resolveConfigVariables, type VariableContext } from '../assess/trust';
 import type { HostTarget, McpServer } from '../model/server';
 
@@ -52,10 +51,8 @@ export async function checkChangesInRuntime(servers: McpServer[], changed: Chang
         results.set(change.server, { by: null, ok: null, message: 'not checked: it runs inside WSL (wsl), whose runtime only a check from inside WSL reaches' });
         return;
       }
-      const env = effectiveEnvOf({ config: server.config, env: { ...server.env, ...change.env } }, options.hostEnv, process.platform, options.hostSettingsEnv);
-      for (const variable of Object.keys(change.env)) {
-        if (env[variable]) env[variable] = resolveConfigVariables(expandEnvReferences(server.config.hostApp, env[variable] as string, options.context.env), options.context);
-      }
+      const env = effectiveEnvOf({ config: server.config, env: { ...server.env, ...change.env }, passEnv: server.passEnv }, options.hostEnv, process.platform, options.hostSettingsEnv);
+      for (const variable of Object.keys(change.env)) if (env[variable]) env[variable] = resolveConfigVariables(env[variable] as string, options.context);
       if (options.defaultProxy && !env.HTTPS_PROXY && !env.https_proxy) env.HTTPS_PROXY = options.defaultProxy;
       results.set(
         change.server,
