@@ -19,9 +19,10 @@ export interface DroppedProxy {
   credentials: boolean;
   /**
    * What the fix adds to the entry's env: HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the session has
-   * them, a URL with credentials as a reference where the host expands one (`${env:NAME}` in VS Code
-   * Cursor and Roo, `${NAME}` in Claude Code, Kiro, Gemini and Copilot CLI: envReference in hosts/env.ts); null where a
-   * password would be written in clear (the host expands nothing): the front end says the next step.
+   * them, a URL with credentials as a reference where the host expands one (`${env:NAME}` in VS Code,
+   * Cursor and Roo, `${NAME}` in Claude Code, Kiro, Gemini and Copilot CLI: envReference in
+   * hosts/env.ts); null where a password would be written in clear (the host expands nothing): the
+   * front end says the next step.
    */
   env: Record<string, string> | null;
   /** Where a proxy the environment does not carry was read (`scutil --proxy`, the Windows Internet settings); absent: the session's environment. */
