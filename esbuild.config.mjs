@@ -40,9 +40,10 @@ const targets = [
     outdir: 'dist',
   },
   {
-    // The servers view, Check This Machine and the config files' diagnostics: required on first use.
+    // The servers view, Check This Machine and the config files' diagnostics; the remote-server trust
+    // flow (a `fetch failed` line): each required on first use.
     ...common,
-    entryPoints: { editorDoctor: 'src/extension/editorDoctor.ts' },
+    entryPoints: { editorDoctor: 'src/extension/editorDoctor.ts', remoteTrust: 'src/extension/remoteTrust.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

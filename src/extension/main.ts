@@ -9,7 +9,8 @@ import { LogWatcher } from './logWatcher';
 import { FindingNotifier } from './notifier';
 import { registerEditorDoctor } from './lazyEditorDoctor';
 import { keepVerdicts, Preflight } from './preflight';
-import { RemoteTrust } from './remoteTrust';
+import type { RemoteTrust } from './remoteTrust';
+import { remoteTrustModule } from './lazyRemoteTrust';
 import { Settings } from './settings';
 import { TlsStatusItem } from './statusBar';
 import { UndoStore } from './undoStore';
@@ -35,7 +36,9 @@ export function activate(context: vscode.ExtensionContext): void {
   fixFlow.attachLogs(watcher);
   const notifier = new FindingNotifier(settings, fixFlow, logger);
   const preflight = new Preflight(analysis, settings, notifier, logger, new VerdictCache(context.globalState));
-  const remoteTrust = new RemoteTrust(analysis, context.globalState, logger);
+  // The remote-server flow loads on its first use: a `fetch failed` line, or its Undo command.
+  let remoteTrust: RemoteTrust | undefined;
+  const remote = (): RemoteTrust => (remoteTrust ??= new (remoteTrustModule().RemoteTrust)(analysis, context.globalState, logger));
 
   context.subscriptions.push(
     channel,
@@ -47,9 +50,11 @@ export function activate(context: vscode.ExtensionContext): void {
     analysis.onDidReport((report) => status.showReport(report)),
     watcher.onDidFind((finding) => notifier.onFinding(finding)),
     watcher.onDidFind((finding) => status.showFinding(finding)),
-    remoteTrust,
-    watcher.onDidSignal((signal) => remoteTrust.onSignal(signal)),
-    vscode.commands.registerCommand('mcpSslDoctor.undoRemoteTrust', () => remoteTrust.undo()),
+    { dispose: () => remoteTrust?.dispose() },
+    watcher.onDidSignal((signal) => {
+      if (signal.reason === 'fetch-failed') void remote().onSignal(signal);
+    }),
+    vscode.commands.registerCommand('mcpSslDoctor.undoRemoteTrust', () => remote().undo()),
     // A failure in a log outdates what preflight kept about its host: probe it again.
     watcher.onDidFind((finding) => {
       if (finding.host) preflight.refresh(finding.host, finding.port ?? undefined);
