@@ -4,9 +4,9 @@
 // never a password in clear.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assess, type Assessment } from '../../src/core/assess/assess';
 import { droppedProxyOf } from '../../src/core/assess/route';
@@ -15,7 +15,7 @@ import { serverOf } from '../../src/core/config/inventory';
 import type { ServerEntry } from '../../src/core/config/config';
 import { planFix } from '../../src/core/fix/plan';
 import { envChangeText, rootsText } from '../../src/cli/doctorText';
-import type { ServerReport } from '../../src/core/usecases/doctor';
+import { runDoctor, type ServerReport } from '../../src/core/usecases/doctor';
 import { nodeReadsEnvProxy, serverNodeVersion } from '../../src/core/runtime/nodeProxy';
 import type { ConfigRef, McpServer, ServerTarget } from '../../src/core/model/server';
 import type { ChainReport } from '../../src/core/types';
@@ -192,6 +192,43 @@ describe('the route alone', () => {
     const plan = await planFix({ configPath: config, caPems: [ca.pem], home: dir, bundleDir: join(dir, 'b'), mode: 'ca-only', addEnv: { d: { HTTPS_PROXY: PROXY } }, routeOnly: ['d'] });
     assert.deepEqual(plan.changed.map((c) => [c.server, c.env]), [['d', { HTTPS_PROXY: PROXY }]]);
     assert.deepEqual(plan.skipped, [], 'its own SSL_CERT_FILE is not a conflict: it stays');
+  });
+});
+
+describe('doctor: the route alone, through the use case', () => {
+  it('a Claude Desktop server that already trusts the root through its own SSL_CERT_FILE: --fix writes HTTPS_PROXY only, its CA file kept, nothing skipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'route-doctor-'));
+    const ca = await createCa('Corp Root');
+    const caFile = join(dir, 'corp.pem');
+    writeFileSync(caFile, ca.pem);
+    const sha = new X509Certificate(ca.pem).fingerprint256.replace(/:/g, '').toLowerCase();
+    const config = join(dir, '.config', 'Claude', 'claude_desktop_config.json');
+    mkdirSync(dirname(config), { recursive: true });
+    writeFileSync(config, JSON.stringify({ mcpServers: { d: { command: '/usr/bin/python3', args: ['s.py', 'https://intranet.example.test/'], env: { SSL_CERT_FILE: caFile } } } }, null, 2));
+    const report = intercepted(PROXY);
+    report.root = { subject: 'CN=Corp Root', sha256: sha, source: 'system' };
+    report.path[1] = { ...(report.path[1] as ChainReport['path'][number]), sha256: sha, pem: ca.pem };
+    const run = await runDoctor({
+      scopes: [{ home: dir, workspaceFolders: [], platform: 'linux', env: {} }],
+      hostEnv: { HOME: dir, PATH: '/usr/bin:/bin', HTTPS_PROXY: PROXY },
+      analyzer: {
+        analyze: async (target) => {
+          if (!target.proxyEnv?.HTTPS_PROXY) throw new Error('cannot resolve intranet.example.test:443 (ENOTFOUND)');
+          return report;
+        },
+        verify: async () => ({ ok: true }),
+      },
+      readLogs: false,
+      noRuntimeCheck: true,
+    });
+    const d = run.result.servers.find((s) => s.server === 'd');
+    assert.deepEqual([d?.reason, d?.fix.kind, d?.trustedVia], ['proxy-dropped', 'env', 'SSL_CERT_FILE']);
+    assert.match(d?.fix.detail ?? '', /^set HTTPS_PROXY \(the session's proxy, which claude-desktop does not pass on\): it already trusts CN=Corp Root through SSL_CERT_FILE$/);
+    await run.applyFixes();
+    assert.deepEqual(run.result.skipped, []);
+    assert.deepEqual(run.result.changed.map((c) => [c.server, c.env]), [['d', { HTTPS_PROXY: PROXY }]]);
+    const written = JSON.parse(readFileSync(config, 'utf8')) as { mcpServers: { d: { env: Record<string, string> } } };
+    assert.deepEqual(written.mcpServers.d.env, { SSL_CERT_FILE: caFile, HTTPS_PROXY: PROXY });
   });
 });
 

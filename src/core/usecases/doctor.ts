@@ -13,12 +13,11 @@ import type { ChainReport, Finding, Verdict } from '../types';
 import { describeError } from '../types';
 import { assess, groupForFix, hostSettingsEnvs, targetKeyOf, type Assessment, type ServerState, type StateReason } from '../assess/assess';
 import { discoverConfigRefs, MachineScope } from '../hosts/discover';
-import { CaSource, fixConfig } from './fixPipeline';
+import { CaSource, fixConfig, routeFixOf } from './fixPipeline';
 import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, HostLevelPrepared, hostLevelRequestOf, hostPlanWouldChange, planHostLevel, runHostLevelFix } from './hostLevel';
 import { readInventory } from '../config/inventory';
-import { effectiveEnvOf, PROXY_VARIABLES } from '../assess/serverEnv';
+import { PROXY_VARIABLES } from '../assess/serverEnv';
 import { readSystemProxy, type SystemProxy } from '../hosts/systemProxy';
-import { NODE_USE_ENV_PROXY, nodeReadsEnvProxy, serverNodeVersion } from '../runtime/nodeProxy';
 import { discoverMachineLogs } from '../hosts/logs';
 import type { CommandRunner } from '../hostTrust/apply';
 import type { TargetSource } from '../assess/targets';
@@ -343,7 +342,7 @@ async function applyFixes(
     const cas: CaSource = options.givenCa ? { kind: 'given', pems: options.givenCa } : { kind: 'report', report: report as ChainReport, trustUnknown: options.trustUnknown === true };
     const config = server.config.path;
     options.onProgress?.(`fixing ${config}`);
-    const addEnv = routeEnvOf(group, options.hostEnv, settingsOf, context.home);
+    const route = routeFixOf(group, options.hostEnv, await settingsOf(server, context.home));
     let outcome: FixResult;
     try {
       outcome = await fixConfig({
@@ -359,8 +358,7 @@ async function applyFixes(
         publicPem: options.publicPem,
         // A CA variable the user set stays: the server is skipped with the reason (nothing is lost).
         replace: false,
-        addEnv: await addEnv,
-        routeOnly: group.filter((entry) => entry.reason === 'proxy-dropped' && entry.trustedVia).map((entry) => entry.server.name),
+        ...route,
         runtimeCheck:
           options.noRuntimeCheck || !target
             ? undefined
@@ -387,29 +385,6 @@ async function applyFixes(
   }
 }
 
-/**
- * The session's proxy for each server of a group whose host drops it (assess/route.ts), with
- * NODE_USE_ENV_PROXY=1 for a Node server whose own node reads it (runtime/nodeProxy.ts): that node
- * found through the PATH the server gets, as the runtime check finds it.
- */
-async function routeEnvOf(
-  group: Assessment[],
-  hostEnv: NodeJS.ProcessEnv,
-  settingsOf: ReturnType<typeof hostSettingsEnvs>,
-  home: string,
-): Promise<Record<string, Record<string, string>> | undefined> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const { server, reason, droppedProxy } of group) {
-    if (reason !== 'proxy-dropped' || !droppedProxy?.env) continue;
-    const env = { ...droppedProxy.env };
-    if (server.runtime === 'node') {
-      const version = serverNodeVersion(server.command, server.args, effectiveEnvOf(server, hostEnv, process.platform, await settingsOf(server, home)));
-      if (version && nodeReadsEnvProxy(version)) env[NODE_USE_ENV_PROXY] = '1';
-    }
-    out[server.name] = env;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
-}
 
 /**
  * The host-level fixes: each host app's steps once, through the one orchestration (hostLevel.ts):
