@@ -230,6 +230,8 @@ export class FixFlow {
               mode: this.settings.bundleMode,
               bundleDir: this.settings.bundleDirectory,
               runtimeCheck: await this.runtimeCheckFor(first, reached),
+              // A server whose host drops the editor's proxy gets it beside the CA (assess/route.ts).
+              ...useCases().routeFixOf(entries, process.env, await useCases().hostSettingsEnvs()(first, os.homedir())),
             });
             outcomes.push(outcome);
           }
