@@ -3,6 +3,8 @@
 import * as path from 'node:path';
 import type { DoctorResult, ServerReport } from '../core/usecases/doctor';
 import { DEFAULT_PROBE } from '../core/assess/targets';
+import { redactProxyUrl } from '../core/chain/proxy';
+import { CA_VARIABLES } from '../core/runtime/variables';
 
 /** Which store trusts a root the fix would trust. */
 export type RootStore = 'os-store' | 'public' | 'none';
@@ -43,8 +45,11 @@ export function messageOf(server: ServerReport): string {
   switch (server.reason) {
     case 'invalid-entry':
       return 'neither a command nor a url: the host cannot start it';
-    case 'probe-failed':
-      return server.probeError ?? 'the probe failed';
+    case 'probe-failed': {
+      const dropped = server.droppedProxy;
+      const error = server.probeError ?? 'the probe failed';
+      return dropped ? `${error}; ${whoseProxy(server)} (${dropped.url}) fails too: ${dropped.sessionError ?? 'unknown error'}` : error;
+    }
     case 'config-not-read':
       return 'its config is not trusted: the host it names was not probed';
     case 'no-url':
@@ -68,7 +73,18 @@ export function messageOf(server: ServerReport): string {
     case 'log-failure':
     case 'root-not-trusted':
       return server.failure ?? `runtime does not trust ${root ?? 'the root'}`;
+    case 'proxy-dropped': {
+      const through = root ? (server.trustedVia ? `it trusts ${root}` : `it meets ${root}`) : 'nothing intercepts it';
+      return `it goes directly, which fails (${server.droppedProxy?.directError ?? 'unreachable'}); through ${server.droppedProxy?.url ?? 'the proxy'} ${through}`;
+    }
   }
+}
+
+/** The proxy a server does not get: the session's, which its host drops, or the system's, which no environment carries. */
+function whoseProxy(server: ServerReport): string {
+  return server.droppedProxy?.from
+    ? `the system's proxy, which no environment carries (${server.droppedProxy.from})`
+    : `the session's proxy, which ${server.hostApp} does not pass on`;
 }
 
 /** doctor's JSON: the core's report with each server's line for a person (`message`). */
@@ -107,6 +123,13 @@ function unreachableText(server: ServerReport): string {
   return base;
 }
 
+/** Why a server goes directly: its host drops the session's proxy, or the proxy is the system's, which no environment carries. */
+function droppedText(server: ServerReport): string {
+  const url = server.droppedProxy?.url ?? 'HTTPS_PROXY';
+  if (server.droppedProxy?.from) return `the system's proxy (${url}, from ${server.droppedProxy.from}) is in no environment, so the server does not use it`;
+  return `${server.hostApp} does not pass on the session's proxy (${url})`;
+}
+
 /** A bundle this tool wrote that needs renewing: which one, and why. */
 function staleText(server: ServerReport, short: (file: string) => string): string {
   const bundle = server.bundle;
@@ -123,11 +146,13 @@ export function stateText(server: ServerReport, short: (file: string) => string 
   }
   switch (server.state) {
     case 'will-fail':
+      if (server.reason === 'proxy-dropped') return `will fail: ${droppedText(server)} — ${messageOf(server)}`;
       if (server.reason === 'out-of-reach') return `will fail: it meets ${server.root?.subject ?? 'a root'} where no entry edit reaches (see the next step)`;
       return server.reason === 'unknown-root'
         ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`
         : `will fail: runtime does not trust ${server.root?.subject ?? 'the root'}`;
     case 'failing':
+      if (server.reason === 'proxy-dropped') return `failing now: ${droppedText(server)} — ${messageOf(server)}`;
       return `failing now: ${messageOf(server)}`;
     case 'remote-host-trust':
       return `remote: trust belongs to ${server.hostApp}`;
@@ -183,13 +208,29 @@ function storeText(store: RootStore): string {
   }
 }
 
+/**
+ * What a change set: its CA variables → the bundle, then any other variable with its value (the
+ * route, WSLENV); a proxy URL shown without credentials.
+ */
+export function envChangeText(env: Record<string, string>, bundle: string): string {
+  const ca = Object.keys(env).filter((name) => CA_VARIABLES.includes(name));
+  const others = Object.entries(env).filter(([name]) => !CA_VARIABLES.includes(name)).map(([name, value]) => `${name}=${/_PROXY$/i.test(name) ? redactProxyUrl(value) : value}`);
+  return [...(ca.length > 0 ? [`${ca.join(', ')} → ${bundle}`] : []), ...(others.length > 0 ? [others.join(', ')] : [])].join('; ');
+}
+
+/** A server the fix also hands a proxy: which one (never its credentials). */
+function routeNote(server: ServerReport): string {
+  const dropped = server.droppedProxy;
+  return server.reason === 'proxy-dropped' && dropped && dropped.adds.length > 0 ? `, with the proxy ${dropped.url} in its env` : '';
+}
+
 /** Before anything is trusted: each root, its SHA-256, which store trusts it, and the servers it goes to. */
 export function rootsText(roots: PendingRoot[], home: string): string {
   const short = shortener(home);
   const lines = ['', 'The fix would have these servers trust:'];
   for (const root of roots) {
     lines.push(`  ${root.subject}`, `    SHA-256 ${fingerprint(root.sha256)}`, `    ${storeText(root.store)}`);
-    lines.push(`    for ${root.servers.length} server(s): ${root.servers.map((server) => `${serverRef(server, short)}${server.fix.kind === 'host-level' ? ` through ${server.hostApp}'s own settings` : ''}`).join(', ')}`);
+    lines.push(`    for ${root.servers.length} server(s): ${root.servers.map((server) => `${serverRef(server, short)}${server.fix.kind === 'host-level' ? ` through ${server.hostApp}'s own settings` : ''}${routeNote(server)}`).join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -214,7 +255,7 @@ export function outcomeText(result: DoctorResult, home: string, mode: DoctorMode
       lines.push(`changed ${short(change.config)} ${change.server}: ${Object.entries(change.env).map(([name, value]) => `${name}=${value}`).join(', ')} (its runtime reads the OS store: no bundle)`);
     } else if (change.renewed !== undefined) {
       lines.push(`renewed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}${change.renewed.endsWith(change.bundle.split(/[\\/]/).pop() ?? '\0') ? ' (the same file, new content)' : ` (was ${change.renewed})`}`);
-    } else lines.push(`changed ${short(change.config)} ${change.server}: ${Object.keys(change.env).join(', ')} → ${change.bundle}`);
+    } else lines.push(`changed ${short(change.config)} ${change.server}: ${envChangeText(change.env, change.bundle)}`);
     if (change.verified) lines.push(`    ${change.verified.message}`);
   }
   for (const skip of result.skipped) lines.push(`skipped ${short(skip.config)} ${skip.server}: ${skip.reason}`);

@@ -18,6 +18,7 @@ import { resolveProxy } from '../core/chain/proxy';
 
 import { DoctorError } from '../core/types';
 import { Command, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf, readInput } from './io';
+import { envChangeText } from './doctorText';
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -60,7 +61,7 @@ function human(result: FixResult): string {
     lines.push(
       change.args
         ? `  ${change.server} (docker): mounts the bundle read-only at ${Object.values(change.env)[0] ?? ''} and sets ${vars} inside the container`
-        : `  ${change.server} (${change.runtime}): sets ${vars} = ${result.bundleInConfig}`,
+        : `  ${change.server} (${change.runtime}): sets ${envChangeText(change.env, result.bundleInConfig).replace(' → ', ' = ')}`,
     );
     if (change.verified) lines.push(`    ${change.verified.message}`);
   }

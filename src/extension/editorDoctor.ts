@@ -113,6 +113,8 @@ function reasonText(assessment: Assessment<ServerEntry>): string {
       return vscode.l10n.t('no https url to check');
     case 'out-of-reach':
       return vscode.l10n.t('TLS to {0} is re-signed by "{1}", but this entry runs the server where its env never reaches (a container that already exists, the Docker MCP gateway, a shell string): the CA goes into the container itself', host, root);
+    case 'proxy-dropped':
+      return vscode.l10n.t('its host does not pass on the proxy {0}, so it goes directly, which fails; through that proxy TLS to {1} is re-signed by "{2}"', assessment.droppedProxy?.url ?? '?', host, root);
     case 'probe-failed':
       return vscode.l10n.t('could not analyse {0}: {1}', where(assessment), assessment.probeError ?? '?');
     case 'not-fixable-verdict':

@@ -239,6 +239,8 @@ export class FixFlow implements vscode.Disposable {
               trustMode: this.settings.trustMode,
               rootInOsStore: report.verdict === 'intercepted',
               runtimeCheck: await this.runtimeCheckFor(first, reached),
+              // A server whose host drops the editor's proxy gets it beside the CA (assess/route.ts).
+              ...useCases().routeFixOf(entries, process.env, await useCases().hostSettingsEnvs()(first, os.homedir())),
             });
             outcomes.push(outcome);
           }

@@ -3,7 +3,7 @@
 // See docs/ARCHITECTURE.md.
 export { discoverConfigRefs } from '../core/hosts/discover';
 export { readInventory } from '../core/config/inventory';
-export { fixConfig } from '../core/usecases/fixPipeline';
+export { fixConfig, routeFixOf } from '../core/usecases/fixPipeline';
 export { serverTrustsRoot } from '../core/assess/trust';
 export { effectiveEnvOf } from '../core/assess/serverEnv';
 export { defaultBundleDir } from '../core/fix/paths';

@@ -98,6 +98,19 @@ describe('probe failures', () => {
     assert.equal(report.proxy, proxy.url, 'no credentials in the report');
   });
 
+  test('a proxy that asks for NTLM or Negotiate (Windows sign-in): said as such, with a local relay as the way; Basic beside them: credentials', async () => {
+    const answer = (schemes: string[]) => (socket: net.Socket) =>
+      socket.once('data', () => socket.end(`HTTP/1.1 407 Proxy Authentication Required\r\n${schemes.map((scheme) => `Proxy-Authenticate: ${scheme}\r\n`).join('')}Content-Length: 0\r\n\r\n`));
+    const windows = await listen(answer(['Negotiate', 'NTLM']));
+    await assert.rejects(analyzeHost({ ...opts(origin.port), proxy: `http://127.0.0.1:${windows}` }), (error: unknown) => {
+      assert.ok(error instanceof DoctorError && error.kind === 'proxy-auth');
+      assert.match(error.message, /asks for Negotiate \(Kerberos\) \/ NTLM sign-in \(407\), which Python, Node .* cannot do: run a local relay .*\(px, cntlm\)/);
+      return true;
+    });
+    const basic = await listen(answer(['NTLM', 'Basic realm="corp"']));
+    await assert.rejects(analyzeHost({ ...opts(origin.port), proxy: `http://127.0.0.1:${basic}` }), /needs authentication \(407\): give it as http:\/\/user:password@host:port/);
+  });
+
   test('a proxy that refuses CONNECT: proxy; an unreachable proxy: proxy', async () => {
     const port = await listen((socket) => socket.once('data', () => socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')));
     await assert.rejects(analyzeHost({ ...opts(origin.port), proxy: `http://127.0.0.1:${port}` }), kindOf('proxy'));

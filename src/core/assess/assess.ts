@@ -16,6 +16,7 @@ import { mapLimit } from './pool';
 import { claudeCodeSettingsEnv, effectiveEnvOf, proxyEnvOf } from './serverEnv';
 import { probeTargetOf, type TargetSource } from './targets';
 import { serverTrustsRoot, type TrustCheck, type VariableContext } from './trust';
+import { droppedProxyOf, type DroppedProxy } from './route';
 import type { HostTarget, McpServer, ServerTarget } from '../model/server';
 
 export interface Root {
@@ -40,6 +41,7 @@ export type StateReason =
   | 'probe-failed'
   | 'not-fixable-verdict' // expired, hostname-mismatch, incomplete
   | 'out-of-reach' // the entry's env never reaches its process (docker exec, the Docker MCP gateway, a container in a shell string)
+  | 'proxy-dropped' // the session has a proxy its host does not pass on: it goes directly, which fails, and the proxy's route works
   | 'invalid-entry';
 
 /** What the rule reads of a chain report: small enough to keep (the editor caches it). */
@@ -86,6 +88,11 @@ export interface Assessment<S extends McpServer = McpServer> {
   failure?: Finding;
   /** Why no entry edit can fix it, and where it runs (core/runtime/detect.ts): the concrete next step is the front end's to say. */
   outOfReach?: OutOfReach;
+  /**
+   * The session's proxy its host does not pass on (assess/route.ts), when going directly failed:
+   * `target` is then the route through that proxy, and the fix adds the proxy to the entry's env.
+   */
+  droppedProxy?: DroppedProxy;
   fix: PlannedFix;
 }
 
@@ -114,6 +121,13 @@ export interface AssessOptions<S extends McpServer> {
   ownBundles?: (home: string) => Promise<ReadonlySet<string>>;
   onProgress?: (done: number, total: number, target: ServerTarget) => void;
   signal?: AbortSignal;
+  /**
+   * The session's proxy variables (the editor's `http.proxy` as HTTPS_PROXY...); default: the proxy
+   * variables of `hostEnv`. A stdio server whose host drops them goes directly (assess/route.ts).
+   */
+  sessionProxyEnv?: Record<string, string>;
+  /** Where `sessionProxyEnv` was read when no environment carries it (the system's proxy settings). */
+  sessionProxyFrom?: string;
 }
 
 /** Distinct targets analysed at once. */
@@ -182,15 +196,17 @@ interface Probed {
 /** Assesses every server: each distinct target probed once (a few at a time), then one state per server. */
 export async function assess<S extends McpServer>(servers: readonly S[], options: AssessOptions<S>): Promise<Assessment<S>[]> {
   const envOf = environments(options.hostEnv, options.platform);
+  const sessionEnv = options.sessionProxyEnv ?? proxyEnvOf(Object.fromEntries(Object.entries(options.hostEnv).filter((e): e is [string, string] => typeof e[1] === 'string')));
   const fromConfig = (server: S): boolean => options.fromConfig?.(server) ?? true;
   const given = options.givenRoot;
-
   const prepared = await Promise.all(
     servers.map(async (server) => {
       const context = options.contextOf(server);
       const env = server.transport === 'stdio' ? await envOf(server, context.home, fromConfig(server)) : {};
       const route = routeOf(server, env, { probeHost: options.probeHost, fromConfig: fromConfig(server), at: server.transport === 'stdio' ? options.at : undefined });
-      return { server, context, env, route };
+      const dropped = server.transport === 'stdio' && route && !given ? droppedProxyOf(server, env, sessionEnv, route.target, options.platform) : null;
+      if (dropped && options.sessionProxyFrom) dropped.from = options.sessionProxyFrom;
+      return { server, context, env, route, dropped };
     }),
   );
 
@@ -200,19 +216,29 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
   }
   const probed = new Map<string, Probed>();
   let done = 0;
-  const distinct = [...toProbe.values()];
-  await mapLimit(distinct, options.concurrency ?? ASSESS_CONCURRENCY, async (target) => {
-    let outcome: Probed;
-    try {
-      const analysed = await options.analyze(target, options.signal);
-      outcome = isReport(analysed) ? { report: analysed, found: verdictOf(analysed) } : { found: analysed };
-    } catch (error) {
-      outcome = { error: describeError(error) };
-    }
-    probed.set(targetKeyOf(target), outcome);
-    done += 1;
-    options.onProgress?.(done, distinct.length, target);
-  });
+  const probeAll = async (distinct: ServerTarget[], total: number): Promise<void> => {
+    await mapLimit(distinct, options.concurrency ?? ASSESS_CONCURRENCY, async (target) => {
+      let outcome: Probed;
+      try {
+        const analysed = await options.analyze(target, options.signal);
+        outcome = isReport(analysed) ? { report: analysed, found: verdictOf(analysed) } : { found: analysed };
+      } catch (error) {
+        outcome = { error: describeError(error) };
+      }
+      probed.set(targetKeyOf(target), outcome);
+      done += 1;
+      options.onProgress?.(done, total, target);
+    });
+  };
+  await probeAll([...toProbe.values()], toProbe.size);
+  // A server whose host drops the session's proxy goes directly; where that fails, the session's
+  // route is probed too: what the server meets once the fix hands it the proxy.
+  const viaSession = new Map<string, ServerTarget>();
+  for (const { route, dropped } of prepared) {
+    if (route && dropped && probed.get(targetKeyOf(route.target))?.error) viaSession.set(targetKeyOf(dropped.target), dropped.target);
+  }
+  const second = [...viaSession.keys()].filter((key) => !probed.has(key)).map((key) => viaSession.get(key) as ServerTarget);
+  if (second.length > 0) await probeAll(second, toProbe.size + second.length);
 
   const ownByHome = new Map<string, Promise<ReadonlySet<string>>>();
   const ownOf = (home: string): Promise<ReadonlySet<string>> => {
@@ -227,9 +253,13 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     fromConfig(server) ? staleOwnBundle(server, env, context, rootSha256, await ownOf(context.home), { publicPem: options.publicPem, platform: options.platform }) : null;
 
   const assessments: Assessment<S>[] = [];
-  for (const { server, context, env, route } of prepared) {
-    const target = route?.target ?? null;
-    const probe = target && (server.transport === 'remote' || !given) ? probed.get(targetKeyOf(target)) : undefined;
+  for (const { server, context, env, route, dropped } of prepared) {
+    const direct = route && (server.transport === 'remote' || !given) ? probed.get(targetKeyOf(route.target)) : undefined;
+    // Going directly failed and the session's route answers: that route is the one the fix gives it.
+    const session = dropped && direct?.error ? probed.get(targetKeyOf(dropped.target)) : undefined;
+    const rerouted = dropped && session && !session.error ? { ...dropped, directError: direct?.error ?? '' } : undefined;
+    const target = rerouted ? rerouted.target : route?.target ?? null;
+    const probe = rerouted ? session : direct;
     const found = probe?.found ?? null;
     const base = {
       server,
@@ -240,6 +270,7 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       ...(probe?.error ? { probeError: probe.error } : {}),
       unreadableCa: [] as TrustCheck['unreadable'],
       ...(options.failures?.get(server.name) ? { failure: options.failures.get(server.name) } : {}),
+      ...(dropped && direct?.error ? { droppedProxy: { ...dropped, directError: direct.error, ...(session?.error ? { sessionError: session.error } : {}) } } : {}),
     };
     const failure = base.failure;
     const say = (state: ServerState, reason: StateReason, root: Root | null, fix: PlannedFix = 'none', extra: Partial<Assessment<S>> = {}): void => {
@@ -264,7 +295,9 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     }
     const root = given ? { subject: given.subject, sha256: given.sha256 } : found?.root ?? null;
     if (!root || (!given && found?.action === 'refuse')) {
-      if (found?.verdict === 'trusted') say(failure ? 'failing' : 'ok', 'public-root', null);
+      // Through the proxy nothing intercepts: the route alone is missing (no CA to add).
+      if (found?.verdict === 'trusted' && rerouted) say(failure ? 'failing' : 'will-fail', 'proxy-dropped', null);
+      else if (found?.verdict === 'trusted') say(failure ? 'failing' : 'ok', 'public-root', null);
       else say('unknown', 'not-fixable-verdict', null);
       continue;
     }
@@ -278,6 +311,11 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
     // Its runtime reads the OS store (the switch a fix writes only once the runtime check proved it), and the store holds the root.
     const osSwitch = fromConfig(server) ? osStoreVariableIn(server.runtime, env) : undefined;
     if (!trust.trusted && osSwitch && (given ? given.inOsStore === true : found?.verdict === 'intercepted')) trust = { trusted: true, via: osSwitch, unreadable: trust.unreadable };
+    if (trust.trusted && rerouted) {
+      // It trusts the root already: the route alone is missing.
+      say(failure ? 'failing' : 'will-fail', 'proxy-dropped', root, rerouted.env ? 'env' : 'none', { trustedVia: trust.via, unreadableCa: trust.unreadable });
+      continue;
+    }
     if (trust.trusted) {
       // It works, but through a bundle of ours whose public roots are older than this runtime's: --fix renews it.
       const named = await staleOf(server, env, context, root.sha256);
@@ -293,6 +331,11 @@ export async function assess<S extends McpServer>(servers: readonly S[], options
       continue;
     }
     const unknownRoot = !given && found?.action === 'confirm' && options.trustUnknown !== true;
+    if (rerouted && !unknownRoot) {
+      // The CA and the route, in one change: or none, where the proxy's password would be written in clear.
+      say(failure ? 'failing' : 'will-fail', 'proxy-dropped', root, rerouted.env ? 'env' : 'none', { unreadableCa: trust.unreadable });
+      continue;
+    }
     const stale = unknownRoot ? null : await staleOf(server, env, context, root.sha256);
     say(failure ? 'failing' : 'will-fail', unknownRoot ? 'unknown-root' : stale ? 'bundle-stale' : failure ? 'log-failure' : 'root-not-trusted', root, unknownRoot ? 'none' : 'env', {
       unreadableCa: trust.unreadable,

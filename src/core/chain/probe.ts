@@ -195,12 +195,18 @@ function openTunnel(proxy: ProxyTarget, host: string, port: number, sockets: net
       const statusLine = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
       const status = Number(/^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(statusLine)?.[1] ?? NaN);
       if (status === 407) {
+        const schemes = proxyAuthSchemes(head.subarray(0, end).toString('latin1'));
+        // NTLM and Negotiate (Kerberos) are Windows sign-ins no runtime's proxy support speaks.
+        const windowsOnly = schemes.length > 0 && schemes.every((scheme) => scheme === 'ntlm' || scheme === 'negotiate' || scheme === 'kerberos');
         reject(
           new DoctorError(
             'proxy-auth',
-            proxy.authorization
-              ? `proxy ${proxy.display} rejected the credentials in the proxy URL (407 Proxy Authentication Required)`
-              : `proxy ${proxy.display} needs authentication (407): give it as http://user:password@host:port`,
+            windowsOnly
+              ? `proxy ${proxy.display} asks for ${schemes.map((scheme) => (scheme === 'ntlm' ? 'NTLM' : scheme === 'negotiate' ? 'Negotiate (Kerberos)' : 'Kerberos')).join(' / ')} sign-in (407), ` +
+                  'which Python, Node and the other runtimes MCP servers run on cannot do: run a local relay that signs in for them (px, cntlm) and point HTTPS_PROXY at it'
+              : proxy.authorization
+                ? `proxy ${proxy.display} rejected the credentials in the proxy URL (407 Proxy Authentication Required)`
+                : `proxy ${proxy.display} needs authentication (407): give it as http://user:password@host:port`,
           ),
         );
         return;
@@ -220,4 +226,14 @@ function openTunnel(proxy: ProxyTarget, host: string, port: number, sockets: net
     if (proxy.authorization) headers.push(`Proxy-Authorization: ${proxy.authorization}`);
     socket.write(`${headers.join('\r\n')}\r\n\r\n`);
   });
+}
+
+/** The schemes a 407's Proxy-Authenticate headers offer, lowercase (`basic`, `ntlm`, `negotiate`). */
+export function proxyAuthSchemes(head: string): string[] {
+  const schemes: string[] = [];
+  for (const line of head.split('\r\n').slice(1)) {
+    const match = /^proxy-authenticate:\s*([A-Za-z][\w-]*)/i.exec(line);
+    if (match?.[1] && !schemes.includes(match[1].toLowerCase())) schemes.push(match[1].toLowerCase());
+  }
+  return schemes;
 }

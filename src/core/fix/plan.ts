@@ -68,6 +68,13 @@ export interface FixOptions {
    * a Python server known to run 3.13+ is skipped, any other Python server is fixed with a warning.
    */
   strictProblems?: StrictProblem[];
+  /**
+   * Variables to add beside the CA variables, by server name (the session's proxy its host drops:
+   * assess/route.ts). A variable the entry already sets is left as it is.
+   */
+  addEnv?: Record<string, Record<string, string>>;
+  /** Servers that already trust the CA: only their `addEnv` is written, no CA variable. */
+  routeOnly?: string[];
 }
 
 export interface FixWarning {
@@ -143,6 +150,10 @@ export function outOfReachReason(out: OutOfReach, bundlePath: string): string {
   const env = variables.map((variable) => `-e ${variable}=${CONTAINER_BUNDLE_PATH}`).join(' ');
   switch (out.code) {
     case 'container-exec':
+      if (out.sub === 'run') {
+        return `starts service ${container} in a new container (${cli} run): a variable set here stays with the ${cli} CLI and never reaches the container. ` +
+          `Add \`-v ${bundlePath}:${CONTAINER_BUNDLE_PATH}:ro ${env}\` to the run arguments before ${container} (or build the CA into the image)`;
+      }
       return `runs inside the existing container ${container} (${cli} exec): a variable set here stays with the ${cli} CLI and never reaches the container. ` +
         `Copy the bundle in (\`${cli} cp ${bundlePath} ${container}:${CONTAINER_BUNDLE_PATH}\`) and add \`${env}\` to the exec arguments before ${container} ` +
         '(or build the CA into the image)';
@@ -153,6 +164,31 @@ export function outOfReachReason(out: OutOfReach, bundlePath: string): string {
       return `starts a container (${cli} run) inside a shell string: a variable set here stays with the ${cli} CLI, and a mount cannot be inserted into the string. ` +
         `Write the command as an argument list (command "${cli}", args ["run", ...]) and run the fix again, or add \`--mount type=bind,source=${bundlePath},target=${CONTAINER_BUNDLE_PATH},readonly ${env}\` before the image yourself`;
   }
+}
+
+/** Whether `docker run` arguments already hand NAME to the container (`-e NAME`, `-e NAME=…`, `--env`). */
+function dockerPassesEnv(args: string[], name: string): boolean {
+  return args.some((arg, i) => {
+    const value = arg === '-e' || arg === '--env' ? args[i + 1] : /^(?:-e|--env)=(.*)$/.exec(arg)?.[1];
+    return value !== undefined && (value === name || value.startsWith(`${name}=`));
+  });
+}
+
+/**
+ * A server started through `wsl` receives only the variables WSLENV names (Microsoft, "Share
+ * Environment Vars between WSL and Windows": `NAME/p` translates a Windows path into its /mnt form).
+ * Names the new variables there, keeping the entry's own list: a CA file's path translated when the
+ * fix runs on Windows, as it is when it runs inside WSL (a Linux path already).
+ */
+function wslEnvFor(current: string | number | null | undefined, change: ServerChange, platform: NodeJS.Platform): void {
+  const own = current === undefined || current === null ? '' : String(current);
+  const listed = new Set(own.split(':').filter(Boolean).map((entry) => entry.split('/')[0]));
+  const names = [...Object.keys(change.add), ...Object.keys(change.replace)].filter((name) => name !== 'WSLENV' && !listed.has(name));
+  if (names.length === 0) return;
+  const added = names.map((name) => (platform === 'win32' && CA_VARIABLES.includes(name) ? `${name}/p` : name));
+  const value = [own, ...added].filter(Boolean).join(':');
+  if (own) change.replace.WSLENV = value;
+  else change.add.WSLENV = value;
 }
 
 export async function planFix(options: FixOptions): Promise<FixPlan> {
@@ -294,26 +330,38 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         skipped.push({ server: server.name, reason: 'docker run: could not find the image among the arguments' });
         continue;
       }
+      // The route: its variables go into the entry's env (the docker CLI's), and `-e NAME` hands each
+      // on to the container; no value (a proxy's password) on the command line.
+      const route = Object.entries(options.addEnv?.[server.name] ?? {}).filter(([name]) => server.env[name] === undefined || server.env[name] === null);
+      for (const [name, value] of route) change.add[name] = value;
+      const routeArgs = route.filter(([name]) => !dockerPassesEnv(server.args, name)).flatMap(([name]) => ['-e', name]);
       const mount = dockerMountValue(bundleConfigPath);
       const existing = dockerBundleMount(server.args);
       const source = dockerMountSource(server.args);
       const ownMount = source !== undefined && ownFileOf(source) !== undefined;
       const containerEnv = Object.fromEntries(variables.map((v) => [v, CONTAINER_BUNDLE_PATH]));
-      if (existing === mount) {
-        if (ownMount && renewsInPlace) changed.push({ server: server.name, runtime: guess.runtime, env: containerEnv, renewed: source });
-        else skipped.push({ server: server.name, reason: 'already mounts this bundle: nothing to change' });
-        continue;
-      }
-      if (existing && ownMount) {
+      const routeOnly = options.routeOnly?.includes(server.name) === true;
+      if (existing === mount || routeOnly) {
+        if (route.length > 0) {
+          if (routeArgs.length > 0) change.insertArgs = { index: guess.dockerImageIndex, values: routeArgs };
+          changed.push({ server: server.name, runtime: guess.runtime, env: Object.fromEntries(route), ...(routeArgs.length > 0 ? { args: routeArgs } : {}) });
+        } else if (existing === mount && ownMount && renewsInPlace) {
+          changed.push({ server: server.name, runtime: guess.runtime, env: containerEnv, renewed: source });
+        } else {
+          skipped.push({ server: server.name, reason: 'already mounts this bundle: nothing to change' });
+          continue;
+        }
+      } else if (existing && ownMount) {
         change.replaceArgs = [{ from: existing, to: mount }];
-        changed.push({ server: server.name, runtime: guess.runtime, env: containerEnv, args: ['--mount', mount], renewed: source });
+        if (routeArgs.length > 0) change.insertArgs = { index: guess.dockerImageIndex, values: routeArgs };
+        changed.push({ server: server.name, runtime: guess.runtime, env: { ...containerEnv, ...Object.fromEntries(route) }, args: ['--mount', mount, ...routeArgs], renewed: source });
       } else if (existing && !options.replace) {
         skipped.push({ server: server.name, reason: `already mounts another bundle (${existing}); pass --replace to point it at the new one` });
         continue;
       } else {
-        const values = ['--mount', mount, ...variables.flatMap((variable) => ['-e', `${variable}=${CONTAINER_BUNDLE_PATH}`])];
+        const values = ['--mount', mount, ...variables.flatMap((variable) => ['-e', `${variable}=${CONTAINER_BUNDLE_PATH}`]), ...routeArgs];
         change.insertArgs = { index: guess.dockerImageIndex, values };
-        changed.push({ server: server.name, runtime: guess.runtime, env: containerEnv, args: values });
+        changed.push({ server: server.name, runtime: guess.runtime, env: { ...containerEnv, ...Object.fromEntries(route) }, args: values });
         if (existing) warnings.push({ code: 'docker-existing-mount', server: server.name, message: `an older mount (${existing}) stays in args; remove it by hand` });
       }
     } else if (options.osStore?.has(server.name)) {
@@ -330,7 +378,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
     } else {
       let renewed: string | undefined;
       const inPlace: Record<string, string> = {};
-      for (const variable of variables) {
+      for (const variable of options.routeOnly?.includes(server.name) ? [] : variables) {
         const current = server.env[variable];
         if (current === undefined || current === null) change.add[variable] = bundleConfigPath;
         else if (String(current) !== bundleConfigPath) {
@@ -341,6 +389,9 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
           } else if (options.replace) change.replace[variable] = bundleConfigPath;
           else conflict = conflict ?? `${variable}=${String(current)}`;
         } else if (renewsInPlace && ownFileOf(bundleConfigPath)) inPlace[variable] = bundleConfigPath;
+      }
+      for (const [variable, value] of Object.entries(options.addEnv?.[server.name] ?? {})) {
+        if (server.env[variable] === undefined || server.env[variable] === null) change.add[variable] = value;
       }
       for (const variable of CA_VARIABLES) {
         const current = server.env[variable];
@@ -355,6 +406,7 @@ export async function planFix(options: FixOptions): Promise<FixPlan> {
         });
         continue;
       }
+      if (guess.viaWsl) wslEnvFor(server.env.WSLENV, change, platform);
       const env = { ...change.add, ...change.replace };
       if (Object.keys(env).length > 0) {
         changed.push({ server: server.name, runtime: guess.runtime, env: { ...inPlace, ...env }, ...(renewed ? { renewed } : {}) });

@@ -84,9 +84,10 @@ const VSCODE_SOURCE =
   '(null removes; a PATH value is appended with the path delimiter); [MEASURED] code-server 4.139.1 (docs/testbed.md): a machine-wide HTTPS_PROXY reaches the server';
 
 export const HOST_ENV: Record<HostId, HostRow[]> = {
-  vscode: [{ passing: INHERIT, source: VSCODE_SOURCE, appendsPath: true }],
-  'vscode-insiders': [{ passing: INHERIT, source: `${VSCODE_SOURCE} (same code as VS Code)`, appendsPath: true }],
-  vscodium: [{ passing: INHERIT, source: `${VSCODE_SOURCE} (VSCodium builds the same source)`, appendsPath: true }],
+  // ${env:NAME}: mcpRegistry.ts resolveAsync (docs/research/editors-and-mcp-hosts.md 2.3).
+  vscode: [{ passing: INHERIT, source: VSCODE_SOURCE, appendsPath: true, interpolation: 'env-colon' }],
+  'vscode-insiders': [{ passing: INHERIT, source: `${VSCODE_SOURCE} (same code as VS Code)`, appendsPath: true, interpolation: 'env-colon' }],
+  vscodium: [{ passing: INHERIT, source: `${VSCODE_SOURCE} (VSCodium builds the same source)`, appendsPath: true, interpolation: 'env-colon' }],
   cursor: [
     {
       // Cursor's MCP client is its own (anysphere.cursor-mcp), not VS Code's extHostMcpNode.
@@ -94,7 +95,8 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
       source:
         '[3P] databricks-solutions/ai-dev-kit#27 ("Cursor MCP subprocesses don\'t inherit shell environment variables"; pass them in env); ' +
         'boozedog/pi-codemode#74 (Cursor keeps the SDK allowlist and copies named parent variables with ${env:NAME}); ' +
-        '[UNCONFIRMED] in Cursor\'s source (closed)',
+        '[UNCONFIRMED] in Cursor\'s source (closed); ${env:NAME} in env: [DOC] https://cursor.com/docs/context/mcp#config-interpolation',
+      interpolation: 'env-colon',
     },
   ],
   'claude-desktop': [
@@ -125,14 +127,16 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
       source:
         '[3P] anthropics/claude-code#90074 (Windows: stdio MCP servers get a ~16-variable sanitized allowlist; env values arrive), ' +
         'anthropics/claude-code#36565 (Windows native install: LOCALAPPDATA/APPDATA not inherited); plus ~/.claude/settings.json env ' +
-        '(docs/design.md host table)',
+        '(docs/design.md host table); ${VAR} / ${VAR:-default} in env [3P quoting code.claude.com/docs/en/mcp]',
+      interpolation: 'dollar-default',
     },
     {
       passing: INHERIT,
       source:
         'docs/design.md host table: settings.json `env` is "passed to Claude Code and every server it starts" (docs ' +
         'code.claude.com/docs/en/settings, not read here); [3P] anthropics/claude-code#67202 (settings.json env.SHELL reaches what Claude Code spawns); full inheritance ' +
-        'on macOS/Linux [UNCONFIRMED] in source',
+        'on macOS/Linux [UNCONFIRMED] in source; ${VAR} / ${VAR:-default} in env [3P quoting code.claude.com/docs/en/mcp]',
+      interpolation: 'dollar-default',
     },
   ],
   windsurf: [
@@ -154,7 +158,10 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
   roo: [
     {
       passing: sdkDefault,
-      source: `[SRC] RooCodeInc/Roo-Code src/services/mcp/McpHub.ts: StdioClientTransport env {...getDefaultEnvironment(), ...configInjected.env}; ${SDK_SOURCE}`,
+      source:
+        `[SRC] RooCodeInc/Roo-Code src/services/mcp/McpHub.ts: StdioClientTransport env {...getDefaultEnvironment(), ...configInjected.env}, ` +
+        `configInjected = injectVariables(config, { env: process.env, ... }) (\${env:NAME}, src/utils/config.ts); ${SDK_SOURCE}`,
+      interpolation: 'env-colon',
     },
   ],
   kiro: [
@@ -162,7 +169,9 @@ export const HOST_ENV: Record<HostId, HostRow[]> = {
       passing: sdkDefault,
       source:
         '[3P] kirodotdev/Kiro#10118 (2026-07, Windows: stdio servers do not inherit system HTTPS_PROXY/HTTP_PROXY; workaround: env), ' +
-        'kirodotdev/Kiro#9334 (only system-level PATH reaches servers); the exact list [UNCONFIRMED], SDK allowlist assumed',
+        'kirodotdev/Kiro#9334 (only system-level PATH reaches servers); the exact list [UNCONFIRMED], SDK allowlist assumed; ' +
+        '${VAR} in env: [DOC] kiro.dev/docs/mcp/configuration (docs/research/editors-and-mcp-hosts.md)',
+      interpolation: 'dollar',
     },
   ],
   codex: [
@@ -262,6 +271,26 @@ function rowFor(host: HostId, platform: NodeJS.Platform): HostRow {
   const row = rows.find((r) => r.platforms?.includes(platform)) ?? rows.find((r) => !r.platforms);
   if (!row) throw new Error(`no environment row for ${host} on ${platform}`);
   return row;
+}
+
+/**
+ * How an entry's env value names a variable of the host's own environment, which the host resolves
+ * when it starts the server (the way to hand a server a secret, a proxy's password, without writing
+ * it); null for a host that expands nothing.
+ */
+export function envReference(host: HostId, platform: NodeJS.Platform, name: string): string | null {
+  switch (rowFor(host, platform).interpolation) {
+    case 'env-colon':
+      return `\${env:${name}}`;
+    case 'brace-env':
+      return `{env:${name}}`;
+    case 'dollar':
+    case 'dollar-default':
+    case 'dollar-percent':
+      return `\${${name}}`;
+    default:
+      return null;
+  }
 }
 
 export function hostPassing(host: HostId, platform: NodeJS.Platform): { passing: EnvPassing; source: string } {

@@ -52,6 +52,8 @@ export interface OutOfReach {
   container?: string;
   /** The runtime of the command run inside the container, when the command line says. */
   inner?: ServerRuntime;
+  /** `run`: compose starts the service in a new container (its `-v`/`-e` options reach it); absent: an existing container (exec). */
+  sub?: 'run';
 }
 
 export interface RuntimeGuess {
@@ -63,6 +65,11 @@ export interface RuntimeGuess {
   dockerImageIndex?: number;
   /** Set when the entry's env cannot reach the server's process: the plan skips it with this code. */
   outOfReach?: OutOfReach;
+  /**
+   * Started through `wsl` (Windows): the server runs in the WSL distribution, which receives only the
+   * variables WSLENV names (`NAME/p` translates a Windows path), and trusts the distribution's store.
+   */
+  viaWsl?: boolean;
 }
 
 /** `C:\\Program Files\\nodejs\\npx.cmd` → `npx`. */
@@ -92,7 +99,37 @@ export function launcherOf(command: string, args: string[]): { base: string; res
       offset = slash + 2;
     }
   }
+  if (base === 'wsl' && args.length > offset) {
+    // wsl [-d DISTRO] [-u USER] [--cd DIR] [-e | --exec | --] COMMAND ARGS (Microsoft's `wsl --help`).
+    let at = offset;
+    while (at < args.length) {
+      const arg = args[at] ?? '';
+      if (arg === '-e' || arg === '--exec' || arg === '--') {
+        at += 1;
+        break;
+      }
+      if (WSL_VALUE_OPTIONS.has(arg)) at += 2;
+      else if (arg.startsWith('-')) at += 1;
+      else break;
+    }
+    if (args[at] !== undefined) {
+      base = commandBaseName(args[at] as string);
+      offset = at + 1;
+    }
+  }
   return { base, rest: args.slice(offset), offset };
+}
+
+/** Options of `wsl` before the command that take a value. */
+const WSL_VALUE_OPTIONS = new Set(['-d', '--distribution', '--distribution-id', '-u', '--user', '--cd', '--shell-type']);
+
+/** Whether the command line starts `wsl` (directly or through `cmd /c`): the server runs in a WSL distribution. */
+export function startsWsl(command: string, args: string[]): boolean {
+  const base = commandBaseName(command);
+  if (base === 'wsl') return true;
+  if (base !== 'cmd' && base !== 'powershell' && base !== 'pwsh') return false;
+  const slash = args.findIndex((arg) => /^[/-](c|k|command)$/i.test(arg));
+  return slash !== -1 && commandBaseName(args[slash + 1] ?? '') === 'wsl';
 }
 
 /** Options of the container CLIs (and of `compose`) before the subcommand that take a value. */
@@ -123,7 +160,7 @@ function containerCommand(base: string, rest: string[]): ContainerCommand | unde
     const at = subcommandIndex(rest, from);
     const sub = rest[at] ?? '';
     if (sub !== 'exec' && sub !== 'run') return undefined;
-    return { kind: 'out-of-reach', ...inside(cli, at + 1) };
+    return { kind: 'out-of-reach', ...inside(cli, at + 1), ...(sub === 'run' ? { sub } : {}) };
   };
   const inside = (cli: string, from: number): OutOfReach => {
     const at = findDockerImage(rest, from);
@@ -227,8 +264,8 @@ function shellOutOfReach(text: string): OutOfReach | undefined {
     const found = containerCommand(base, words.slice(at + 1));
     if (found?.kind === 'run') return { code: 'shell-string', cli: base };
     if (found) {
-      const { code, cli, container, inner } = found;
-      return { code, cli, container, inner };
+      const { code, cli, container, inner, sub } = found;
+      return { code, cli, container, inner, ...(sub ? { sub } : {}) };
     }
   }
   return undefined;
@@ -243,6 +280,11 @@ export function bunFetchesPackage(command: string, args: string[]): boolean {
 /** Guesses the runtime from the entry's command and args; args are offsets into the entry's own array. */
 export function detectRuntime(command: string | undefined, args: string[]): RuntimeGuess {
   if (!command) return { runtime: 'unknown', viaUv: false, launcher: null };
+  const guess = detectLauncher(command, args);
+  return startsWsl(command, args) ? { ...guess, viaWsl: true } : guess;
+}
+
+function detectLauncher(command: string, args: string[]): RuntimeGuess {
   const { base, rest, offset } = launcherOf(command, args);
   const text = shellString(command, args);
   const inString = text === null ? undefined : shellOutOfReach(text);
@@ -253,8 +295,8 @@ export function detectRuntime(command: string | undefined, args: string[]): Runt
     return { runtime: 'docker', viaUv: false, launcher: base, dockerImageIndex: container.image === -1 ? undefined : container.image + offset };
   }
   if (container) {
-    const { code, cli, container: name, inner } = container;
-    return { runtime: 'unknown', viaUv: false, launcher: base, outOfReach: { code, cli, container: name, inner } };
+    const { code, cli, container: name, inner, sub } = container;
+    return { runtime: 'unknown', viaUv: false, launcher: base, outOfReach: { code, cli, container: name, inner, ...(sub ? { sub } : {}) } };
   }
   for (const row of LAUNCHERS) {
     if (!row.commands.includes(base)) continue;

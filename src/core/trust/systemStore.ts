@@ -2,7 +2,8 @@
 // Order: an explicit file (--system-ca, MCP_SSL_DOCTOR_SYSTEM_CA) replaces everything; else
 // tls.getCACertificates('system') where the runtime has it (Node >= 22.15 / 23.10; Node 20 lacks it);
 // else per platform: Linux bundle files / hashed dirs (+ SSL_CERT_FILE / SSL_CERT_DIR),
-// macOS `security find-certificate`, Windows a PowerShell export.
+// macOS `security find-certificate`, Windows a PowerShell export. Under WSL the Linux store lacks
+// the root IT installed on Windows: the Windows store is read too, through interop (`powershell.exe`).
 import { readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,8 @@ export function loadSystemStore(options: SystemStoreOptions = {}): Promise<Syste
   const env = options.env ?? process.env;
   const file = options.file || env[SYSTEM_CA_ENV] || undefined;
   const platform = options.platform ?? process.platform;
-  const key = JSON.stringify([file, platform, env.SSL_CERT_FILE, env.SSL_CERT_DIR]);
+  const wsl = !file && isWsl(platform, env);
+  const key = JSON.stringify([file, platform, env.SSL_CERT_FILE, env.SSL_CERT_DIR, wsl ? env.PATH ?? '' : null]);
   let store = cache.get(key);
   if (!store) {
     store = file ? readCaFile(file).then((ders) => ({ ders, sources: [file] })) : loadOsStore(platform, env);
@@ -46,7 +48,25 @@ export function loadSystemStore(options: SystemStoreOptions = {}): Promise<Syste
 
 type GetCaCertificates = (type: 'system') => string[];
 
+/**
+ * Linux under WSL (WSL sets WSL_DISTRO_NAME and WSL_INTEROP in every session): the machine's roots
+ * are the Windows host's, which IT manages; the distribution's own store does not hold them.
+ */
+export function isWsl(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): boolean {
+  return platform === 'linux' && Boolean(env.WSL_DISTRO_NAME || env.WSL_INTEROP);
+}
+
 async function loadOsStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<SystemStore> {
+  const own = await loadOwnStore(platform, env);
+  if (!isWsl(platform, env)) return own;
+  // The same export as on Windows, run through interop: `powershell.exe` on the PATH WSL appends.
+  const output = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_EXPORT], env);
+  const windows = pemToDers(output);
+  if (windows.length === 0) return own;
+  return { ders: [...own.ders, ...windows], sources: [...own.sources, ...WINDOWS_STORES.map((store) => `${store} (Windows, through WSL interop)`)] };
+}
+
+async function loadOwnStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<SystemStore> {
   const getCaCertificates = (tls as unknown as { getCACertificates?: GetCaCertificates }).getCACertificates;
   if (typeof getCaCertificates === 'function') {
     try {
@@ -131,11 +151,11 @@ async function loadLinux(env: NodeJS.ProcessEnv): Promise<SystemStore> {
   return { ders, sources };
 }
 
-async function run(command: string, args: string[]): Promise<string> {
-  // Loaded only on macOS and Windows: Linux and the CLI's hot path never pay for it.
+async function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  // Loaded only on macOS, Windows and WSL: Linux and the CLI's hot path never pay for it.
   const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
-    execFile(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: 20_000, windowsHide: true }, (error, stdout) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024, timeout: 20_000, windowsHide: true, ...(env ? { env } : {}) }, (error, stdout) => {
       resolve(error ? '' : stdout);
     });
   });
@@ -147,12 +167,14 @@ async function loadMacOs(): Promise<SystemStore> {
   return { ders: outputs.flatMap(pemToDers), sources: keychains.filter((_, i) => outputs[i]) };
 }
 
+/** The PowerShell that prints the Windows stores as PEM blocks. */
+const WINDOWS_EXPORT = [
+  `$stores = @(${WINDOWS_STORES.map((s) => `'${s}'`).join(',')})`,
+  'foreach ($s in $stores) { Get-ChildItem -Path $s -ErrorAction SilentlyContinue | ForEach-Object {',
+  "  '-----BEGIN CERTIFICATE-----'; [Convert]::ToBase64String($_.RawData); '-----END CERTIFICATE-----' } }",
+].join('\n');
+
 async function loadWindows(): Promise<SystemStore> {
-  const script = [
-    `$stores = @(${WINDOWS_STORES.map((s) => `'${s}'`).join(',')})`,
-    'foreach ($s in $stores) { Get-ChildItem -Path $s -ErrorAction SilentlyContinue | ForEach-Object {',
-    "  '-----BEGIN CERTIFICATE-----'; [Convert]::ToBase64String($_.RawData); '-----END CERTIFICATE-----' } }",
-  ].join('\n');
-  const output = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script]);
+  const output = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_EXPORT]);
   return { ders: pemToDers(output), sources: output ? [...WINDOWS_STORES] : [] };
 }

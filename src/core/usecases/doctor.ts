@@ -15,9 +15,11 @@ import type { ChainReport, Finding, Verdict } from '../types';
 import { describeError } from '../types';
 import { assess, groupForFix, hostSettingsEnvs, targetKeyOf, type Assessment, type ServerState, type StateReason } from '../assess/assess';
 import { discoverConfigRefs, MachineScope } from '../hosts/discover';
-import { CaSource, fixConfig } from './fixPipeline';
+import { CaSource, fixConfig, routeFixOf } from './fixPipeline';
 import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, HostLevelPrepared, hostLevelRequestOf, hostPlanWouldChange, planHostLevel, runHostLevelFix } from './hostLevel';
 import { readInventory } from '../config/inventory';
+import { PROXY_VARIABLES } from '../assess/serverEnv';
+import { readSystemProxy, type SystemProxy } from '../hosts/systemProxy';
 import { discoverMachineLogs } from '../hosts/logs';
 import type { CommandRunner } from '../hostTrust/apply';
 import type { TargetSource } from '../assess/targets';
@@ -57,6 +59,13 @@ export interface ServerReport {
   chainTooLong?: boolean;
   /** Reason `bundle-stale`: the bundle this tool wrote that it names, and why it needs renewing (`missing-root`, `public-roots`). */
   bundle?: { path: string; via: string; stale: 'missing-root' | 'public-roots' };
+  /**
+   * The session's proxy its host does not pass on (reason `proxy-dropped`, or a failed probe of a
+   * server that goes directly because of it): the proxy's URL without credentials, where it was read
+   * when no environment carries it, why going directly (and through it) failed, the variables a fix
+   * adds (none where a password would be written in clear).
+   */
+  droppedProxy?: { url: string; credentials: boolean; from?: string; directError?: string; sessionError?: string; adds: string[] };
 }
 
 export interface DoctorOptions {
@@ -90,6 +99,8 @@ export interface DoctorOptions {
   runCommand?: CommandRunner;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+  /** Reads the proxy macOS / Windows keep outside the environment (tests inject one). */
+  readSystemProxy?: (platform: NodeJS.Platform) => Promise<SystemProxy | null>;
 }
 
 export interface DoctorChange {
@@ -158,6 +169,27 @@ export interface DoctorRun {
   applyFixes(): Promise<void>;
 }
 
+/** What a fix adds for the route, and (with `NODE_USE_ENV_PROXY`) the switch a Node server reads it by. */
+function routeFixDetail(assessment: Assessment): string {
+  const dropped = assessment.droppedProxy;
+  const host = assessment.server.config.hostApp;
+  if (!dropped) return '';
+  if (!dropped.env) {
+    return `the session's proxy ${dropped.url} needs a password and ${host} expands no \${env:NAME} in a server's env: ` +
+      `writing it would leave the password in clear in its config. Run a local relay that holds the credentials ` +
+      '(px, cntlm) and set HTTPS_PROXY in the entry\'s env to it, then run doctor --fix again';
+  }
+  // No root: nothing intercepts the target through the proxy, and the fix writes a route only beside a CA.
+  return `add ${Object.keys(dropped.env).join(', ')} (${whoseProxy(assessment)}) to its env by hand: nothing intercepts its target, so no CA is needed`;
+}
+
+/** The proxy a server does not get: the session's, which its host drops, or the system's, which no environment carries. */
+function whoseProxy(assessment: Assessment): string {
+  return assessment.droppedProxy?.from
+    ? `the system's proxy, which no environment carries (${assessment.droppedProxy.from})`
+    : `the session's proxy, which ${assessment.server.config.hostApp} does not pass on`;
+}
+
 function missingIssuerOf(report: ChainReport | undefined): { missingIssuer?: string } {
   if (report?.verdict !== 'incomplete' || report.warnings.some((warning) => warning.code === 'chain-too-long')) return {};
   const top = report.path[report.path.length - 1] ?? report.presented[report.presented.length - 1];
@@ -182,8 +214,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   // A PEM bundle lists a chain leaf first: the last CA given is the root the servers must trust.
   const givenLast = given?.[given.length - 1];
   const reports = new Map<string, ChainReport>();
+  // The session's proxy: the environment's, else the one the system keeps outside it (macOS, Windows).
+  const platform = options.scopes[0]?.platform ?? process.platform;
+  const envProxy = PROXY_VARIABLES.some((name) => options.hostEnv[name]);
+  const systemProxy = envProxy ? null : await (options.readSystemProxy ?? readSystemProxy)(platform).catch(() => null);
   const assessments = await assess(inventory.servers, {
     hostEnv: options.hostEnv,
+    ...(systemProxy && Object.keys(systemProxy.env).length > 0 ? { sessionProxyEnv: systemProxy.env, sessionProxyFrom: systemProxy.source } : {}),
     contextOf,
     analyze: async (target, signal) => {
       progress(`probing ${target.host}:${target.port}`);
@@ -227,11 +264,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   for (const assessment of assessments) {
     const { server, target, root } = assessment;
     let fix: ServerReport['fix'] = { kind: 'none', detail: '' };
+    const routeVariables = assessment.reason === 'proxy-dropped' && assessment.droppedProxy?.env ? Object.keys(assessment.droppedProxy.env) : [];
     if (assessment.reason === 'unknown-root') fix = { kind: 'none', detail: UNKNOWN_ROOT_FIX };
     else if (assessment.outOfReach) fix = { kind: 'none', detail: outOfReachReason(assessment.outOfReach, '<CA bundle>') };
     else if (assessment.fix === 'env') {
-      fix = { kind: 'env', detail: `set ${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle` };
+      const route = routeVariables.length > 0 ? `set ${routeVariables.join(', ')} (${whoseProxy(assessment)}${server.runtime === 'node' ? '; NODE_USE_ENV_PROXY=1 where its node reads it' : ''})` : '';
+      const ca = `${RUNTIME_VARIABLES[server.runtime].join(', ')} to the bundle`;
+      const detail = !route ? `set ${ca}` : assessment.trustedVia ? `${route}: it already trusts ${root?.subject ?? 'the root'} through ${assessment.trustedVia}` : `${route} and ${ca}`;
+      fix = { kind: 'env', detail };
       fixable.push(assessment);
+    } else if (assessment.reason === 'proxy-dropped') {
+      fix = { kind: 'none', detail: routeFixDetail(assessment) };
     } else if (assessment.fix === 'host-level' && target && root) {
       const report = reports.get(targetKeyOf(target));
       if (report) fix = await planHost(server, target, report, root.sha256);
@@ -257,6 +300,18 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       ...(assessment.trustedVia ? { trustedVia: assessment.trustedVia } : {}),
       ...(assessment.report && chainTooLong(assessment.report) ? { chainTooLong: true } : {}),
       ...(assessment.staleBundle ? { bundle: { path: assessment.staleBundle.file, via: assessment.staleBundle.via, stale: assessment.staleBundle.stale } } : {}),
+      ...(assessment.droppedProxy
+        ? {
+            droppedProxy: {
+              url: assessment.droppedProxy.url,
+              credentials: assessment.droppedProxy.credentials,
+              ...(assessment.droppedProxy.from ? { from: assessment.droppedProxy.from } : {}),
+              ...(assessment.droppedProxy.directError ? { directError: assessment.droppedProxy.directError } : {}),
+              ...(assessment.droppedProxy.sessionError ? { sessionError: assessment.droppedProxy.sessionError } : {}),
+              adds: assessment.droppedProxy.env ? Object.keys(assessment.droppedProxy.env) : [],
+            },
+          }
+        : {}),
     });
   }
 
@@ -264,6 +319,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     configs: refs.map(({ ref }) => ({ hostApp: ref.hostApp, path: ref.path, ...(ref.project ? { project: ref.project } : {}) })),
     unreadable: inventory.unreadable.map(({ config, message }) => ({ config: config.path, message })),
     warnings: [
+      ...(systemProxy?.pac
+        ? [{ code: 'system-pac', message: `the system proxy is chosen by a PAC file (${systemProxy.pac}), which is not evaluated here: a server that goes directly where the PAC names a proxy needs HTTPS_PROXY in its env (or run doctor with HTTPS_PROXY set to that proxy)` }]
+        : []),
       ...caSetWarnings(given ?? []).map((warning) => ({ code: warning.code, message: `--ca: ${caSetWarningText(warning)}` })),
       ...inventory.warnings.map(({ config, code, detail }) => ({ config: config.path, code, ...('server' in detail ? { server: detail.server } : {}), message: configProblemText(detail) })),
     ],
@@ -308,6 +366,7 @@ async function applyFixes(
     const cas: CaSource = options.givenCa ? { kind: 'given', pems: options.givenCa } : { kind: 'report', report: report as ChainReport, trustUnknown: options.trustUnknown === true };
     const config = server.config.path;
     options.onProgress?.(`fixing ${config}`);
+    const route = routeFixOf(group, options.hostEnv, await settingsOf(server, context.home));
     let outcome: FixResult;
     try {
       outcome = await fixConfig({
@@ -325,6 +384,7 @@ async function applyFixes(
         replace: false,
         trustMode: options.trustMode,
         rootInOsStore: options.givenCa ? options.givenCaInOsStore === true : first.found?.verdict === 'intercepted',
+        ...route,
         runtimeCheck:
           options.noRuntimeCheck || !target
             ? undefined
@@ -358,6 +418,7 @@ async function applyFixes(
     for (const skip of outcome.skipped) result.skipped.push({ config, server: skip.server, reason: skip.reason });
   }
 }
+
 
 /**
  * The host-level fixes: each host app's steps once, through the one orchestration (hostLevel.ts):

@@ -14,6 +14,9 @@ import type { StrictProblem } from '../fix/strict';
 import { strictPathProblems } from '../fix/strict';
 import type { ChainReport } from '../types';
 import { casForFix } from '../assess/policy';
+import type { Assessment } from '../assess/assess';
+import { effectiveEnvOf } from '../assess/serverEnv';
+import { NODE_USE_ENV_PROXY, nodeReadsEnvProxy, serverNodeVersion } from '../runtime/nodeProxy';
 import type { Analyzer, HostTarget, ServerTarget } from '../model/server';
 
 /** Where the CAs come from: given by hand, or a chain report (policy applies). */
@@ -65,6 +68,8 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
     publicPem: request.publicPem,
     replace: request.replace,
     removeInsecure: request.removeInsecure,
+    addEnv: request.addEnv,
+    routeOnly: request.routeOnly,
     caPems: cas.pems,
     strictProblems: cas.strictProblems,
     verify: verify && {
@@ -140,4 +145,27 @@ export async function fixConfig(request: FixRequest): Promise<FixResult> {
     skipped: [...result.skipped, ...skipped],
     warnings: [...result.warnings, ...unverified],
   };
+}
+
+/**
+ * What a fix adds for the servers of a group whose host drops the session's proxy (assess/route.ts):
+ * the proxy's variables beside the CA (`addEnv`), with NODE_USE_ENV_PROXY=1 for a Node server whose
+ * own node reads it (runtime/nodeProxy.ts: found through the PATH the server gets, as the runtime
+ * check finds it); `routeOnly` for a server that already trusts the root. Every front end passes it
+ * to fixConfig as it is.
+ */
+export function routeFixOf(group: readonly Assessment[], hostEnv: NodeJS.ProcessEnv, hostSettingsEnv?: Record<string, string>): Pick<FixRequest, 'addEnv' | 'routeOnly'> {
+  const addEnv: Record<string, Record<string, string>> = {};
+  const routeOnly: string[] = [];
+  for (const { server, reason, droppedProxy, trustedVia } of group) {
+    if (reason !== 'proxy-dropped' || !droppedProxy?.env) continue;
+    const env = { ...droppedProxy.env };
+    if (server.runtime === 'node') {
+      const version = serverNodeVersion(server.command, server.args, effectiveEnvOf(server, hostEnv, process.platform, hostSettingsEnv));
+      if (version && nodeReadsEnvProxy(version)) env[NODE_USE_ENV_PROXY] = '1';
+    }
+    addEnv[server.name] = env;
+    if (trustedVia) routeOnly.push(server.name);
+  }
+  return Object.keys(addEnv).length > 0 ? { addEnv, routeOnly } : {};
 }

@@ -3,6 +3,7 @@
 import type { ChangedServer } from '../fix/plan';
 import { describeRuntimeCheck, runtimeCheck, type Route, type RuntimeCheckResult } from '../runtime/check';
 import { effectiveEnvOf } from '../assess/serverEnv';
+import { detectRuntime } from '../runtime/detect';
 import { resolveConfigVariables, type VariableContext } from '../assess/trust';
 import type { HostTarget, McpServer } from '../model/server';
 
@@ -45,6 +46,11 @@ export async function checkChangesInRuntime(servers: McpServer[], changed: Chang
     changed.map(async (change) => {
       const server = servers.find((candidate) => candidate.name === change.server);
       if (!server) return;
+      if (process.platform === 'win32' && detectRuntime(server.command, server.args).viaWsl) {
+        // Its runtime is the distribution's: a Windows interpreter proves nothing about it.
+        results.set(change.server, { by: null, ok: null, message: 'not checked: it runs inside WSL (wsl), whose runtime only a check from inside WSL reaches' });
+        return;
+      }
       const env = effectiveEnvOf({ config: server.config, env: { ...server.env, ...change.env }, passEnv: server.passEnv }, options.hostEnv, process.platform, options.hostSettingsEnv);
       for (const variable of Object.keys(change.env)) if (env[variable]) env[variable] = resolveConfigVariables(env[variable] as string, options.context);
       if (options.defaultProxy && !env.HTTPS_PROXY && !env.https_proxy) env.HTTPS_PROXY = options.defaultProxy;
