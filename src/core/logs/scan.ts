@@ -17,6 +17,7 @@ import type { Finding, FindingDetail, FindingKind, Runtime, ScanSignal } from '.
 import type { HostPort, LineClass, LogLine } from './classify';
 import { EDITOR_PREFIX_LINES, classifyJoined, classifyLine, extractContextHost, extractHost, parseLogLine, runtimeHint } from './classify';
 import { ByteWindow } from './newlines';
+import { SERVER_FROM_LINE } from './locations';
 import { ANCHORS, ANCHOR_PATTERN, NOT_CERTIFICATE } from './signatures';
 
 /**
@@ -467,7 +468,8 @@ export class FindingScanner {
       fixable: kind === 'untrusted-ca',
       message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,
     };
-    if (this.server) finding.server = this.server;
+    const server = this.server ?? serverOfEvent(group, certificate);
+    if (server) finding.server = server;
     const detail = specific.detail ?? (specific.vague ? 'reason-unspecified' : undefined);
     if (detail) finding.detail = detail;
     out.push(finding);
@@ -527,6 +529,18 @@ function hostOf(group: Group, hits: Hit[]): HostPort | null {
   for (let i = group.before.length - 1; i >= 0; i -= 1) {
     const host = extractContextHost(group.before[i]);
     if (host) return host;
+  }
+  return null;
+}
+
+/** The server a host's shared log names in the event's lines (SERVER_FROM_LINE), failure lines first. */
+function serverOfEvent(group: Group, hits: Hit[]): string | null {
+  for (const text of [...hits.map((hit) => hit.text), ...group.lines]) {
+    if (!text.includes('mcp server') && !text.includes('MCP client for')) continue;
+    for (const row of SERVER_FROM_LINE) {
+      const match = row.pattern.exec(text);
+      if (match) return match[1];
+    }
   }
   return null;
 }
