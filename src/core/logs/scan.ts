@@ -516,7 +516,7 @@ function joinText(before: string, after: string): string {
   return /[A-Za-z0-9]$/.test(a) && /^[a-z]/.test(b) && !/\s$/.test(before) ? a + b : `${a} ${b}`;
 }
 
-/** The host of an event: named by its failure lines, else by any of its lines, else by a line just before it. */
+/** The host of an event: named by its failure lines, else by any of its lines (a URL, then where it connects), else by a line just before it. */
 function hostOf(group: Group, hits: Hit[]): HostPort | null {
   for (const hit of hits) {
     const host = extractHost(hit.text);
@@ -524,6 +524,12 @@ function hostOf(group: Group, hits: Hit[]): HostPort | null {
   }
   for (const line of group.lines) {
     const host = extractHost(line);
+    if (host) return host;
+  }
+  // A line of the event that names where it connects (pip's `Starting new HTTPS connection (6): host:443`
+  // between its retries, a download announcement), as the lines just before it may.
+  for (const line of group.lines) {
+    const host = extractContextHost(line);
     if (host) return host;
   }
   for (let i = group.before.length - 1; i >= 0; i -= 1) {
