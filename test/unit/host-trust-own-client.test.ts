@@ -13,7 +13,7 @@ import type { HostTrustStep } from '../../src/core/hostTrust/types';
 import { inProcessAnalyzer } from '../../src/core/usecases/analyzer';
 import { runDoctor } from '../../src/core/usecases/doctor';
 import { describeHostTrustStep } from '../../src/core/usecases/hostLevel';
-import { cleanup, tempDir } from '../fixtures/configs/harness';
+import { cleanup, runCli, tempDir } from '../fixtures/configs/harness';
 import { startInterceptor, Interceptor } from '../fixtures/interceptor';
 import { startOrigin, Origin } from '../fixtures/origin';
 import { createCa, createLeaf, TestCert } from '../fixtures/pki';
@@ -165,5 +165,23 @@ describe('doctor: a remote server of Codex and of Gemini CLI behind an intercept
     await run.applyFixes();
     assert.equal(readFileSync(path.join(home, '.codex', 'config.toml'), 'utf8'), toml, "Codex's config is no place for its own client's trust");
     assert.equal(readFileSync(path.join(home, '.gemini', 'settings.json'), 'utf8'), gemini);
+  });
+
+  it('fix --host-level gemini-cli: verified through the proxy, the variables shown for the environment, nothing written', async () => {
+    const home = path.join(dir, 'cli-home');
+    mkdirSync(home, { recursive: true });
+    const result = await runCli(
+      ['fix', '--host-level', 'gemini-cli', '--host', `localhost:${origin.port}`, '--proxy', proxy.url, '--public-ca', publicFile, '--system-ca', systemFile, '--timeout', '5000', '--json'],
+      { env: { HOME: home }, cwd: dir },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const json = JSON.parse(result.stdout) as { hostClass: string; verified: { ok?: boolean } | null; steps: { kind: string; variable?: string; outcome: string }[]; files: unknown[] };
+    assert.equal(json.hostClass, 'own-client');
+    assert.deepEqual(json.steps.map((step) => [step.kind, step.variable ?? null, step.outcome]), [
+      ['host-process-env', 'NODE_USE_SYSTEM_CA', 'shown'],
+      ['host-process-env', 'NODE_EXTRA_CA_CERTS', 'shown'],
+      ['explain', null, 'shown'],
+    ]);
+    assert.deepEqual(json.files, []);
   });
 });
