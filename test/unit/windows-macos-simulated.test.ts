@@ -114,7 +114,7 @@ describe("doctor's listing and fix of Windows launch shapes", () => {
     const folder = path.join(home, '.config', 'Claude');
     mkdirSync(folder, { recursive: true });
     const file = path.join(folder, 'claude_desktop_config.json');
-    const original = readFileSync(path.join(__dirname, '..', 'fixtures', 'hosts2026', 'windows-shapes-claude_desktop_config.json'), 'utf8');
+    const original = readFileSync(path.join(__dirname, '..', 'fixtures', 'configs', 'windows-shapes-claude_desktop_config.json'), 'utf8');
     writeFileSync(file, original);
     const args = ['--ca', ca, '--system-ca', ca, '--public-ca', publicFile, '--no-logs', '--no-runtime-check'];
     const out: string[] = [];
