@@ -48,8 +48,9 @@ export const HOST_LOGS: HostLogRow[] = [
   { host: 'zed', platforms: ['linux', 'freebsd'], base: 'xdgData', folder: ['zed', 'logs'], files: ['Zed.log'], source: 'zed-industries/zed crates/paths/src/paths.rs logs_dir' },
   // Goose: `<state dir>/logs` (etcetera's app strategy: XDG on macOS and Linux, $XDG_STATE_HOME or ~/.local/state;
   // Windows has no state dir, so the data dir %APPDATA%\Block\goose\data\logs), a file per session under
-  // cli/<date>/ and server/<date>/ — block/goose crates/goose/src/logging.rs (`get_base_log_directory`) and
-  // documentation/docs/guides/logs.md ("System logs (CLI, server, extensions)").
+  // cli/<date>/ and server/<date>/ — block/goose@3e5eeb851d4d8a96086983090ef47483dad943a3:crates/goose/src/logging.rs
+  // (`get_log_directory`: Paths::in_state_dir("logs")/<component>/<%Y-%m-%d>) and documentation/docs/guides/logs.md
+  // ("System logs (CLI, server, extensions)"; the Windows folder).
   { host: 'goose', platforms: ['darwin', 'linux', 'freebsd'], base: 'xdgState', folder: ['goose', 'logs'], files: ['cli/*/*.log', 'server/*/*.log'], newest: 3, source: 'block/goose crates/goose/src/logging.rs; docs/guides/logs.md' },
   { host: 'goose', platforms: ['win32'], base: 'appData', folder: ['Block', 'goose', 'data', 'logs'], files: ['cli/*/*.log', 'server/*/*.log'], newest: 3, source: 'block/goose crates/goose/src/logging.rs; docs/guides/logs.md' },
 ];
