@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { doctor } from '../../src/cli/doctor';
 import type { CliIO } from '../../src/cli/io';
 import { pemToDers } from '../../src/core/pem';
+import { detectRuntime } from '../../src/core/runtime/detect';
 import { WINDOWS_STORES } from '../../src/core/trust/locations';
 import { loadSystemStore, macOsStoreCommands, windowsStoreCommand } from '../../src/core/trust/systemStore';
 import { cleanup, tempDir } from '../fixtures/configs/harness';
@@ -82,6 +83,19 @@ describe('OS store readers replaying recorded output', () => {
     const store = await loadSystemStore({ nodeStore: false, env: {} });
     assert.ok(store.ders.length > 20, `${store.ders.length} roots from ${store.sources.join(', ')}`);
     for (const der of store.ders.slice(0, 20)) assert.doesNotThrow(() => new X509Certificate(der));
+  });
+});
+
+describe('the runtime of a shell string is that of the first command in it that names one', () => {
+  it('PowerShell with options before -Command, cmd /c with one string, bash -lc with a setup command first; a batch file stays unknown', () => {
+    const runtime = (command: string, args: string[]): string => detectRuntime(command, args).runtime;
+    assert.equal(runtime('powershell', ['-NoProfile', '-Command', 'npx -y @upstash/context7-mcp']), 'node');
+    assert.equal(runtime('pwsh.exe', ['-NoLogo', '-NoProfile', '-Command', 'uvx mcp-server-fetch']), 'python');
+    assert.equal(runtime('cmd.exe', ['/c', 'uvx mcp-server-time --local-timezone=UTC']), 'python');
+    assert.equal(runtime('bash', ['-lc', 'source ~/.nvm/nvm.sh && npx -y @modelcontextprotocol/server-github']), 'node');
+    assert.equal(runtime('cmd', ['/c', 'C:/Users/me/mcp/start_server.bat']), 'unknown');
+    // A container inside the string is out of reach, as before: not a runtime of the string.
+    assert.equal(detectRuntime('sh', ['-c', 'docker exec -i mcp node index.js']).outOfReach?.code !== undefined, true);
   });
 });
 

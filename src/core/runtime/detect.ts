@@ -261,11 +261,11 @@ export function detectRuntime(command: string | undefined, args: string[]): Runt
     if (row.subcommands && !rest.some((arg) => row.subcommands?.includes(arg))) continue;
     return { runtime: row.runtime, viaUv: row.viaUv ?? false, launcher: base };
   }
-  // A shell string (`powershell -NoProfile -Command "npx -y x"`, `cmd /c "uvx x"`, `sh -c "npx x"`): the runtime of
-  // its first command, which inherits the entry's env through the shell.
-  const first = text === null ? undefined : shellCommands(text)[0];
-  if (first?.[0] !== undefined && text !== null && first[0] !== command) {
-    const inner = detectRuntime(first[0], first.slice(1));
+  // A shell string (`powershell -NoProfile -Command "npx -y x"`, `cmd /c "uvx x"`, `bash -lc "cd app && uvx x"`): the
+  // runtime of the first of its commands that names one; each inherits the entry's env through the shell.
+  for (const words of text === null ? [] : shellCommands(text)) {
+    if (words[0] === undefined || words[0] === command) continue;
+    const inner = detectRuntime(words[0], words.slice(1));
     if (inner.runtime !== 'unknown' && inner.runtime !== 'docker') return { runtime: inner.runtime, viaUv: inner.viaUv, launcher: inner.launcher };
   }
   return { runtime: 'unknown', viaUv: false, launcher: base };
