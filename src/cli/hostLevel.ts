@@ -181,7 +181,7 @@ export async function fixHostLevel(values: HostLevelFlags, io: CliIO, deps: Host
       io.stdout('Nothing changed.\n');
       return EXIT_DECLINED;
     case 'planned': {
-      const steps = plan.steps.map((step) => ({ step, outcome: (step.kind === 'explain' || step.kind === 'editor-process-env' ? 'shown' : 'planned') as Outcome }));
+      const steps = plan.steps.map((step) => ({ step, outcome: (step.kind === 'explain' || step.kind === 'editor-process-env' || step.kind === 'host-process-env' ? 'shown' : 'planned') as Outcome }));
       io.stdout(
         values.json
           ? `${JSON.stringify({ dryRun: true, hostApp, hostClass: plan.hostClass, root: plan.root, rootInOsStore, reasons: plan.reasons, bundle: { path: outcome.prepared.bundle.path, written: false }, verified: outcome.verified, steps: steps.map((s) => stepJson(s.step, s.outcome)), files: [], insecure: [] }, null, 2)}\n`

@@ -105,13 +105,15 @@ export class LogWatcher implements vscode.Disposable {
       vscodeWindowFolder: this.windowLogFolder,
       appName: vscode.env.appName,
       extraPaths: this.settings.logPaths,
+      hostLogs: true,
     });
     const firstDiscovery = this.followed.size === 0 && this.polls === 0;
     for (const log of logs) {
       if (this.followed.has(log.path)) continue;
       // Files of this window's session are read from the start (a server may have failed
-      // before we activated); user-added paths may be long histories, so from their end.
-      const fromStart = log.host !== 'custom' || !firstDiscovery;
+      // before we activated); user-added paths and the hosts' own logs (Codex's codex-tui.log, Zed.log)
+      // may be long histories, so from their end.
+      const fromStart = log.host === 'vscode' || log.host === 'cursor' || !firstDiscovery;
       let watcher: FSWatcher | undefined;
       try {
         watcher = watch(log.path, { persistent: false }, () => this.pollSoon());

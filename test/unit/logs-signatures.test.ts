@@ -98,6 +98,10 @@ const cases: Case[] = [
   { text: "ERROR: Rackspace Cloud API: [curl] 60: Peer\u2019s Certificate issuer is not recognized. [url] https://identity.api.rackspacecloud.com/v2.0/tokens", kind: 'untrusted-ca', runtime: 'curl', host: 'identity.api.rackspacecloud.com' },
   { text: 'Exception in thread "main" javax.net.ssl.SSLHandshakeException: sun.security.validator.ValidatorException: PKIX path validation failed: java.security.cert.CertPathValidatorException: signature check failed', kind: 'untrusted-ca', runtime: 'java' },
   { text: "ERROR: no certificate subject alternative name matches requested host name 'yt-dl.org'.", kind: 'hostname-mismatch', runtime: 'unknown' },
+  // wget in a UTF-8 locale (typographic quotes), GnuTLS under apt, a Go dialer naming host:port (test/fixtures/realworld 148, 149, 153).
+  { text: 'ERROR: certificate common name \u201c*.wordpress.org\u201d doesn\u2019t match requested host name \u201cwordpress.org\u201d.', kind: 'hostname-mismatch', runtime: 'unknown' },
+  { text: '  Certificate verification failed: The certificate is NOT trusted. The certificate issuer is unknown.  Could not handshake: Error in the certificate verification. [IP: 34.139.10.89 443]', kind: 'untrusted-ca', runtime: 'unknown', host: null },
+  { text: 'TCP] dial PROXY (match RuleSet/proxy) to mtalk.google.com:5228 error: wconnect error: x509: certificate has expired or is not yet valid: current time 2024-03-03T19:26:48+8000:00 is after 2023-04-05T04:57:34Z', kind: 'expired', runtime: 'go', host: 'mtalk.google.com', port: 5228 },
   { text: '  Issued certificate not yet valid.', kind: 'expired', runtime: 'unknown' },
   { text: '  Self-signed certificate encountered.', kind: 'untrusted-ca', runtime: 'unknown' },
   { text: "ERROR: cannot verify github.com's certificate, issued by 'CN=DigiCert SHA2 High Assurance Server CA,O=DigiCert Inc,C=US':", kind: 'untrusted-ca', runtime: 'unknown', host: 'github.com', detail: 'reason-unspecified' },

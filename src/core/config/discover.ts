@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from './config';
-import { appDataDir, EDITOR_HOST, EditorId, HostId, Scope, USER_LOCATIONS, WORKSPACE_LOCATIONS, xdgConfigDir } from '../hosts/locations';
+import { appDataDir, EDITOR_HOST, EditorId, HostId, localAppDataDir, Scope, segmentMatches, USER_LOCATIONS, WORKSPACE_LOCATIONS, xdgConfigDir } from '../hosts/locations';
 
 export interface ConfigLocation {
   path: string;
@@ -46,12 +46,12 @@ const NODE_FS: DiscoverFs = {
   readFile: (file) => fs.readFile(file, 'utf8'),
 };
 
-/** Expands one `*` path segment against the file system. */
+/** Expands one path segment with `*` (the whole segment, or a glob such as `Claude_*`) against the file system. */
 async function expand(base: string, parts: string[], files: DiscoverFs, join: (...parts: string[]) => string): Promise<string[]> {
-  const star = parts.indexOf('*');
+  const star = parts.findIndex((part) => part.includes('*'));
   if (star === -1) return [join(base, ...parts)];
   const parent = join(base, ...parts.slice(0, star));
-  const names = await files.readdir(parent);
+  const names = (await files.readdir(parent)).filter((name) => segmentMatches(parts[star], name));
   return names.sort().map((name) => join(parent, name, ...parts.slice(star + 1)));
 }
 
@@ -98,7 +98,14 @@ export async function discoverConfigs(options: DiscoverOptions): Promise<ConfigL
         for (const file of await expand(dir, row.path, files, pathApi.join)) await add(file, host, 'user', row.resolvesVariables);
       }
     } else {
-      const base = row.base === 'home' ? options.home : row.base === 'xdgConfig' ? xdgConfigDir(options.home, options.env, pathApi.join) : appData;
+      const base =
+        row.base === 'home'
+          ? options.home
+          : row.base === 'xdgConfig'
+            ? xdgConfigDir(options.home, options.env, pathApi.join)
+            : row.base === 'localAppData'
+              ? localAppDataDir(options.home, options.env, pathApi.join)
+              : appData;
       for (const file of await expand(base, row.path, files, pathApi.join)) await add(file, row.host, 'user', row.resolvesVariables, row.onlyWithServers);
     }
   }

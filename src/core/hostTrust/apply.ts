@@ -257,7 +257,7 @@ export async function applyHostTrust(plan: HostTrustPlan, options: ApplyHostTrus
     for (const [file, steps] of byFile) await applyFile(plan, file, steps, options, result);
   }
   for (const step of plan.steps) {
-    if (step.kind === 'editor-process-env' || step.kind === 'explain') result.steps.push({ step, outcome: 'shown' });
+    if (step.kind === 'editor-process-env' || step.kind === 'host-process-env' || step.kind === 'explain') result.steps.push({ step, outcome: 'shown' });
   }
   // Report in the plan's order.
   result.steps.sort((a, b) => plan.steps.indexOf(a.step) - plan.steps.indexOf(b.step));

@@ -9,6 +9,7 @@ import { BUNDLE_FOLDER, configPathOf } from '../fix/paths';
 import { HOST_TRUST } from './hosts';
 import type {
   EditorSettingStep,
+  HostProcessEnvStep,
   HostTrustPlan,
   HostTrustReason,
   HostTrustRoot,
@@ -167,6 +168,30 @@ export function planHostTrust(options: HostTrustOptions): HostTrustPlan {
       value: configPathOf(options.bundlePath, options.home, false, options.platform),
     });
     steps.push({ kind: 'explain', code: 'claude-settings-env-read-late' });
+    return plan;
+  }
+
+  if (row.hostClass === 'own-client') {
+    // The host's own client: the OS store where it reads it, else a variable of the environment it starts in.
+    const own = row.ownClient ?? { systemStore: false, source: '' };
+    reasons.push('own-client-host', options.rootInOsStore ? 'root-in-os-store' : 'root-not-in-os-store');
+    const env: HostProcessEnvStep[] = [];
+    if (own.systemStore && options.rootInOsStore) {
+      steps.push({ kind: 'explain', code: 'host-reads-os-store' });
+      return plan;
+    }
+    if (own.systemStore) {
+      steps.push(osStoreStep(options.platform, options.home, options.root, rootFileOf(options)));
+      if (options.platform !== 'darwin' && options.platform !== 'win32') reasons.push('no-per-user-store');
+    } else if (options.rootInOsStore && own.systemStoreVariable) {
+      env.push({ kind: 'host-process-env', variable: own.systemStoreVariable, value: '1', note: 'reads-os-store', alternative: false });
+    }
+    if (own.extraVariable) {
+      // The absolute path as the OS writes it: a shell or launcher sets it, no config file quotes it.
+      env.push({ kind: 'host-process-env', variable: own.extraVariable, value: options.bundlePath, note: 'adds-bundle', alternative: steps.length > 0 || env.length > 0 });
+    }
+    steps.push(...env);
+    if (env.length > 0) steps.push({ kind: 'explain', code: 'host-env-not-written' });
     return plan;
   }
 

@@ -15,6 +15,10 @@ export type HostTrustStateReason =
   | 'system-certificates-off'
   | 'system-certificates-on'
   | 'root-not-in-os-store'
+  | 'host-reads-os-store'
+  | 'host-env-has-root'
+  | 'host-env-reads-os-store'
+  | 'host-env-missing'
   | 'unknown-host';
 
 export interface HostTrustInput {
@@ -24,6 +28,8 @@ export interface HostTrustInput {
   editorSettings: Record<string, unknown>;
   /** `env` of `~/.claude/settings.json` (undefined: no file, or no env). */
   claudeSettingsEnv?: Record<string, string>;
+  /** The environment the host runs with, when known (an `own-client` host reads its trust from it). */
+  hostEnv?: Record<string, string>;
   /** Whether a PEM file holds the root (the caller reads it with its own store code). */
   bundleHasRoot: (file: string) => Promise<boolean>;
 }
@@ -47,6 +53,16 @@ export async function hostTrustState(hostApp: HostId, input: HostTrustInput): Pr
     return (await input.bundleHasRoot(file))
       ? { state: 'trusted', reason: 'claude-env-has-root', insecure }
       : { state: 'needs-setting', reason: 'claude-env-without-root', insecure };
+  }
+  if (row.hostClass === 'own-client') {
+    const own = row.ownClient;
+    const env = input.hostEnv ?? {};
+    const insecure = insecureInEnv(env).map((found) => found.setting);
+    if (own?.systemStore && input.rootInOsStore) return { state: 'trusted', reason: 'host-reads-os-store', insecure };
+    const file = own?.extraVariable ? env[own.extraVariable] : undefined;
+    if (file && (await input.bundleHasRoot(file))) return { state: 'trusted', reason: 'host-env-has-root', insecure };
+    if (own?.systemStoreVariable && env[own.systemStoreVariable] === '1' && input.rootInOsStore) return { state: 'trusted', reason: 'host-env-reads-os-store', insecure };
+    return own?.systemStore ? { state: 'needs-os-store', reason: 'root-not-in-os-store', insecure } : { state: 'needs-setting', reason: 'host-env-missing', insecure };
   }
   // `http.proxyStrictSSL: false` stops the editor verifying what comes through the proxy.
   const insecure = input.editorSettings['http.proxyStrictSSL'] === false ? ['http.proxyStrictSSL=false'] : [];

@@ -19,7 +19,13 @@ export type HostTrustClass =
   /** Claude Code: a Node process; `env` of `~/.claude/settings.json` is applied to it and its children. */
   | 'claude-code'
   /** Claude Desktop: connectors added in the app connect from the vendor's cloud. */
-  | 'cloud';
+  | 'cloud'
+  /**
+   * A terminal agent or an editor outside the VS Code family that connects with its own client (Codex,
+   * Gemini CLI, Copilot CLI, Zed): it trusts the OS store or not, and reads a variable from the environment
+   * it is started with (hosts.ts `ownClient`). Nothing in its config reaches that client.
+   */
+  | 'own-client';
 
 export interface HostTrustRoot {
   pem: string;
@@ -73,6 +79,20 @@ export type EditorProcessEnvStep = {
   note: 'replaces-os-bundle-for-editor';
 };
 
+/** Variables a host's own client reads when it starts (hosts.ts `ownClient`). */
+export type HostProcessVariable = 'CODEX_CA_CERTIFICATE' | 'NODE_EXTRA_CA_CERTS' | 'NODE_USE_SYSTEM_CA';
+
+/** A variable for the environment the host is started with: shown, never written (no shell profile is edited). */
+export type HostProcessEnvStep = {
+  kind: 'host-process-env';
+  variable: HostProcessVariable;
+  value: string;
+  /** Reason code: the client adds the bundle to the roots it trusts, or reads the OS store (which holds the root). */
+  note: 'adds-bundle' | 'reads-os-store';
+  /** Another step of the plan does the same (the OS store step, NODE_USE_SYSTEM_CA): either one suffices. */
+  alternative: boolean;
+};
+
 export type ExplainCode =
   /** Claude Desktop connectors connect from the vendor's cloud: nothing local to fix. */
   | 'cloud-connector'
@@ -81,16 +101,21 @@ export type ExplainCode =
   /** Claude Code reads `env` after it started: reported not to reach its own connections on some versions. */
   | 'claude-settings-env-read-late'
   /** The editor offers none of the system-certificate settings: only the process environment helps. */
-  | 'no-system-certificates-setting';
+  | 'no-system-certificates-setting'
+  /** The host's own client trusts the OS store and the root is there: restarting it is all. */
+  | 'host-reads-os-store'
+  /** The host reads the variables only from the environment it starts in: the tool writes no shell profile. */
+  | 'host-env-not-written';
 
 export type ExplainStep = { kind: 'explain'; code: ExplainCode };
 
-export type HostTrustStep = EditorSettingStep | ClaudeCodeEnvStep | OsStoreStep | EditorProcessEnvStep | ExplainStep;
+export type HostTrustStep = EditorSettingStep | ClaudeCodeEnvStep | OsStoreStep | EditorProcessEnvStep | HostProcessEnvStep | ExplainStep;
 
 export type HostTrustReason =
   | 'editor-host'
   | 'claude-code-host'
   | 'cloud-host'
+  | 'own-client-host'
   | 'root-in-os-store'
   | 'root-not-in-os-store'
   | 'no-per-user-store'

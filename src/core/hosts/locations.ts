@@ -48,7 +48,7 @@ export interface WorkspaceRow {
  */
 export interface UserRow {
   host: HostId;
-  base: 'home' | 'userData' | 'appData' | 'xdgConfig';
+  base: 'home' | 'userData' | 'appData' | 'xdgConfig' | 'localAppData';
   path: string[];
   resolvesVariables: boolean;
   /** Only for these editors' userData (VS Code family). */
@@ -128,6 +128,16 @@ export const USER_LOCATIONS: UserRow[] = [
   { host: 'windsurf', base: 'home', path: ['.codeium', 'windsurf', 'mcp_config.json'], resolvesVariables: false },
   { host: 'kiro', base: 'home', path: ['.kiro', 'settings', 'mcp.json'], resolvesVariables: false },
   { host: 'claude-desktop', base: 'appData', path: ['Claude', 'claude_desktop_config.json'], resolvesVariables: false },
+  // Claude Desktop on Windows as an MSIX package (the Store and, since 2026, claude.ai/download): the app reads its
+  // config inside the package's virtualised folder, %LOCALAPPDATA%\Packages\Claude_<publisher id>\LocalCache\Roaming\Claude,
+  // not %APPDATA%\Claude — anthropics/claude-code#26073 (package `Claude_pzs8sxrjxfjjc`, "Edit Config" opens the wrong file).
+  {
+    host: 'claude-desktop',
+    base: 'localAppData',
+    path: ['Packages', 'Claude_*', 'LocalCache', 'Roaming', 'Claude', 'claude_desktop_config.json'],
+    resolvesVariables: false,
+    platforms: ['win32'],
+  },
   // Codex: `$CODEX_HOME/config.toml`, CODEX_HOME defaulting to ~/.codex (Windows %USERPROFILE%\.codex) —
   // openai/codex@0195ef05 docs/config.md; openai/codex#26983 (`codex doctor` on Windows).
   { host: 'codex', base: 'home', path: ['.codex', 'config.toml'], resolvesVariables: false, override: { variable: 'CODEX_HOME', path: ['config.toml'] }, onlyWithServers: true },
@@ -174,6 +184,21 @@ export function appDataDir(platform: NodeJS.Platform, home: string, env: NodeJS.
   return env.XDG_CONFIG_HOME ?? join(home, '.config');
 }
 
+/** Windows' %LOCALAPPDATA% (its variables ignore case), else <home>\AppData\Local. */
+export function localAppDataDir(home: string, env: NodeJS.ProcessEnv, join: (...parts: string[]) => string): string {
+  const key = Object.keys(env).find((name) => name.toUpperCase() === 'LOCALAPPDATA');
+  const value = key === undefined ? undefined : env[key];
+  return value ? value : join(home, 'AppData', 'Local');
+}
+
+/** Whether one path segment matches a row's segment: itself, `*` (any), or a glob of literal text and `*` (`Claude_*`). */
+export function segmentMatches(pattern: string, segment: string): boolean {
+  if (pattern === '*') return true;
+  if (!pattern.includes('*')) return pattern === segment;
+  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${source}$`, 'i').test(segment);
+}
+
 /** The XDG config folder: $XDG_CONFIG_HOME, else ~/.config (Zed, opencode and Goose use it on macOS too). */
 export function xdgConfigDir(home: string, env: NodeJS.ProcessEnv, join: (...parts: string[]) => string): string {
   return env.XDG_CONFIG_HOME ?? join(home, '.config');
@@ -195,7 +220,7 @@ export function locationOfFile(file: string): Pick<WorkspaceRow, 'host' | 'resol
   for (const row of [...WORKSPACE_LOCATIONS, ...USER_LOCATIONS]) {
     if (row.path.length > segments.length || (best && best.length >= row.path.length)) continue;
     const tail = segments.slice(segments.length - row.path.length);
-    if (row.path.every((part, index) => part === '*' || part === tail[index])) best = { length: row.path.length, host: row.host, resolvesVariables: row.resolvesVariables };
+    if (row.path.every((part, index) => segmentMatches(part, tail[index]))) best = { length: row.path.length, host: row.host, resolvesVariables: row.resolvesVariables };
   }
   return best && { host: best.host, resolvesVariables: best.resolvesVariables };
 }

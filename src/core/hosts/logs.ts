@@ -12,7 +12,10 @@ async function subfolders(dir: string): Promise<string[]> {
   return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
 }
 
-/** The MCP logs of the newest session of each desktop editor (VS Code family and Cursor). */
+/**
+ * The MCP logs of the newest session of each desktop editor (VS Code family and Cursor), and the logs the
+ * hosts keep on their own (core/logs/locations.ts HOST_LOGS: Codex, Copilot CLI, Zed, Goose).
+ */
 export async function discoverMachineLogs(scope: Omit<MachineScope, 'workspaceFolders'>): Promise<DiscoveredLog[]> {
   const appData = appDataDir(scope.platform, scope.home, scope.env, path.join);
   const logs: DiscoveredLog[] = [];
@@ -23,7 +26,7 @@ export async function discoverMachineLogs(scope: Omit<MachineScope, 'workspaceFo
     const window = (await subfolders(path.join(root, session))).find((name) => /^window\d+$/.test(name));
     if (window) logs.push(...(await discoverLogFiles({ vscodeWindowFolder: path.join(root, session, window), home: scope.home, platform: scope.platform, env: scope.env })));
   }
-  logs.push(...(await discoverLogFiles({ appName: 'Cursor', home: scope.home, platform: scope.platform, env: scope.env })));
+  logs.push(...(await discoverLogFiles({ appName: 'Cursor', hostLogs: true, home: scope.home, platform: scope.platform, env: scope.env })));
   return logs;
 }
 

@@ -118,7 +118,7 @@ function hostOf(match: RegExpExecArray, urlDefault: boolean): HostPort | null {
 }
 
 /** Every HOST_PATTERNS text holds one of these (a cheap test first: most lines name no host). */
-const HOST_HINT = /:\/\/|host|Host|onnect to|certificate is|x509: c|name "|Certificate for <|matching|IP: |cannot verify|dial tcp/;
+const HOST_HINT = /:\/\/|host|Host|onnect to|certificate is|x509: c|name "|Certificate for <|matching|IP: |cannot verify|dial tcp|\bto [A-Za-z0-9]|[Dd]ial/;
 /** The path of a project's issue tracker (`https://github.com/npm/npm/issues`: "report this error at …"). */
 const ISSUE_TRACKER = /^\/[^/\s]{1,100}\/[^/\s]{1,100}\/(?:-\/)?issues(?:[/?#\s'">)]|$)/;
 /** Likewise for CONTEXT_HOST_PATTERNS. */

@@ -3,7 +3,8 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CURSOR_LOG_ROOTS, CURSOR_SESSION_PATTERNS, LogHost, SERVER_FROM_FILE, VSCODE_WINDOW_PATTERNS } from './locations';
+import { CURSOR_LOG_ROOTS, CURSOR_SESSION_PATTERNS, HOST_LOGS, LogHost, SERVER_FROM_FILE, VSCODE_WINDOW_PATTERNS } from './locations';
+import type { HostLogRow } from './locations';
 
 export interface DiscoveredLog {
   path: string;
@@ -21,6 +22,8 @@ export interface DiscoverLogOptions {
   appName?: string;
   /** Extra files or globs (`*`, `**`, `?`; `~` for home). */
   extraPaths?: string[];
+  /** Also the logs the MCP hosts write on their own (HOST_LOGS: Codex, Copilot CLI, Zed, Goose), where they exist. */
+  hostLogs?: boolean;
   home?: string;
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
@@ -99,6 +102,49 @@ async function newestSession(root: string): Promise<string | null> {
   return sessions.length > 0 ? path.join(root, sessions[sessions.length - 1]) : null;
 }
 
+/** A variable of `env`, by its exact name, else (Windows, whose names ignore case) by any case. */
+function envValue(env: NodeJS.ProcessEnv, name: string, platform: NodeJS.Platform): string | undefined {
+  const exact = env[name];
+  if (exact !== undefined && exact !== '') return exact;
+  if (platform !== 'win32') return undefined;
+  const key = Object.keys(env).find((candidate) => candidate.toUpperCase() === name.toUpperCase());
+  const value = key === undefined ? undefined : env[key];
+  return value === '' ? undefined : value;
+}
+
+/** The folder a HOST_LOGS row names for this home, OS and environment (null: not on this OS). */
+export function hostLogFolder(row: HostLogRow, home: string, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string | null {
+  if (row.platforms && !row.platforms.includes(platform)) return null;
+  // The running OS's separators: a Windows layout simulated elsewhere (tests) lies in that OS's folders.
+  const join = path.join;
+  const moved = row.override ? envValue(env, row.override.variable, platform) : undefined;
+  if (moved && row.override) return join(moved, ...row.override.path);
+  const base = (() => {
+    switch (row.base) {
+      case 'home':
+        return home;
+      case 'appData':
+        return envValue(env, 'APPDATA', platform) ?? join(home, 'AppData', 'Roaming');
+      case 'localAppData':
+        return envValue(env, 'LOCALAPPDATA', platform) ?? join(home, 'AppData', 'Local');
+      case 'xdgData':
+        return envValue(env, 'XDG_DATA_HOME', platform) ?? join(home, '.local', 'share');
+      case 'xdgState':
+        return envValue(env, 'XDG_STATE_HOME', platform) ?? join(home, '.local', 'state');
+    }
+  })();
+  return join(base, ...row.folder);
+}
+
+/** The files of a HOST_LOGS row that exist (the newest `row.newest` of them, when set). */
+async function hostLogFiles(row: HostLogRow, folder: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const pattern of row.files) files.push(...(await expandGlob(folder, pattern)));
+  if (row.newest === undefined || files.length <= row.newest) return files;
+  const dated = await Promise.all(files.map(async (file) => ({ file, mtime: (await fs.stat(file).catch(() => null))?.mtimeMs ?? 0 })));
+  return dated.sort((a, b) => b.mtime - a.mtime || b.file.localeCompare(a.file)).slice(0, row.newest).map((entry) => entry.file);
+}
+
 export async function discoverLogFiles(options: DiscoverLogOptions): Promise<DiscoveredLog[]> {
   const home = options.home ?? os.homedir();
   const platform = options.platform ?? process.platform;
@@ -129,6 +175,12 @@ export async function discoverLogFiles(options: DiscoverLogOptions): Promise<Dis
       const base = root.base === 'home' ? home : env.APPDATA ?? path.join(home, 'AppData', 'Roaming');
       const session = await newestSession(path.join(base, root.path));
       if (session) for (const pattern of CURSOR_SESSION_PATTERNS) for (const file of await expandGlob(session, pattern)) add(file, 'cursor');
+    }
+  }
+  if (options.hostLogs) {
+    for (const row of HOST_LOGS) {
+      const folder = hostLogFolder(row, home, platform, env);
+      if (folder) for (const file of await hostLogFiles(row, folder)) add(file, row.host);
     }
   }
   for (const extra of options.extraPaths ?? []) {

@@ -17,6 +17,7 @@ import type { Finding, FindingDetail, FindingKind, Runtime, ScanSignal } from '.
 import type { HostPort, LineClass, LogLine } from './classify';
 import { EDITOR_PREFIX_LINES, classifyJoined, classifyLine, extractContextHost, extractHost, parseLogLine, runtimeHint } from './classify';
 import { ByteWindow } from './newlines';
+import { SERVER_FROM_LINE } from './locations';
 import { ANCHORS, ANCHOR_PATTERN, NOT_CERTIFICATE } from './signatures';
 
 /**
@@ -467,7 +468,8 @@ export class FindingScanner {
       fixable: kind === 'untrusted-ca',
       message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,
     };
-    if (this.server) finding.server = this.server;
+    const server = this.server ?? serverOfEvent(group, certificate);
+    if (server) finding.server = server;
     const detail = specific.detail ?? (specific.vague ? 'reason-unspecified' : undefined);
     if (detail) finding.detail = detail;
     out.push(finding);
@@ -514,7 +516,7 @@ function joinText(before: string, after: string): string {
   return /[A-Za-z0-9]$/.test(a) && /^[a-z]/.test(b) && !/\s$/.test(before) ? a + b : `${a} ${b}`;
 }
 
-/** The host of an event: named by its failure lines, else by any of its lines, else by a line just before it. */
+/** The host of an event: named by its failure lines, else by any of its lines (a URL, then where it connects), else by a line just before it. */
 function hostOf(group: Group, hits: Hit[]): HostPort | null {
   for (const hit of hits) {
     const host = extractHost(hit.text);
@@ -524,9 +526,27 @@ function hostOf(group: Group, hits: Hit[]): HostPort | null {
     const host = extractHost(line);
     if (host) return host;
   }
+  // A line of the event that names where it connects (pip's `Starting new HTTPS connection (6): host:443`
+  // between its retries, a download announcement), as the lines just before it may.
+  for (const line of group.lines) {
+    const host = extractContextHost(line);
+    if (host) return host;
+  }
   for (let i = group.before.length - 1; i >= 0; i -= 1) {
     const host = extractContextHost(group.before[i]);
     if (host) return host;
+  }
+  return null;
+}
+
+/** The server a host's shared log names in the event's lines (SERVER_FROM_LINE), failure lines first. */
+function serverOfEvent(group: Group, hits: Hit[]): string | null {
+  for (const text of [...hits.map((hit) => hit.text), ...group.lines]) {
+    if (!text.includes('mcp server') && !text.includes('MCP client for')) continue;
+    for (const row of SERVER_FROM_LINE) {
+      const match = row.pattern.exec(text);
+      if (match) return match[1];
+    }
   }
   return null;
 }

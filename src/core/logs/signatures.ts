@@ -33,8 +33,8 @@ export const SIGNATURES: Signature[] = [
   { kind: 'hostname-mismatch', runtime: 'java', pattern: /No subject alternative (?:DNS )?names? matching|No name matching [^\s]{1,255} found|Certificate for <[^>]{1,255}> doesn't match any of the subject alternative names/ },
   { kind: 'hostname-mismatch', runtime: 'dotnet', pattern: /RemoteCertificateNameMismatch/ },
   { kind: 'hostname-mismatch', runtime: 'curl', pattern: /no alternative certificate subject name matches target host name|SSL: certificate subject name '[^']{1,255}' does not match/ },
-  // wget.
-  { kind: 'hostname-mismatch', runtime: null, pattern: /no certificate subject alternative name matches|certificate common name [^\n]{1,300} doesn't match requested host name/ },
+  // wget (its quotes and apostrophe are typographic where the locale allows: `doesn’t match … “host”`).
+  { kind: 'hostname-mismatch', runtime: null, pattern: /no certificate subject alternative name matches|certificate common name [^\n]{1,300} doesn['\u2019]t match requested host name/ },
 
   // Expired or not yet valid.
   { kind: 'expired', runtime: 'node', pattern: /CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/ },
@@ -71,6 +71,8 @@ export const SIGNATURES: Signature[] = [
   // curl with OpenSSL, with NSS (RHEL/CentOS 7, `Peer's Certificate issuer is not recognized`), Schannel; git over them.
   { kind: 'untrusted-ca', runtime: 'curl', pattern: /SSL certificate problem: (?:self[- ]signed certificate in certificate chain|unable to get local issuer certificate|unable to get issuer certificate)|server certificate verification failed\. CAfile|SEC_E_UNTRUSTED_ROOT|CERT_TRUST_IS_UNTRUSTED_ROOT|CERT_TRUST_IS_PARTIAL_CHAIN|Peer['\u2019]s [Cc]ertificate issuer (?:is not recognized|has been marked as not trusted)|SEC_ERROR_UNKNOWN_ISSUER|SEC_ERROR_UNTRUSTED_ISSUER/ },
   { kind: 'untrusted-ca', runtime: 'python', pattern: /There was a problem confirming the ssl certificate|\[SSL: CERTIFICATE_VERIFY_FAILED\] certificate verify failed \(_ssl\.c:/ },
+  // GnuTLS (apt, wget and git built on it): `Certificate verification failed: The certificate is NOT trusted. The certificate issuer is unknown.`
+  { kind: 'untrusted-ca', runtime: null, pattern: /The certificate is NOT trusted\. The certificate issuer is unknown/ },
   { kind: 'untrusted-ca', runtime: null, pattern: /self[- ]signed certificate in certificate chain|unable to get local issuer certificate|unable to get issuer certificate|unable to verify the first certificate|Self-signed certificate encountered|Unable to locally verify the issuer's authority/ },
 
   // Verification failed, reason not given (vague): the event's other lines may say more.
@@ -90,9 +92,11 @@ export const SIGNATURES: Signature[] = [
 
 /**
  * Texts that say the event is not a certificate failure whatever else it says (pip without an ssl module
- * prints "There was a problem confirming the ssl certificate" too). Tested on every line of an event.
+ * prints "There was a problem confirming the ssl certificate" too; wget with `--no-check-certificate` prints
+ * its check as a `WARNING:` and goes on). Tested on every line of an event.
  */
-export const NOT_CERTIFICATE: RegExp = /SSL module is not available|Can't connect to HTTPS URL because the SSL module/;
+export const NOT_CERTIFICATE: RegExp =
+  /SSL module is not available|Can't connect to HTTPS URL because the SSL module|^\s*WARNING: (?:certificate common name|cannot verify [^\s']{1,255}'s certificate|no certificate subject alternative name)/;
 
 /**
  * A cheap prefilter: every line a certificate signature classifies contains one of these literals (the tests
@@ -153,6 +157,8 @@ export const HOST_PATTERNS: RegExp[] = [
   /(?:https|wss):\/\/(?:[^\s/?#@'"]{1,256}@)?(\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/g,
   // Go: `dial tcp 10.0.0.5:443`, `dial tcp [2001:db8::5]:443`.
   /dial tcp (\[[0-9a-fA-F:.]{2,45}\]|[A-Za-z0-9.-]{1,253}):(\d{1,5})/,
+  // Go proxies and dialers: `dial PROXY (…) to mtalk.google.com:5228 error: … x509: …` (a name with a port, then `error`).
+  /\b(?:to|[Dd]ial(?:ing)?) ((?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,63}):(\d{1,5})(?= error\b|: )/,
   /(?:connect to|Connect to|connecting to) ([A-Za-z0-9.-]{1,253}):(\d{1,5})/,
   // Claude Code: `Failed to connect to api.anthropic.com: UNABLE_TO_GET_ISSUER_CERT_LOCALLY`.
   /[Cc]onnect to ((?:[A-Za-z0-9-]{1,63}\.){1,10}[A-Za-z]{2,63})()(?=[:\s,;]|$)/,

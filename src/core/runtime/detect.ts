@@ -303,5 +303,12 @@ function detectLauncher(command: string, args: string[]): RuntimeGuess {
     if (row.subcommands && !rest.some((arg) => row.subcommands?.includes(arg))) continue;
     return { runtime: row.runtime, viaUv: row.viaUv ?? false, launcher: base };
   }
+  // A shell string (`powershell -NoProfile -Command "npx -y x"`, `cmd /c "uvx x"`, `bash -lc "cd app && uvx x"`): the
+  // runtime of the first of its commands that names one; each inherits the entry's env through the shell.
+  for (const words of text === null ? [] : shellCommands(text)) {
+    if (words[0] === undefined || words[0] === command) continue;
+    const inner = detectRuntime(words[0], words.slice(1));
+    if (inner.runtime !== 'unknown' && inner.runtime !== 'docker') return { runtime: inner.runtime, viaUv: inner.viaUv, launcher: inner.launcher };
+  }
   return { runtime: 'unknown', viaUv: false, launcher: base };
 }

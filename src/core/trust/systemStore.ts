@@ -2,8 +2,7 @@
 // Order: an explicit file (--system-ca, MCP_SSL_DOCTOR_SYSTEM_CA) replaces everything; else
 // tls.getCACertificates('system') where the runtime has it (Node >= 22.15 / 23.10; Node 20 lacks it);
 // else per platform: Linux bundle files / hashed dirs (+ SSL_CERT_FILE / SSL_CERT_DIR),
-// macOS `security find-certificate`, Windows a PowerShell export. Under WSL the Linux store lacks
-// the root IT installed on Windows: the Windows store is read too, through interop (`powershell.exe`).
+// macOS `security find-certificate`, Windows a PowerShell export; under WSL the Windows export too (interop).
 import { readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,15 @@ export interface SystemStoreOptions {
   file?: string;
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /** The user's home (macOS: the login keychain). Default: this user's. */
+  home?: string;
+  /**
+   * Runs the platform's store command and returns its stdout ('' on failure). Default: the real command.
+   * Tests replay recorded output through it to read another OS's store; nothing is cached then.
+   */
+  runCommand?: (command: string, args: string[]) => Promise<string>;
+  /** Ask Node (`tls.getCACertificates('system')`) first. Default true; false reads the platform's own store. */
+  nodeStore?: boolean;
 }
 
 export interface SystemStore {
@@ -35,11 +43,12 @@ export function loadSystemStore(options: SystemStoreOptions = {}): Promise<Syste
   const env = options.env ?? process.env;
   const file = options.file || env[SYSTEM_CA_ENV] || undefined;
   const platform = options.platform ?? process.platform;
+  if (!file && options.runCommand) return loadOsStore(platform, env, options);
   const wsl = !file && isWsl(platform, env);
-  const key = JSON.stringify([file, platform, env.SSL_CERT_FILE, env.SSL_CERT_DIR, wsl ? env.PATH ?? '' : null]);
+  const key = JSON.stringify([file, platform, env.SSL_CERT_FILE, env.SSL_CERT_DIR, options.home, options.nodeStore, wsl ? env.PATH ?? '' : null]);
   let store = cache.get(key);
   if (!store) {
-    store = file ? readCaFile(file).then((ders) => ({ ders, sources: [file] })) : loadOsStore(platform, env);
+    store = file ? readCaFile(file).then((ders) => ({ ders, sources: [file] })) : loadOsStore(platform, env, options);
     cache.set(key, store);
     store.catch(() => cache.delete(key));
   }
@@ -56,29 +65,42 @@ export function isWsl(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): boolea
   return platform === 'linux' && Boolean(env.WSL_DISTRO_NAME || env.WSL_INTEROP);
 }
 
-async function loadOsStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<SystemStore> {
-  const own = await loadOwnStore(platform, env);
+async function loadOsStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, options: SystemStoreOptions): Promise<SystemStore> {
+  const own = await loadOwnStore(platform, env, options);
   if (!isWsl(platform, env)) return own;
   // The same export as on Windows, run through interop: `powershell.exe` on the PATH WSL appends.
-  const output = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_EXPORT], env);
+  const { command, args } = windowsStoreCommand();
+  const output = await (options.runCommand ?? ((file: string, argv: string[]) => run(file, argv, env)))(command, args);
   const windows = pemToDers(output);
   if (windows.length === 0) return own;
-  return { ders: [...own.ders, ...windows], sources: [...own.sources, ...WINDOWS_STORES.map((store) => `${store} (Windows, through WSL interop)`)] };
+  return { ders: unique([...own.ders, ...windows]), sources: [...own.sources, ...WINDOWS_STORES.map((store) => `${store} (Windows, through WSL interop)`)] };
 }
 
-async function loadOwnStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Promise<SystemStore> {
+async function loadOwnStore(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, options: SystemStoreOptions): Promise<SystemStore> {
   const getCaCertificates = (tls as unknown as { getCACertificates?: GetCaCertificates }).getCACertificates;
-  if (typeof getCaCertificates === 'function') {
+  if (options.nodeStore !== false && typeof getCaCertificates === 'function') {
     try {
       const pems = getCaCertificates('system');
-      if (pems.length > 0) return { ders: pems.flatMap(pemToDers), sources: ["tls.getCACertificates('system')"] };
+      if (pems.length > 0) return { ders: unique(pems.flatMap(pemToDers)), sources: ["tls.getCACertificates('system')"] };
     } catch {
-      // fall through to the platform's own store
+      // Node on Windows can throw here ("X509 to PEM conversion", github/copilot-cli#1250): the platform's own store.
     }
   }
-  if (platform === 'darwin') return loadMacOs();
-  if (platform === 'win32') return loadWindows();
+  const runCommand = options.runCommand ?? run;
+  if (platform === 'darwin') return loadMacOs(options.home ?? homedir(), runCommand);
+  if (platform === 'win32') return loadWindows(runCommand);
   return loadLinux(env);
+}
+
+/** Each certificate once (keychains and stores overlap: System.keychain repeats system roots, LocalMachine and CurrentUser Root). */
+function unique(ders: Buffer[]): Buffer[] {
+  const seen = new Set<string>();
+  return ders.filter((der) => {
+    const id = der.toString('base64');
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 async function readIfExists(file: string): Promise<string | null> {
@@ -161,20 +183,31 @@ async function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Pr
   });
 }
 
-async function loadMacOs(): Promise<SystemStore> {
-  const keychains = MACOS_KEYCHAINS.map((k) => (k.startsWith('~/') ? join(homedir(), k.slice(2)) : k));
-  const outputs = await Promise.all(keychains.map((keychain) => run('/usr/bin/security', ['find-certificate', '-a', '-p', keychain])));
-  return { ders: outputs.flatMap(pemToDers), sources: keychains.filter((_, i) => outputs[i]) };
+/** The exact `security` invocation per keychain (tests replay recorded output for it). */
+export function macOsStoreCommands(home: string): { command: string; args: string[] }[] {
+  const keychains = MACOS_KEYCHAINS.map((k) => (k.startsWith('~/') ? `${home.replace(/\/+$/, '')}/${k.slice(2)}` : k));
+  return keychains.map((keychain) => ({ command: '/usr/bin/security', args: ['find-certificate', '-a', '-p', keychain] }));
 }
 
-/** The PowerShell that prints the Windows stores as PEM blocks. */
-const WINDOWS_EXPORT = [
-  `$stores = @(${WINDOWS_STORES.map((s) => `'${s}'`).join(',')})`,
-  'foreach ($s in $stores) { Get-ChildItem -Path $s -ErrorAction SilentlyContinue | ForEach-Object {',
-  "  '-----BEGIN CERTIFICATE-----'; [Convert]::ToBase64String($_.RawData); '-----END CERTIFICATE-----' } }",
-].join('\n');
+async function loadMacOs(home: string, runCommand: (command: string, args: string[]) => Promise<string>): Promise<SystemStore> {
+  const commands = macOsStoreCommands(home);
+  const outputs = await Promise.all(commands.map(({ command, args }) => runCommand(command, args)));
+  return { ders: unique(outputs.flatMap(pemToDers)), sources: commands.filter((_, i) => pemToDers(outputs[i] ?? '').length > 0).map(({ args }) => args[args.length - 1] ?? '') };
+}
 
-async function loadWindows(): Promise<SystemStore> {
-  const output = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', WINDOWS_EXPORT]);
-  return { ders: pemToDers(output), sources: output ? [...WINDOWS_STORES] : [] };
+/** The PowerShell export of the Windows stores (tests replay recorded output for it). */
+export function windowsStoreCommand(): { command: string; args: string[] } {
+  const script = [
+    `$stores = @(${WINDOWS_STORES.map((s) => `'${s}'`).join(',')})`,
+    'foreach ($s in $stores) { Get-ChildItem -Path $s -ErrorAction SilentlyContinue | ForEach-Object {',
+    "  '-----BEGIN CERTIFICATE-----'; [Convert]::ToBase64String($_.RawData); '-----END CERTIFICATE-----' } }",
+  ].join('\n');
+  return { command: 'powershell.exe', args: ['-NoProfile', '-NonInteractive', '-Command', script] };
+}
+
+async function loadWindows(runCommand: (command: string, args: string[]) => Promise<string>): Promise<SystemStore> {
+  const { command, args } = windowsStoreCommand();
+  const output = await runCommand(command, args);
+  const ders = unique(pemToDers(output));
+  return { ders, sources: ders.length > 0 ? [...WINDOWS_STORES] : [] };
 }

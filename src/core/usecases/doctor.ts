@@ -148,9 +148,14 @@ async function logFailures(options: DoctorOptions): Promise<Map<string, Finding>
   if (options.readLogs === false) return failures;
   for (const scope of options.scopes) {
     for (const log of await discoverMachineLogs(scope).catch(() => [])) {
-      if (!log.server) continue;
+      // An editor's log without a server name says nothing about a server; a host's shared log (Codex,
+      // Copilot CLI) names it per line, and the finding carries it.
+      if (!log.server && (log.host === 'vscode' || log.host === 'cursor' || log.host === 'custom')) continue;
       try {
-        for (const finding of scanFile(log.path, log.server)) if (finding.kind === 'untrusted-ca' || finding.kind === 'strict-ca') failures.set(log.server, finding);
+        for (const finding of scanFile(log.path, log.server ?? undefined)) {
+          const server = finding.server ?? log.server;
+          if (server && (finding.kind === 'untrusted-ca' || finding.kind === 'strict-ca')) failures.set(server, finding);
+        }
       } catch {
         // An unreadable log says nothing about the server.
       }

@@ -227,6 +227,10 @@ export function describeHostTrustStep(step: HostTrustStep): string {
         : `an administrator adds the root to the system store (no per-user store on Linux): ${step.command}`;
     case 'editor-process-env':
       return `start the editor with ${step.variable}=${step.value} in its environment (it then reads this bundle instead of the OS bundle)`;
+    case 'host-process-env':
+      return step.note === 'reads-os-store'
+        ? `start the host with ${step.variable}=${step.value} in its environment (its Node, 22.19+ or 23.8+, then trusts the OS store, which holds the root)`
+        : `${step.alternative ? 'or ' : ''}start the host with ${step.variable}=${step.value} in its environment (it adds this bundle to the roots it trusts)`;
     case 'explain':
       switch (step.code) {
         case 'cloud-connector':
@@ -237,6 +241,10 @@ export function describeHostTrustStep(step: HostTrustStep): string {
           return 'restart Claude Code; if its own connections still fail, start it with NODE_EXTRA_CA_CERTS set in the shell as well';
         case 'no-system-certificates-setting':
           return 'this editor offers no http.systemCertificates setting: only its process environment helps';
+        case 'host-reads-os-store':
+          return 'this host trusts the OS store, which already holds the root: restart it';
+        case 'host-env-not-written':
+          return 'the host reads these variables only from the environment it starts in (nothing in its config does): set them in your shell profile or its launcher, then restart it; mcp-ssl-doctor edits no shell profile';
       }
   }
 }
