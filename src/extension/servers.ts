@@ -75,6 +75,12 @@ export function pickerNotes(assessments: readonly Assessment<ServerEntry>[]): Ma
       case 'trusts-root':
         note = vscode.l10n.t('already trusts "{0}"', root);
         break;
+      case 'proxy-dropped':
+        note = vscode.l10n.t('will fail: its host does not pass on the proxy {0}; Fix adds it beside the CA', assessment.droppedProxy?.url ?? '?');
+        break;
+      case 'out-of-reach':
+        note = vscode.l10n.t('runs where its env never reaches (a container): the CA goes into the container itself');
+        break;
       case 'bundle-stale':
         note =
           assessment.staleBundle?.stale === 'public-roots'
