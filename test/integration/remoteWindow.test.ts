@@ -6,7 +6,8 @@
 // through the root-sending interceptor:
 // - the modal says the local machine's store trusts this exact fingerprint (subject + SHA-256), not
 //   "this may be an attack"; Trust and Fix writes the server's CA variable, verified;
-// - the devcontainer.json offer writes mounts + containerEnv byte-exact; its Undo restores the file.
+// - the devcontainer.json offer writes mounts + containerEnv byte-exact; its Undo restores the file;
+// - without the companion, the root stays unknown (the warning modal) and nothing is offered.
 // Screenshots in test-results/: remote-window-confirm, remote-window-devcontainer, remote-window-fixed.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -119,6 +120,44 @@ describe('a remote window (dev container): the local machine\'s store trusts the
     } catch (error) {
       await editor.screenshot('remote-window-failure').catch(() => undefined);
       process.stderr.write(`--- extension log ---\n${(await editor.extensionLog()).split('\n').slice(-60).join('\n')}\n`);
+      throw error;
+    } finally {
+      await editor.close();
+    }
+  });
+
+  test('without the companion on the local side, the root stays unknown: the warning modal, nothing offered for devcontainer.json', async () => {
+    const proxy = network.interceptor;
+    const folder = join(scratch, 'no-companion');
+    await mkdir(join(folder, '.vscode'), { recursive: true });
+    await mkdir(join(folder, '.devcontainer'), { recursive: true });
+    await writeFile(join(folder, '.vscode', 'mcp.json'), `${JSON.stringify({ servers: { 'corp-docs': { type: 'stdio', command: '/usr/bin/python3', args: ['-c', 'import sys', network.origin.url], env: { HTTPS_PROXY: proxy.url } } } }, null, 2)}\n`);
+    const original = await readFile(TEMPLATE, 'utf8');
+    await writeFile(join(folder, '.devcontainer', 'devcontainer.json'), original);
+    const remoteStore = join(scratch, 'remote-store-2.pem');
+    await writeFile(remoteStore, network.publicRoot.pem);
+    const localStore = join(scratch, 'local-store-2.pem');
+    await writeFile(localStore, network.corporateRoot.pem);
+    const editor = await startEditor({
+      workspace: folder,
+      name: 'remote-window-alone',
+      env: { MCP_SSL_DOCTOR_REMOTE_NAME: 'dev-container', MCP_SSL_DOCTOR_LOCAL_SYSTEM_CA: localStore },
+      settings: { 'mcpSslDoctor.systemCaFile': remoteStore, 'mcpSslDoctor.preflight': false, 'chat.mcp.autostart': 'never' },
+    });
+    try {
+      await editor.runCommand('Fix MCP SSL');
+      await checkFirstRow(editor.page, 'corp-docs');
+      await editor.page.keyboard.press('Enter');
+      const dialog = editor.page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+      const text = await dialog.innerText();
+      assert.match(text, /may be an attack/, text);
+      assert.doesNotMatch(text, /local machine/, text);
+      assert.match(await editor.extensionLog(), /the companion mcp-ssl-doctor-local is not installed on the local side/);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      assert.equal(await readFile(join(folder, '.devcontainer', 'devcontainer.json'), 'utf8'), original);
+    } catch (error) {
+      await editor.screenshot('remote-window-alone-failure').catch(() => undefined);
       throw error;
     } finally {
       await editor.close();
