@@ -10,7 +10,7 @@ import { applyDevcontainerFix, DEVCONTAINER_BUNDLE_TARGET } from '../core/fix/de
 import { undoHostTrust } from '../core/hostTrust/apply';
 import { CA_VARIABLES } from '../core/runtime/variables';
 import { describeError, type Logger } from '../core/types';
-import { markdownSafe } from '../core/text';
+import { commonNameOf, markdownSafe } from '../core/text';
 
 const HOLDS = 'mcpSslDoctorLocal.storeHolds';
 const WRITE_BUNDLE = 'mcpSslDoctorLocal.writeBundle';
@@ -76,7 +76,7 @@ export async function offerDevcontainerFix(file: string, root: { subject: string
   const relative = vscode.workspace.asRelativePath(file);
   const add = vscode.l10n.t('Add to devcontainer.json');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Keep "{0}" trusted when the dev container is rebuilt?', root.subject),
+    vscode.l10n.t('Keep "{0}" trusted when the dev container is rebuilt?', commonNameOf(root.subject)),
     {
       modal: true,
       detail: vscode.l10n.t(
