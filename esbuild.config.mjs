@@ -1,4 +1,4 @@
-// Builds four bundles: the extension host entry (kept small: nothing heavy at activation),
+// Builds the bundles: the extension host entry (kept small: nothing heavy at activation),
 // the chain worker (x509 and network code), the CLI, and the chain viewer's webview script.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -41,13 +41,23 @@ const targets = [
   },
   {
     // The servers view, Check This Machine and the config files' diagnostics; the remote-server trust
-    // flow (a `fetch failed` line): each required on first use.
+    // flow (a `fetch failed` line); a remote window's local-store check and devcontainer.json fix: each required on first use.
     ...common,
-    entryPoints: { editorDoctor: 'src/extension/editorDoctor.ts', remoteTrust: 'src/extension/remoteTrust.ts' },
+    entryPoints: { editorDoctor: 'src/extension/editorDoctor.ts', remoteTrust: 'src/extension/remoteTrust.ts', localStore: 'src/extension/localStore.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     outdir: 'dist',
+    external: ['vscode'],
+  },
+  {
+    // The UI-side companion (its own VSIX, companion/): the local store's answers for remote windows.
+    ...common,
+    entryPoints: { companion: 'src/companion/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'companion/dist',
     external: ['vscode'],
   },
   {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Installs the built mcp-ssl-doctor.vsix into every editor CLI found on PATH (or the one named with
-// --editor), then makes the `mcp-ssl-doctor` CLI available with `npm install -g .`, which links the
+// --editor), with its UI-side companion mcp-ssl-doctor-local.vsix (remote windows: it answers for the
+// local machine's OS store; --no-companion leaves it out), then makes the `mcp-ssl-doctor` CLI available with `npm install -g .`, which links the
 // global command to this folder's dist/cli.js (no download: the CLI bundle has no runtime dependencies;
 // rebuilding here updates it; moving or deleting this folder breaks it — run this script again).
 //
-//   node scripts/install-extension.mjs [--editor NAME|PATH] [--vsix FILE] [--no-cli] [--dry-run]
+//   node scripts/install-extension.mjs [--editor NAME|PATH] [--vsix FILE] [--no-companion] [--no-cli] [--dry-run]
 //
 // Exit codes: 0 done (also when no editor was found: it says how to install by hand), 1 an editor
 // refused the VSIX, 2 bad usage or no VSIX.
@@ -19,10 +20,10 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const EDITOR_CLIS = ['code', 'code-insiders', 'cursor', 'codium', 'code-server'];
 const isWindows = process.platform === 'win32';
 
-const USAGE = `Usage: node scripts/install-extension.mjs [--editor NAME|PATH] [--vsix FILE] [--no-cli] [--dry-run]
+const USAGE = `Usage: node scripts/install-extension.mjs [--editor NAME|PATH] [--vsix FILE] [--no-companion] [--no-cli] [--dry-run]
 
-Installs mcp-ssl-doctor.vsix into every editor found on PATH (${EDITOR_CLIS.join(', ')}),
-or only into --editor, and links the mcp-ssl-doctor CLI with 'npm install -g .'.`;
+Installs mcp-ssl-doctor.vsix (and its local-side companion mcp-ssl-doctor-local.vsix, for remote
+windows) into every editor found on PATH (${EDITOR_CLIS.join(', ')}), or only into --editor, and links the mcp-ssl-doctor CLI with 'npm install -g .'.`;
 
 /** Absolute path of an executable named `name` on PATH, or undefined. */
 export function which(name, pathVariable = process.env.PATH ?? '') {
@@ -55,7 +56,7 @@ function manualInstructions(vsix) {
   ].join('\n');
 }
 
-function installInto(editorPath, vsix, dryRun) {
+function installInto(editorPath, vsix, dryRun, name = 'mcp-ssl-doctor') {
   const args = ['--install-extension', vsix, '--force'];
   if (dryRun) {
     console.log(`[dry run] ${editorPath} ${args.join(' ')}`);
@@ -64,7 +65,7 @@ function installInto(editorPath, vsix, dryRun) {
   const result = runQuiet(editorPath, args, { timeout: 180_000 });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   if (result.status === 0) {
-    console.log(`✔ ${editorPath}: installed mcp-ssl-doctor`);
+    console.log(`✔ ${editorPath}: installed ${name}`);
     return true;
   }
   console.error(`✖ ${editorPath}: --install-extension failed (${result.status ?? result.signal ?? result.error?.message})`);
@@ -115,6 +116,7 @@ function main() {
         editor: { type: 'string' },
         vsix: { type: 'string' },
         'no-cli': { type: 'boolean', default: false },
+        'no-companion': { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -135,6 +137,10 @@ function main() {
     return 2;
   }
   const dryRun = options['dry-run'];
+  // The companion (beside the VSIX, as `npm run package` writes it) runs where the window runs
+  // (extensionKind ui): needed only in remote windows, harmless elsewhere.
+  const companion = join(dirname(vsix), 'mcp-ssl-doctor-local.vsix');
+  const withCompanion = !options['no-companion'] && existsSync(companion);
 
   let editors;
   if (options.editor !== undefined) {
@@ -153,7 +159,10 @@ function main() {
     console.log(`No editor CLI found on PATH (looked for ${EDITOR_CLIS.join(', ')}).\n${manualInstructions(vsix)}`);
   } else {
     console.log(`Installing ${vsix} into: ${editors.join(', ')}`);
-    for (const editor of editors) if (!installInto(editor, vsix, dryRun)) failed++;
+    for (const editor of editors) {
+      if (!installInto(editor, vsix, dryRun)) failed++;
+      else if (withCompanion && !installInto(editor, companion, dryRun, 'mcp-ssl-doctor-local')) failed++;
+    }
     if (failed === 0) console.log('Reload open editor windows to start the extension ("Developer: Reload Window").');
   }
 

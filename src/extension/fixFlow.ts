@@ -21,6 +21,8 @@ import { useCases } from './lazyUseCases';
 import type { FixRequest } from '../core/usecases/fixPipeline';
 import type { RuntimeVerification } from '../core/usecases/runtimeVerify';
 import { outcomeAfterRestart, type ServerLogEvents } from './outcome';
+import { localStoreModule, remoteNameIsTestSeam, remoteWindowName } from './localStoreLazy';
+import type { LocalStoreTrust } from './localStore';
 import * as os from 'node:os';
 
 export interface ServerRef {
@@ -206,12 +208,25 @@ export class FixFlow implements vscode.Disposable {
       return;
     }
 
+    // A remote window (dev container, SSH, WSL): a root no store on this side knows may be one the
+    // local machine's OS store trusts; the UI-side companion says so for its exact SHA-256.
+    const remoteName = remoteWindowName();
+    const localTrust = new Map<string, LocalStoreTrust>();
+    if (remoteName) {
+      for (const group of groups.filter((entry) => entry.action === 'confirm')) {
+        const found = await localStoreModule().askLocalStore(group.root.sha256, this.logger, remoteNameIsTestSeam());
+        if (found) localTrust.set(group.root.sha256, found);
+      }
+    }
+
     // One confirmation per CA, one after another, each with its subject and SHA-256.
     const confirmed: typeof groups = [];
     for (const [index, group] of groups.entries()) {
       const hosts = [...new Set(group.assessments.flatMap((entry) => (entry.target ? [entry.target.host] : [])))].join(', ');
       const groupServers = group.assessments.map((entry) => entry.server);
-      if (await this.confirm(group.action === 'confirm', group.root, groupServers, { hosts, index: index + 1, total: groups.length })) confirmed.push(group);
+      const report = group.assessments.find((entry) => entry.report)?.report;
+      const local = report !== undefined && decideFix(report, { localStoreRoots: [...localTrust.keys()] }).reason === 'local-store' ? remoteName : undefined;
+      if (await this.confirm(group.action === 'confirm' && !local, group.root, groupServers, { hosts, index: index + 1, total: groups.length }, local)) confirmed.push(group);
     }
     if (confirmed.length === 0) return;
 
@@ -252,8 +267,14 @@ export class FixFlow implements vscode.Disposable {
     const written = fixed.flatMap((group) => group.outcomes.filter((outcome) => outcome.changed.length > 0).map((outcome) => outcome.config));
     if (written.length > 0) this.wrote.fire(written);
     const reread = configReread();
+    // A dev container: the durable fix in devcontainer.json for the (first) root the local store holds, confirmed on its own.
+    const local = fixed.find((group) => localTrust.has(group.root.sha256) && group.outcomes.some((outcome) => outcome.changed.length > 0));
+    const devcontainer = local ? await localStoreModule().devcontainerFile(remoteName) : undefined;
+    const offer = local && devcontainer
+      ? localStoreModule().offerDevcontainerFix(devcontainer, local.root, localStoreModule().caVariablesOf(local.outcomes.flatMap((outcome) => outcome.changed.map((change) => change.env))), this.logger, remoteNameIsTestSeam())
+      : Promise.resolve();
     // One report per CA, side by side (each waits for its own buttons).
-    await Promise.all(fixed.map((group) => this.reportResults(group.outcomes, group.servers, markdownSafe(commonName(group.root.subject)), reread)));
+    await Promise.all([...fixed.map((group) => this.reportResults(group.outcomes, group.servers, markdownSafe(commonName(group.root.subject)), reread)), offer]);
   }
 
   /** What each server will meet (the one assessment), the distinct targets analysed in the worker concurrently, with progress; null when cancelled. */
@@ -304,6 +325,8 @@ export class FixFlow implements vscode.Disposable {
     root: { subject: string; sha256: string },
     servers: ServerEntry[],
     group: { hosts: string; index: number; total: number },
+    /** A remote window whose local machine's OS store holds this exact root: its remote name. */
+    localRemote?: string,
   ): Promise<boolean> {
     // Several CAs: each confirmation says which one of how many it is.
     const step = group.total > 1 ? ` (${vscode.l10n.t('CA {0} of {1}', group.index, group.total)})` : '';
@@ -327,11 +350,22 @@ export class FixFlow implements vscode.Disposable {
       return choice === trust;
     }
     const trust = vscode.l10n.t('Trust and Fix');
+    const detail = localRemote
+      ? vscode.l10n.t(
+        'TLS to {0} is re-signed by this CA. No trust store on this side ({1}) knows it, but your local machine\'s OS store trusts this exact fingerprint:\n\nSubject: {2}\nSHA-256: {3}\n\nA CA bundle with it is written to {4} on this side and the servers\' env gets the variable for their runtime:\n{5}',
+        group.hosts,
+        localRemote,
+        root.subject,
+        fingerprint,
+        this.settings.bundleDirectory || useCases().defaultBundleDir(os.homedir()),
+        list,
+      )
+      : undefined;
     const choice = await vscode.window.showInformationMessage(
       vscode.l10n.t('Point {0} at "{1}"?', servers.length === 1 ? servers[0].name : vscode.l10n.t('{0} servers', servers.length), commonName(root.subject)) + step,
       {
         modal: true,
-        detail: vscode.l10n.t(
+        detail: detail ?? vscode.l10n.t(
           'TLS to {0} is re-signed by this CA, which your operating system trusts:\n\nSubject: {1}\nSHA-256: {2}\n\nA CA bundle with it is written to {3} and the servers\' env gets the variable for their runtime:\n{4}',
           group.hosts,
           root.subject,

@@ -17,3 +17,6 @@ export { resolveProxy } from '../core/chain/proxy';
 export { parseConfig } from '../core/config/config';
 export { serverOf } from '../core/config/inventory';
 export { locationOfFile } from '../core/hosts/locations';
+// The dev container's durable fix (dist/localStore.js, a remote window).
+export { applyDevcontainerFix, DEVCONTAINER_BUNDLE_TARGET } from '../core/fix/devcontainer';
+export { undoHostTrust } from '../core/hostTrust/apply';

@@ -34,6 +34,8 @@ export const EXTENSION_ID = 'mcp-ssl-doctor.mcp-ssl-doctor';
 export const CODE_SERVER_VERSION = '4.139.1';
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const DEFAULT_VSIX = join(REPO_ROOT, 'mcp-ssl-doctor.vsix');
+/** The UI-side companion (companion/), packaged by `npm run package` beside the main VSIX. */
+export const COMPANION_VSIX = join(REPO_ROOT, 'mcp-ssl-doctor-local.vsix');
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -59,6 +61,8 @@ export interface EditorOptions {
   env?: NodeJS.ProcessEnv;
   /** VSIX to install; default: the repo's mcp-ssl-doctor.vsix, rebuilt with `npm run package` when stale. */
   vsix?: string;
+  /** Further VSIX files installed beside it (the companion). */
+  extraVsix?: string[];
   /** Colour theme (default: Default Dark Modern). */
   theme?: EditorTheme;
   /** Wait until the extension host has activated the extension (default true). */
@@ -165,7 +169,7 @@ export function cleanEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
 // ---------------------------------------------------------------------------------------------
 // VSIX
 
-const PACKAGE_INPUTS = ['src', 'media', 'l10n', 'package.json', 'package.nls.json', '.vscodeignore', 'esbuild.config.mjs', 'README.md'];
+const PACKAGE_INPUTS = ['src', 'media', 'l10n', 'package.json', 'package.nls.json', '.vscodeignore', 'esbuild.config.mjs', 'README.md', 'companion/package.json', 'companion/README.md'];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -185,7 +189,7 @@ let vsixBuilt: string | undefined;
 export function ensureVsix(options: { force?: boolean } = {}): string {
   if (vsixBuilt !== undefined) return vsixBuilt;
   const sourcesChanged = Math.max(...PACKAGE_INPUTS.map((input) => newestMtime(join(REPO_ROOT, input))));
-  if (options.force || !existsSync(DEFAULT_VSIX) || statSync(DEFAULT_VSIX).mtimeMs < sourcesChanged) {
+  if (options.force || !existsSync(DEFAULT_VSIX) || !existsSync(COMPANION_VSIX) || statSync(DEFAULT_VSIX).mtimeMs < sourcesChanged) {
     const result = spawnSync('npm', ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
     if (result.status !== 0) {
       throw new Error(`'npm run package' failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
@@ -379,6 +383,9 @@ export async function startEditor(options: EditorOptions): Promise<Editor> {
   try {
     await run(testbed.node, [testbed.codeServerEntry, '--config', config, '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir, '--install-extension', vsix], env, 120_000);
+    for (const extra of options.extraVsix ?? []) {
+      await run(testbed.node, [testbed.codeServerEntry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', extra], env, 120_000);
+    }
 
     codeServer = spawn(testbed.node, [
       testbed.codeServerEntry,

@@ -78,3 +78,23 @@ test('an editor that refuses the VSIX makes it exit 1; an unknown --editor exits
   assert.equal(unknown.status, 2, unknown.output);
   assert.match(unknown.output, /not found/);
 });
+
+test('the companion VSIX beside it (remote windows) is installed after it; --no-companion leaves it out', async () => {
+  const folder = await mkdtemp(join(dir, 'with-companion-'));
+  const main = join(folder, 'mcp-ssl-doctor.vsix');
+  const companion = join(folder, 'mcp-ssl-doctor-local.vsix');
+  await writeFile(main, 'stand-in');
+  await writeFile(companion, 'stand-in');
+  const bin = await mkdtemp(join(dir, 'bin-'));
+  await fakeEditor(bin, 'code');
+  const run = (extra: string[]) =>
+    spawnSync(process.execPath, [SCRIPT, '--vsix', main, '--no-cli', ...extra], { encoding: 'utf8', env: { HOME: dir, PATH: `${bin}:/usr/bin:/bin` } });
+  await rm(calls, { force: true });
+  const result = run([]);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.deepEqual((await readFile(calls, 'utf8')).trim().split('\n'), [`code --install-extension ${main} --force`, `code --install-extension ${companion} --force`]);
+  assert.match(result.stdout, /installed mcp-ssl-doctor-local/);
+  await rm(calls, { force: true });
+  assert.equal(run(['--no-companion']).status, 0);
+  assert.deepEqual((await readFile(calls, 'utf8')).trim().split('\n'), [`code --install-extension ${main} --force`]);
+});

@@ -8,6 +8,7 @@ import { chainTooLong } from '../chain/verdict';
 export type FixReason =
   | 'intercepted' // the corporate case: a root the OS trusts
   | 'unknown-root' // a root no store trusts: possibly an attack
+  | 'local-store' // a remote window (dev container, SSH, WSL): no store here knows the root, the local (UI-side) machine's OS store holds this exact fingerprint
   | 'public-root' // nothing intercepts: the failure has another cause
   | 'expired'
   | 'hostname-mismatch'
@@ -19,12 +20,20 @@ export interface FixDecision {
   reason: FixReason;
 }
 
-export function decideFix(report: ChainReport): FixDecision {
+/** What is known beyond this machine's stores: the SHA-256 of roots the local (UI-side) machine's OS store holds. */
+export interface FixContext {
+  localStoreRoots?: readonly string[];
+}
+
+export function decideFix(report: ChainReport, context: FixContext = {}): FixDecision {
   switch (report.verdict) {
     case 'intercepted':
       return casToTrust(report).length > 0 ? { action: 'fix', reason: 'intercepted' } : { action: 'refuse', reason: 'no-ca' };
     case 'untrusted':
-      return casToTrust(report).length > 0 ? { action: 'confirm', reason: 'unknown-root' } : { action: 'refuse', reason: 'no-ca' };
+      if (casToTrust(report).length === 0) return { action: 'refuse', reason: 'no-ca' };
+      // The same exact root (by SHA-256) is one the local machine's OS store trusts: the corporate case seen from a remote window.
+      if (report.root && context.localStoreRoots?.includes(report.root.sha256.toLowerCase())) return { action: 'fix', reason: 'local-store' };
+      return { action: 'confirm', reason: 'unknown-root' };
     case 'trusted':
       return { action: 'refuse', reason: 'public-root' };
     case 'expired':
@@ -58,6 +67,8 @@ export function refusalText(reason: FixReason, report: Pick<ChainReport, 'host' 
       return `${where}: the chain has no CA certificate to trust.`;
     case 'intercepted':
       return `${where} is intercepted by a root the OS trusts.`;
+    case 'local-store':
+      return `${where} is intercepted by a root the local machine's OS store trusts (sha256 ${report.root?.sha256 ?? '?'}); no store on this side holds it.`;
   }
 }
 
@@ -65,8 +76,8 @@ export function refusalText(reason: FixReason, report: Pick<ChainReport, 'host' 
  * The CAs to trust for a report, or a DoctorError('refused') carrying the reason code. A root no
  * store knows passes only with `trustUnknown` (the CLI's flag, the editor's modal warning).
  */
-export function casForFix(report: ChainReport, trustUnknown: boolean): string[] {
-  const decision = decideFix(report);
+export function casForFix(report: ChainReport, trustUnknown: boolean, context: FixContext = {}): string[] {
+  const decision = decideFix(report, context);
   if (decision.action === 'fix' || (decision.action === 'confirm' && trustUnknown)) return casToTrust(report);
   throw new DoctorError('refused', `${refusalText(decision.reason, report)} Nothing was written.`, { reason: decision.reason });
 }

@@ -168,7 +168,8 @@ export function manifestProblem(data: Json, realConfigPath: string): string | nu
 
 /** A setting a host-level fix writes: a string (a path) or a boolean (`http.systemCertificates`). */
 function validSetting(value: Json): boolean {
-  return typeof value === 'string' || typeof value === 'boolean';
+  // A list of strings: a dev container's `mounts` (fix/devcontainer.ts).
+  return typeof value === 'string' || typeof value === 'boolean' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 }
 
 function settingsStepProblem(step: Json): string | null {
