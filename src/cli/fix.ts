@@ -17,6 +17,7 @@ import type { HostId } from '../core/hosts/locations';
 import { resolveProxy } from '../core/chain/proxy';
 
 import { DoctorError } from '../core/types';
+import { TRUST_MODES, type TrustMode } from '../core/runtime/systemCa';
 import { Command, EXIT_OK, EXIT_USAGE, analyzerOptions, homeOf, readInput } from './io';
 import { envChangeText } from './doctorText';
 
@@ -41,6 +42,7 @@ const OPTIONS = {
   'verify-docker': { type: 'boolean' },
   // The MCP host whose rules (the environment it gives a server) the runtime check follows.
   'host-app': { type: 'string' },
+  'trust-mode': { type: 'string' },
   // Remote servers: the trust goes into the host (src/cli/hostLevel.ts).
   'host-level': { type: 'string' },
   settings: { type: 'string' },
@@ -101,6 +103,9 @@ export const fix: Command = async (argv, io) => {
   }
   const mode = (values.mode ?? 'combined') as BundleMode;
   if (mode !== 'combined' && mode !== 'ca-only') return usage(`--mode ${values.mode}: expected combined or ca-only`);
+  // The bundle by default (the contract); auto / os-store as doctor's: the runtime's own OS store where it reads it.
+  const trustMode = (values['trust-mode'] ?? 'bundle') as TrustMode;
+  if (!TRUST_MODES.includes(trustMode)) return usage(`--trust-mode ${values['trust-mode']}: expected ${TRUST_MODES.join(', ')}`);
   const resolve = (file: string): string => path.resolve(io.cwd, file);
   const configPath = resolve(values.config);
   const publicPem = values['public-ca'] ? (await readInput(resolve(values['public-ca']), '--public-ca')).toString('utf8') : undefined;
@@ -147,10 +152,13 @@ export const fix: Command = async (argv, io) => {
   if (values.ca) {
     const given = readCertificates(await readInput(resolve(values.ca), '--ca'), `--ca ${values.ca}`).map((cert) => cert.pem);
     const { caTrustSource } = await import('../core/chain/index');
-    checkGivenCa(await caTrustSource(given.join(''), probeFlags), trustUnknown, `--ca ${values.ca}`);
+    const source = await caTrustSource(given.join(''), probeFlags);
+    checkGivenCa(source, trustUnknown, `--ca ${values.ca}`);
     const target = values.host ? parseHostPort(values.host) : undefined;
     result = await fixConfig({
       ...request,
+      trustMode,
+      rootInOsStore: source === 'system',
       servers: values.server,
       cas: { kind: 'given', pems: given },
       verify: target && { target, analyzer },
@@ -165,11 +173,14 @@ export const fix: Command = async (argv, io) => {
     const sessionProxy = resolveProxy(at.host, at.port, values.proxy, io.env)?.display ?? null;
     for (const route of routes) {
       try {
+        const report = await analyzer.analyze(route.target);
         results.push(
           await fixConfig({
             ...request,
             servers: route.servers,
-            cas: { kind: 'report', report: await analyzer.analyze(route.target), trustUnknown },
+            cas: { kind: 'report', report, trustUnknown },
+            trustMode,
+            rootInOsStore: report.verdict === 'intercepted',
             verify: { target: route.target, analyzer },
             runtimeCheck: await runtimeCheck(at, route.first, route.target),
           }),

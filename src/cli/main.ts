@@ -11,7 +11,7 @@ const COMMAND_USAGE: Record<string, string> = {
   fix: `  mcp-ssl-doctor fix --config FILE [--server NAME]... (--ca PEM | --host HOST[:PORT] [--proxy URL] [--servername NAME])
                      [--mode combined|ca-only] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE]
                      [--trust-unknown-ca] [--replace] [--remove-insecure] [--timeout MS] [--no-runtime-check] [--verify-docker]
-                     [--host-app ID] [--dry-run] [--json]
+                     [--host-app ID] [--trust-mode bundle|auto|os-store] [--dry-run] [--json]
   mcp-ssl-doctor fix --host-level HOSTAPP (--host HOST[:PORT] | --ca PEM) [--settings FILE] [--yes] [--yes-os-store]
                      [--proxy URL] [--bundle-dir DIR] [--system-ca FILE] [--public-ca FILE] [--trust-unknown-ca]
                      [--replace] [--timeout MS] [--dry-run] [--json]

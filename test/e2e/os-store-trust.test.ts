@@ -116,4 +116,29 @@ describe('doctor --trust-mode: the runtime\'s own OS store', { skip }, () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--trust-mode system: expected auto, bundle, os-store/);
   });
+
+  it('fix --trust-mode: the bundle by default (the contract), auto as doctor\'s; a bad mode is bad input and writes nothing', async () => {
+    const fix = (folder: string, args: string[]): ReturnType<typeof runBuiltCli> =>
+      runBuiltCli(
+        ['fix', '--config', join(folder, '.config', 'Code', 'User', 'mcp.json'), '--host', net.origin.hostPort, '--public-ca', net.publicRootFile, '--json', ...args],
+        net.cleanEnv({ HOME: folder, MCP_SSL_DOCTOR_SYSTEM_CA: store, SSL_CERT_FILE: store }),
+        folder,
+      );
+    const byDefault = await fix(home('fix-default'), []);
+    assert.equal(byDefault.code, 0, byDefault.stderr);
+    assert.deepEqual(parse(byDefault).changed.map((change) => Object.keys(change.env)), [['NODE_EXTRA_CA_CERTS'], ['NODE_EXTRA_CA_CERTS']]);
+    const auto = await fix(home('fix-auto'), ['--trust-mode', 'auto']);
+    assert.equal(auto.code, 0, auto.stderr);
+    const changes = Object.fromEntries(parse(auto).changed.map((change) => [change.server, change]));
+    assert.deepEqual(changes['api-24']?.env, { NODE_USE_SYSTEM_CA: '1' });
+    assert.match(changes['api-24']?.verified?.by ?? '', /^node v24\./);
+    assert.equal(changes['api-24']?.verified?.ok, true);
+    assert.deepEqual(Object.keys(changes['api-20']?.env ?? {}), ['NODE_EXTRA_CA_CERTS']);
+    const folder = home('fix-bad');
+    const before = snapshot(folder);
+    const bad = await fix(folder, ['--trust-mode', 'system']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--trust-mode system: expected auto, bundle, os-store/);
+    assert.deepEqual(snapshot(folder), before, 'nothing written');
+  });
 });
