@@ -1,5 +1,6 @@
 // The English of `mcp-ssl-doctor doctor`: the core (core/usecases/doctor.ts) gives states, reason
 // codes and data; every sentence a person reads at a terminal is written here.
+import { fingerprintText } from '../core/text';
 import * as path from 'node:path';
 import type { DoctorResult, ServerReport } from '../core/usecases/doctor';
 import { DEFAULT_PROBE } from '../core/assess/targets';
@@ -20,10 +21,6 @@ export interface PendingRoot {
 /** What the run did, for its closing lines. */
 export type DoctorMode = 'report' | 'check' | 'fix' | 'declined';
 
-/** A SHA-256 as people compare it with IT's: colon-separated upper-case hex (as openssl and browsers show it). */
-export function fingerprint(sha256: string): string {
-  return (sha256.toUpperCase().match(/[0-9A-F]{2}/g) ?? []).join(':');
-}
 
 /** A file under the home as `~/…`. */
 export function shortener(home: string): (file: string) => string {
@@ -136,7 +133,7 @@ function staleText(server: ServerReport, short: (file: string) => string): strin
   if (!bundle) return '';
   return bundle.stale === 'public-roots'
     ? `its bundle ${short(bundle.path)} (written by mcp-ssl-doctor, ${bundle.via}) has public roots older than this runtime's`
-    : `its bundle ${short(bundle.path)} (written by mcp-ssl-doctor, ${bundle.via}) lacks the root its target presents now: ${server.root?.subject ?? 'a renewed root'} (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`;
+    : `its bundle ${short(bundle.path)} (written by mcp-ssl-doctor, ${bundle.via}) lacks the root its target presents now: ${server.root?.subject ?? 'a renewed root'} (SHA-256 ${fingerprintText(server.root?.sha256 ?? '')})`;
 }
 
 export function stateText(server: ServerReport, short: (file: string) => string = (file) => file): string {
@@ -149,7 +146,7 @@ export function stateText(server: ServerReport, short: (file: string) => string 
       if (server.reason === 'proxy-dropped') return `will fail: ${droppedText(server)} — ${messageOf(server)}`;
       if (server.reason === 'out-of-reach') return `will fail: it meets ${server.root?.subject ?? 'a root'} where no entry edit reaches (see the next step)`;
       return server.reason === 'unknown-root'
-        ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (SHA-256 ${fingerprint(server.root?.sha256 ?? '')})`
+        ? `will fail: ${server.root?.subject ?? 'a root'} is in no trust store (SHA-256 ${fingerprintText(server.root?.sha256 ?? '')})`
         : `will fail: runtime does not trust ${server.root?.subject ?? 'the root'}`;
     case 'failing':
       if (server.reason === 'proxy-dropped') return `failing now: ${droppedText(server)} — ${messageOf(server)}`;
@@ -229,7 +226,7 @@ export function rootsText(roots: PendingRoot[], home: string): string {
   const short = shortener(home);
   const lines = ['', 'The fix would have these servers trust:'];
   for (const root of roots) {
-    lines.push(`  ${root.subject}`, `    SHA-256 ${fingerprint(root.sha256)}`, `    ${storeText(root.store)}`);
+    lines.push(`  ${root.subject}`, `    SHA-256 ${fingerprintText(root.sha256)}`, `    ${storeText(root.store)}`);
     lines.push(`    for ${root.servers.length} server(s): ${root.servers.map((server) => `${serverRef(server, short)}${server.fix.kind === 'host-level' ? ` through ${server.hostApp}'s own settings` : ''}${routeNote(server)}`).join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
@@ -267,11 +264,14 @@ export function outcomeText(result: DoctorResult, home: string, mode: DoctorMode
     case 'declined':
       lines.push('Nothing changed: no fix was applied.');
       break;
-    case 'fix':
-      for (const problem of [unreadable, failing]) if (problem) lines.push(`not done: ${problem}`);
+    case 'fix': {
+      // A skip is not done either (the exit code says 1 for it too): never "done" beside one.
+      const skipped = result.skipped.length > 0 ? `${new Set(result.skipped.map((skip) => `${skip.config}\0${skip.server}`)).size} server(s) skipped (see their lines above)` : '';
+      for (const problem of [unreadable, failing, skipped]) if (problem) lines.push(`not done: ${problem}`);
       if (unchecked) lines.push(`not checked: ${unchecked}`);
-      if (!unreadable && !failing && !unchecked) lines.push(result.changed.length > 0 ? `done: ${new Set(result.changed.map((change) => `${change.config}\0${change.server}`)).size} change(s) applied` : 'done: nothing to change');
+      if (!unreadable && !failing && !skipped && !unchecked) lines.push(result.changed.length > 0 ? `done: ${new Set(result.changed.map((change) => `${change.config}\0${change.server}`)).size} change(s) applied` : 'done: nothing to change');
       break;
+    }
     case 'check': {
       const wouldChange = left.pending > 0 ? `${left.pending} server(s) would be changed by --fix` : '';
       for (const problem of [wouldChange, unreadable, failing]) if (problem) lines.push(`check failed: ${problem}`);

@@ -108,3 +108,8 @@ export function commonNameOf(subject: string): string {
   const last = names[names.length - 1];
   return last ? last.value.trim() : subject.trim();
 }
+
+/** A SHA-256 as people compare it with IT's: colon-separated upper-case hex (as openssl and browsers show it). */
+export function fingerprintText(sha256: string): string {
+  return (sha256.toUpperCase().match(/[0-9A-F]{2}/g) ?? []).join(':');
+}

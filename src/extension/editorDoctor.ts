@@ -13,6 +13,7 @@ import type { ChainAnalysis } from './analysis';
 import { assessServers, NOT_KEPT } from './assessServers';
 import { entryFindings, groupForView, HOST_NAMES, removalReady, routeOf, summaryOf, type ConfigGroup, type EntryFinding, type HostGroup } from './doctorModel';
 import type { FixFlow, ServerRef } from './fixFlow';
+import { isThisEditor } from './editorHost';
 import { useCases } from './lazyUseCases';
 import { definitionIdFor, type ServerEntry } from './servers';
 import type { Settings } from './settings';
@@ -43,7 +44,7 @@ type Node =
   | { kind: 'server'; assessment: Assessment<ServerEntry> }
   | { kind: 'detail'; label: string; value: string; icon: string; id: string };
 
-type Check = { status: 'idle' } | { status: 'loading' } | { status: 'done'; groups: HostGroup<ServerEntry>[]; assessments: Assessment<ServerEntry>[]; configs: number } | { status: 'failed'; message: string };
+type Check = { status: 'idle' } | { status: 'loading' } | { status: 'done'; groups: HostGroup<ServerEntry>[]; assessments: Assessment<ServerEntry>[] } | { status: 'failed'; message: string };
 
 // ---------------------------------------------------------------------------------------------
 // Words
@@ -176,8 +177,6 @@ const serverIdOf = (server: ServerEntry): string => `server:${JSON.stringify([se
 
 const refOf = (server: ServerEntry): ServerRef => ({ name: server.name, configPath: server.config.path });
 
-/** The hosts whose remote servers this editor's own trust settings serve (RemoteTrust's host-level fix). */
-const EDITOR_HOSTS: ReadonlySet<string> = new Set(['vscode', 'vscode-insiders', 'vscodium', 'cursor', 'windsurf', 'kiro']);
 
 function homeRelative(file: string): string {
   const home = os.homedir();
@@ -363,7 +362,7 @@ export class EditorDoctor implements vscode.Disposable {
         });
         for (const assessment of assessments) this.deps.logger.info(`view: ${assessment.server.config.hostApp} ${assessment.server.config.path} ${assessment.server.name}: ${assessment.state} (${assessment.reason})`);
         this.undoable = new Set((await this.deps.undoStore.list(this.deps.settings.bundleDirectory)).map((record) => record.configPath));
-        this.check = { status: 'done', groups: groupForView(assessments, inventory.unreadable), assessments, configs: refs.length };
+        this.check = { status: 'done', groups: groupForView(assessments, inventory.unreadable), assessments };
         this.shown = this.check.groups;
       } catch (error) {
         this.deps.logger.warn(`view: ${describeError(error)}`);
@@ -477,7 +476,8 @@ export class EditorDoctor implements vscode.Disposable {
   private async fixRemote(assessment: Assessment<ServerEntry>): Promise<void> {
     const { server, target } = assessment;
     if (!target) return;
-    if (EDITOR_HOSTS.has(server.config.hostApp)) {
+    // This editor's own servers: RemoteTrust's host-level fix (its settings); another host's: its CLI command.
+    if (isThisEditor(server.config.hostApp, vscode.env.appName)) {
       await vscode.commands.executeCommand('mcpSslDoctor.fixRemoteServer', target.host, target.port, server.name);
       return;
     }
@@ -532,8 +532,8 @@ export class EditorDoctor implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no MCP SSL fix to undo.'));
       return;
     }
+    // FixFlow's onDidWrite refreshes the view and the diagnostics.
     await this.deps.fixFlow.undoConfigs([record.configPath]);
-    await this.afterWrite();
   }
 
 
@@ -613,14 +613,17 @@ export class EditorDoctor implements vscode.Disposable {
     const location = useCases().locationOfFile(resolved);
     if (!location) return [];
     const inWorkspace = (vscode.workspace.workspaceFolders ?? []).some((folder) => resolved.startsWith(folder.uri.fsPath + path.sep));
-    return [{ hostApp: location.host, path: resolved, scope: inWorkspace ? 'workspace' : 'user', resolvesVariables: location.resolvesVariables }];
+    // In a Restricted Mode window a file discovery did not find is read as the workspace's: nothing it names is read or probed.
+    return [{ hostApp: location.host, path: resolved, scope: inWorkspace || !vscode.workspace.isTrusted ? 'workspace' : 'user', resolvesVariables: location.resolvesVariables }];
   }
 
   private async serversOf(file: string): Promise<ServerEntry[]> {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
     const servers: ServerEntry[] = [];
-    for (const ref of await this.refsOf(file)) {
-      const content = await readFile(file, 'utf8');
+    const refs = await this.refsOf(file);
+    // One read for every servers object of the file (~/.claude.json: one per project).
+    const content = refs.length > 0 ? await readFile(file, 'utf8') : '';
+    for (const ref of refs) {
       const parsed = useCases().parseConfig(file, content, ref.serversPath);
       servers.push(...parsed.servers.map((entry) => ({ ...useCases().serverOf(ref, entry), definitionId: definitionIdFor(file, entry.name, folders) })));
     }

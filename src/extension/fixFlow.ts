@@ -16,7 +16,7 @@ import type { Assessment } from '../core/assess/assess';
 import { assessServers } from './assessServers';
 import type { FixResult } from '../core/fix/apply';
 import { describeError } from '../core/types';
-import { markdownSafe } from '../core/text';
+import { fingerprintText, markdownSafe } from '../core/text';
 import { useCases } from './lazyUseCases';
 import type { FixRequest } from '../core/usecases/fixPipeline';
 import type { RuntimeVerification } from '../core/usecases/runtimeVerify';
@@ -331,7 +331,7 @@ export class FixFlow implements vscode.Disposable {
     // Several CAs: each confirmation says which one of how many it is.
     const step = group.total > 1 ? ` (${vscode.l10n.t('CA {0} of {1}', group.index, group.total)})` : '';
     const list = servers.map((server) => `• ${server.name} (${server.runtime}) — ${vscode.workspace.asRelativePath(server.config.path)}`).join('\n');
-    const fingerprint = (root.sha256.match(/.{2}/g) ?? []).join(':').toUpperCase();
+    const fingerprint = fingerprintText(root.sha256);
     if (unknownRoot) {
       const trust = vscode.l10n.t('Trust this CA anyway');
       const choice = await vscode.window.showWarningMessage(

@@ -4,6 +4,7 @@
 // settings (and the OS store step where there is one), confirmed with subject and SHA-256,
 // recorded for Undo, then Reload Window. The fix itself is core/usecases/hostLevel.ts runHostLevelFix,
 // the one the CLI's `fix --host-level` and `doctor --fix` run.
+import { editorHostApp } from './editorHost';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { interceptionRoot } from '../core/assess/policy';
@@ -29,9 +30,6 @@ interface HostTrustRecord {
   osStore?: OsStoreStep;
 }
 
-function hostAppOf(appName: string): 'vscode' | 'cursor' {
-  return /cursor/i.test(appName) ? 'cursor' : 'vscode';
-}
 
 /** Which system-certificate settings this editor declares (a setting it does not know has no default). */
 export function availableSystemCertificateSettings(): string[] {
@@ -110,7 +108,7 @@ export class RemoteTrust implements vscode.Disposable {
     const appName = vscode.env.appName;
     const uc = useCases();
     const request = uc.hostLevelRequestOf(report, {
-      hostApp: hostAppOf(appName),
+      hostApp: editorHostApp(appName),
       home: os.homedir(),
       // The modal below warns about a root no store knows before the person can say yes.
       trustUnknown: report.verdict === 'untrusted',

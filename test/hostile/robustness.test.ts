@@ -14,6 +14,9 @@ import { applyFix } from '../../src/core/fix/apply';
 import { planFix } from '../../src/core/fix/plan';
 import { undoFix } from '../../src/core/fix/undo';
 import { DoctorError } from '../../src/core/types';
+import { discoverConfigRefs } from '../../src/core/hosts/discover';
+import { readInventory } from '../../src/core/config/inventory';
+import { mkdirSync } from 'node:fs';
 import { cleanup } from '../fixtures/configs/harness';
 import { createCa, createLeaf, TestCert } from '../fixtures/pki';
 import { FixEnv, fixEnv, PYTHON_CONFIG } from './fix-harness';
@@ -61,6 +64,18 @@ describe('hostile: robustness', () => {
     rmSync(file);
     execFileSync('mkfifo', [file]);
     await assert.rejects(withinOrUnblock(undoFix({ configPath: file, home: env.home }), file), refusesFifo);
+  });
+
+  it('robustness: a FIFO at ~/.claude.json or at a host\'s settings.json stalls no discovery: reported as a config that cannot be read', { skip: !posix }, async () => {
+    const home = path.join(env.dir, 'fifo-home');
+    mkdirSync(path.join(home, '.gemini'), { recursive: true });
+    const claude = path.join(home, '.claude.json');
+    const gemini = path.join(home, '.gemini', 'settings.json');
+    execFileSync('mkfifo', [claude]);
+    execFileSync('mkfifo', [gemini]);
+    const refs = await withinOrUnblock(withinOrUnblock(discoverConfigRefs({ home, workspaceFolders: [], platform: 'linux', env: {} }), claude), gemini);
+    const inventory = await withinOrUnblock(readInventory(refs), claude);
+    assert.deepEqual(inventory.unreadable.map(({ config, message }) => [config.path, /FIFO/.test(message)]), [[claude, true]]);
   });
 
   it('robustness: a 3000-deep JSON is a malformed-config error naming the file, not a stack overflow', async () => {

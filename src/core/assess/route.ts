@@ -5,9 +5,7 @@
 import { parseProxyUrl, resolveProxy } from '../chain/proxy';
 import { envReference } from '../hosts/env';
 import type { McpServer, ServerTarget } from '../model/server';
-
-/** The variables that name a route: what a host expanding `${env:NAME}` is asked to resolve. */
-export const PROXY_ROUTE_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+import { PROXY_VARIABLES } from './serverEnv';
 
 /** The session's proxy, which a server's host does not pass on. */
 export interface DroppedProxy {
@@ -66,7 +64,7 @@ function proxyFor(env: Record<string, string>, target: ServerTarget): string | n
  */
 export function droppedProxyOf(server: Pick<McpServer, 'config' | 'env'>, env: Record<string, string>, session: Record<string, string>, target: ServerTarget, platform: NodeJS.Platform = process.platform): DroppedProxy | null {
   // An entry that names a proxy variable (a null removes one) chose its route: nothing was dropped.
-  if (Object.keys(server.env).some((name) => PROXY_ROUTE_VARIABLES.includes(name) || /_proxy$/i.test(name))) return null;
+  if (Object.keys(server.env).some((name) => PROXY_VARIABLES.includes(name) || /_proxy$/i.test(name))) return null;
   if (proxyFor(env, target) !== null) return null;
   const url = proxyFor(session, target);
   if (url === null || url === 'invalid') return null;

@@ -1,5 +1,6 @@
 // Finds the MCP config files that exist for the given workspace folders and user.
 import { promises as fs } from 'node:fs';
+import { readRegularFile } from '../files/atomic';
 import * as path from 'node:path';
 import { parseConfig } from './config';
 import { appDataDir, EDITOR_HOST, EditorId, HostId, localAppDataDir, Scope, segmentMatches, USER_LOCATIONS, WORKSPACE_LOCATIONS, xdgConfigDir } from '../hosts/locations';
@@ -43,7 +44,8 @@ const NODE_FS: DiscoverFs = {
     }
   },
   readdir: (dir) => fs.readdir(dir).catch(() => [] as string[]),
-  readFile: (file) => fs.readFile(file, 'utf8'),
+  // Regular files only: a FIFO at a config's place never stalls discovery.
+  readFile: async (file) => (await readRegularFile(file)).toString('utf8'),
 };
 
 /** Expands one path segment with `*` (the whole segment, or a glob such as `Claude_*`) against the file system. */

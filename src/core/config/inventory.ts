@@ -2,6 +2,7 @@
 // its runtime, and what a fix already put into it. The CLI's `fix` and `doctor`, the editor's
 // picker and preflight all read servers through here.
 import { promises as fs } from 'node:fs';
+import { readRegularFile } from '../files/atomic';
 import type { ConfigProblem, ServerEntry } from './config';
 import { parseConfig, parseJsonc } from './config';
 import { findMember, memberValue } from './jsonc-text';
@@ -82,10 +83,10 @@ export async function readInventory(configs: ConfigRef[]): Promise<Inventory> {
 export async function claudeJsonConfigs(file: string): Promise<ConfigRef[]> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    // Absent: no Claude Code. Present but unreadable (a folder, no permission): reported by readInventory.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    text = (await readRegularFile(file)).toString('utf8');
+  } catch {
+    // Absent: no Claude Code. Present but unreadable (a folder, a FIFO, no permission): reported by readInventory.
+    if (!(await fs.lstat(file).catch(() => null))) return [];
     return [{ hostApp: 'claude-code', path: file, scope: 'user', resolvesVariables: false, serversPath: ['mcpServers'] }];
   }
   let root;

@@ -76,7 +76,7 @@ export function isRoot(): boolean {
 }
 
 /** The temp file name for a target (recognisable, so a later run can clean it up). */
-export function tempFileFor(target: string): string {
+function tempFileFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${TEMP_TAG}-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
 }
 

@@ -102,7 +102,7 @@ export function checkCaCertificates(cas: BundleCert[], now = new Date()): void {
 }
 
 /** Where the public roots of a bundle come from: this Node's own (`node vX.Y.Z`) or a given file (`given <digest>`). */
-export function publicRootsSource(publicPem?: string): string {
+function publicRootsSource(publicPem?: string): string {
   if (publicPem === undefined) return `node v${process.versions.node}`;
   return `given ${createHash('sha256').update(publicPem).digest('hex').slice(0, 12)}`;
 }

@@ -34,7 +34,7 @@ export interface DevcontainerEdit {
 }
 
 /** The `mounts` entry (the string form devcontainer.json documents). */
-export function mountEntry(source: string): string {
+function mountEntry(source: string): string {
   if (/[,"]/.test(source)) throw new DoctorError('usage', `a mount source cannot hold a comma or a quote: ${source}`);
   return `source=${source},target=${DEVCONTAINER_BUNDLE_TARGET},type=bind,readonly`;
 }

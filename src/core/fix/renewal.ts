@@ -6,6 +6,7 @@
 // others kept.
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { readRegularFile } from '../files/atomic';
 import * as path from 'node:path';
 import { BundleCert, BundleMode, bundleFileName, PUBLIC_ROOTS_MARKER, publicRoots, readCertificates } from './bundle';
 import { listJournal } from './journal';
@@ -103,7 +104,7 @@ function versionParts(text: string): number[] | null {
 }
 
 /** -1, 0, 1 as a is older than, as old as, newer than b. */
-export function compareVersions(a: number[], b: number[]): number {
+function compareVersions(a: number[], b: number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return d < 0 ? -1 : 1;
@@ -180,7 +181,8 @@ export async function removeUnusedBundles(home: string, options: UnusedBundleOpt
   if (listing.problems.length > 0) return [];
   const named = new Set(listing.entries.flatMap((entry) => entry.bundles).map((file) => path.basename(file.replace(/\\/g, '/'))));
   const files = [...new Set([...listing.entries.map((entry) => entry.target), ...(options.alsoNamedIn ?? [])])];
-  const texts = await Promise.all(files.map((file) => fs.readFile(file, 'utf8').catch(() => '')));
+  // Regular files only (a FIFO planted at a recorded path never stalls the sweep).
+  const texts = await Promise.all(files.map((file) => readRegularFile(file).then((bytes) => bytes.toString('utf8')).catch(() => '')));
   const dir = defaultBundleDir(home, platform);
   const now = options.now ?? Date.now();
   const removed: string[] = [];

@@ -124,7 +124,7 @@ export function launcherOf(command: string, args: string[]): { base: string; res
 const WSL_VALUE_OPTIONS = new Set(['-d', '--distribution', '--distribution-id', '-u', '--user', '--cd', '--shell-type']);
 
 /** Whether the command line starts `wsl` (directly or through `cmd /c`): the server runs in a WSL distribution. */
-export function startsWsl(command: string, args: string[]): boolean {
+function startsWsl(command: string, args: string[]): boolean {
   const base = commandBaseName(command);
   if (base === 'wsl') return true;
   if (base !== 'cmd' && base !== 'powershell' && base !== 'pwsh') return false;

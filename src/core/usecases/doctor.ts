@@ -13,7 +13,7 @@ import { outOfReachReason } from '../fix/plan';
 import { scanFile } from '../logs/scan';
 import type { ChainReport, Finding, Verdict } from '../types';
 import { describeError } from '../types';
-import { assess, groupForFix, hostSettingsEnvs, targetKeyOf, type Assessment, type ServerState, type StateReason } from '../assess/assess';
+import { assess, groupForFix, hostSettingsEnvs, type Assessment, type ServerState, type StateReason } from '../assess/assess';
 import { discoverConfigRefs, MachineScope } from '../hosts/discover';
 import { CaSource, fixConfig, routeFixOf } from './fixPipeline';
 import { describeHostTrustStep, HostLevelHooks, HostLevelPlanRequest, HostLevelPrepared, hostLevelRequestOf, hostPlanWouldChange, planHostLevel, runHostLevelFix } from './hostLevel';
@@ -218,7 +218,6 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
   const given = options.givenCa ? readCertificates(options.givenCa.join(''), '--ca') : undefined;
   // A PEM bundle lists a chain leaf first: the last CA given is the root the servers must trust.
   const givenLast = given?.[given.length - 1];
-  const reports = new Map<string, ChainReport>();
   // The session's proxy: the environment's, else the one the system keeps outside it (macOS, Windows).
   const platform = options.scopes[0]?.platform ?? process.platform;
   const envProxy = PROXY_VARIABLES.some((name) => options.hostEnv[name]);
@@ -227,11 +226,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     hostEnv: options.hostEnv,
     ...(systemProxy && Object.keys(systemProxy.env).length > 0 ? { sessionProxyEnv: systemProxy.env, sessionProxyFrom: systemProxy.source } : {}),
     contextOf,
-    analyze: async (target, signal) => {
+    analyze: (target, signal) => {
       progress(`probing ${target.host}:${target.port}`);
-      const report = await options.analyzer.analyze(target, signal);
-      reports.set(targetKeyOf(target), report);
-      return report;
+      return options.analyzer.analyze(target, signal);
     },
     probeHost: options.probeHost,
     givenRoot: givenLast && options.givenCa ? { subject: givenLast.subject, sha256: givenLast.sha256, pems: options.givenCa, inOsStore: options.givenCaInOsStore === true } : undefined,
@@ -280,9 +277,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
       fixable.push(assessment);
     } else if (assessment.reason === 'proxy-dropped') {
       fix = { kind: 'none', detail: routeFixDetail(assessment) };
-    } else if (assessment.fix === 'host-level' && target && root) {
-      const report = reports.get(targetKeyOf(target));
-      if (report) fix = await planHost(server, target, report, root.sha256);
+    } else if (assessment.fix === 'host-level' && target && root && assessment.report) {
+      fix = await planHost(server, target, assessment.report, root.sha256);
     }
     servers.push({
       hostApp: server.config.hostApp,
@@ -340,7 +336,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
     assessments,
     pending: fixable.length + hostPending,
     applyFixes: async () => {
-      await applyFixes(fixable, reports, options, contextOf, result);
+      await applyFixes(fixable, options, contextOf, result);
       await applyHostFixes([...hostItems.values()], options, result);
       // A renewal leaves the previous bundle to its undo record; what nothing names any more goes (the default bundle folder only).
       if (!options.bundleDir) {
@@ -357,7 +353,6 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorRun> {
 /** One fix per servers object, root and target (assess.ts's fixGroupKeyOf): each server proved against its own target, through its own route. */
 async function applyFixes(
   fixable: Assessment[],
-  reports: ReadonlyMap<string, ChainReport>,
   options: DoctorOptions,
   contextOf: (server: McpServer) => VariableContext,
   result: DoctorResult,
@@ -365,9 +360,8 @@ async function applyFixes(
   const settingsOf = hostSettingsEnvs();
   for (const group of groupForFix(fixable)) {
     const first = group[0] as Assessment;
-    const { server, target } = first;
+    const { server, target, report } = first;
     const context = contextOf(server);
-    const report = target ? reports.get(targetKeyOf(target)) : undefined;
     const cas: CaSource = options.givenCa ? { kind: 'given', pems: options.givenCa } : { kind: 'report', report: report as ChainReport, trustUnknown: options.trustUnknown === true };
     const config = server.config.path;
     options.onProgress?.(`fixing ${config}`);
@@ -438,7 +432,9 @@ async function applyHostFixes(items: HostItem[], options: DoctorOptions, result:
     if (!item.wouldChange && !osStore) continue;
     const fileStep = item.prepared.plan.steps.find((step) => step.kind === 'claude-code-env' || step.kind === 'editor-setting');
     const config = fileStep && 'file' in fileStep ? fileStep.file : item.hostApp;
+    let skipped = false;
     const skip = (reason: string): void => {
+      skipped = true;
       for (const server of item.servers) result.skipped.push({ config, server, reason });
     };
     options.onProgress?.(`fixing ${item.hostApp} (host-level)`);
@@ -485,7 +481,8 @@ async function applyHostFixes(items: HostItem[], options: DoctorOptions, result:
           });
         }
       }
-      for (const report of result.servers) {
+      // Called verified only where every step of it was applied (a failed or kept step is a skip, said).
+      for (const report of skipped ? [] : result.servers) {
         if (report.hostApp === item.hostApp && item.servers.includes(report.server) && report.state === 'remote-host-trust') report.verified = verified;
       }
     } catch (error) {
