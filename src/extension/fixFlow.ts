@@ -58,13 +58,13 @@ export class FixFlow implements vscode.Disposable {
    * Each changed server's own runtime proves the fix before it is written, with the env its host
    * gives it: the same route its analysis took (no proxy the server's environment does not name).
    */
-  private async runtimeCheckFor(server: ServerEntry, target: { host: string; port: number }): Promise<FixRequest['runtimeCheck']> {
+  private runtimeCheckFor(server: ServerEntry, target: { host: string; port: number }, hostSettingsEnv: Record<string, string> | undefined): FixRequest['runtimeCheck'] {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
     return {
       hostApp: server.config.hostApp,
       target,
       hostEnv: process.env,
-      hostSettingsEnv: await useCases().hostSettingsEnvs()(server, os.homedir()),
+      hostSettingsEnv,
       context: { home: os.homedir(), workspaceFolder: folders[0], env: process.env },
     };
   }
@@ -234,6 +234,8 @@ export class FixFlow implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fixing MCP SSL…') },
       async (progress) => {
         const perRoot: { root: { subject: string; sha256: string }; servers: ServerEntry[]; outcomes: FixResult[] }[] = [];
+        // What each host adds from its own settings (Claude Code's settings env): read once per home for this fix.
+        const settingsOf = useCases().hostSettingsEnvs();
         for (const group of confirmed) {
           const outcomes: FixResult[] = [];
           // One fix per config, root and target: each server proved against its own target, through its own route.
@@ -242,6 +244,7 @@ export class FixFlow implements vscode.Disposable {
             if (!report || !reached) continue;
             progress.report({ message: vscode.l10n.t('Verifying that the new bundle makes {0} trusted…', report.host) });
             const configPath = first.config.path;
+            const hostSettingsEnv = await settingsOf(first, os.homedir());
             // The user confirmed the root in the modal (the unknown-root warning included).
             const outcome = await useCases().fixConfig({
               configPath,
@@ -253,9 +256,9 @@ export class FixFlow implements vscode.Disposable {
               bundleDir: this.settings.bundleDirectory,
               trustMode: this.settings.trustMode,
               rootInOsStore: report.verdict === 'intercepted',
-              runtimeCheck: await this.runtimeCheckFor(first, reached),
+              runtimeCheck: this.runtimeCheckFor(first, reached, hostSettingsEnv),
               // A server whose host drops the editor's proxy gets it beside the CA (assess/route.ts).
-              ...useCases().routeFixOf(entries, process.env, await useCases().hostSettingsEnvs()(first, os.homedir())),
+              ...useCases().routeFixOf(entries, process.env, hostSettingsEnv),
             });
             outcomes.push(outcome);
           }

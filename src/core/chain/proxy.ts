@@ -17,14 +17,23 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value?.trim() || undefined;
 }
 
+/**
+ * The one rule for which proxy URL an environment names for host:port (the analysis and the runtime
+ * check both read it): https_proxy / HTTPS_PROXY, then all_proxy / ALL_PROXY, none where NO_PROXY
+ * matches. `get` reads a lower-case name (and its upper-case spelling, trimmed, empty as unset).
+ */
+export function proxyUrlFor(host: string, port: number, get: (name: string) => string | undefined): string | null {
+  const url = get('https_proxy') ?? get('all_proxy');
+  if (!url) return null;
+  return bypassesProxy(host, port, get('no_proxy') ?? '') ? null : url;
+}
+
 /** The proxy for host:port: explicit wins (null = direct), else the environment. */
 export function resolveProxy(host: string, port: number, explicit: string | null | undefined, env: NodeJS.ProcessEnv): ProxyTarget | null {
   if (explicit === null) return null;
   if (explicit) return parseProxyUrl(explicit);
-  const fromEnv = envValue(env, 'https_proxy') ?? envValue(env, 'all_proxy');
-  if (!fromEnv) return null;
-  if (bypassesProxy(host, port, envValue(env, 'no_proxy') ?? '')) return null;
-  return parseProxyUrl(fromEnv);
+  const fromEnv = proxyUrlFor(host, port, (name) => envValue(env, name));
+  return fromEnv ? parseProxyUrl(fromEnv) : null;
 }
 
 /**

@@ -9,7 +9,7 @@
 // one timeout for everything, the child killed on timeout or abort, its output read up to a cap.
 import { spawn } from 'node:child_process';
 import { ipFamily } from '../chain/hostPort';
-import { bypassesProxy, parseProxyUrl, redactProxyUrl, type ProxyTarget } from '../chain/proxy';
+import { parseProxyUrl, proxyUrlFor, redactProxyUrl, type ProxyTarget } from '../chain/proxy';
 import { scanText } from '../logs/scan';
 import { TRUST_VARIABLES } from './variables';
 import { detectRuntime, launcherOf, type ServerRuntime } from './detect';
@@ -72,10 +72,10 @@ interface ProxyChoice {
 
 /** The proxy a client in this environment would use for https://host:port (lowercase name first, as curl and Python do; NO_PROXY as chain/proxy.ts reads it). */
 export function proxyFromEnv(env: Record<string, string>, host: string, port: number, platform: NodeJS.Platform): ProxyChoice {
-  const get = (name: string): string | undefined => envValue(env, name, platform);
-  const url = get('https_proxy') || get('HTTPS_PROXY') || get('all_proxy') || get('ALL_PROXY');
+  // Both spellings, the platform's way (Windows: any case), as the analysis reads them (chain/proxy.ts).
+  const get = (name: string): string | undefined => (envValue(env, name, platform)?.trim() || envValue(env, name.toUpperCase(), platform)?.trim()) || undefined;
+  const url = proxyUrlFor(host, port, get);
   if (!url) return { proxy: null };
-  if (bypassesProxy(host, port, get('no_proxy') ?? get('NO_PROXY') ?? '')) return { proxy: null };
   let parsed: ProxyTarget;
   try {
     parsed = parseProxyUrl(url);
